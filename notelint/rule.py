@@ -1,0 +1,163 @@
+"""The base class every rule derives from, and what a rule is handed when it runs.
+
+A rule is a class with a documented ``code`` and ``name``; the engine instantiates it
+with its options and calls ``check_note`` once per reported note, or ``check_vault`` once
+per run. A rule yields ``Finding``s built with ``self.finding`` and never prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import textwrap
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from notelint.model import Finding, Fix, Note, Severity, Span
+
+if TYPE_CHECKING:
+    from notelint.vault import Vault
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What the run knows beyond the note: the vault index and the run's settings."""
+
+    vault: Vault
+    root: Path
+    today: date
+    offline: bool = False
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    jobs: int = 1
+    stderr_is_tty: bool = False
+    explicitly_selected: frozenset[str] = frozenset()  # codes named by select/--select
+
+
+class RuleError(Exception):
+    """A rule cannot run at all (a missing tool, say); the engine reports it once.
+
+    ``fatal`` asks for exit code 2, which the engine grants only when the user selected
+    the rule explicitly.
+    """
+
+    def __init__(self, message: str, *, fatal: bool = True) -> None:
+        super().__init__(message)
+        self.fatal = fatal
+
+
+class Rule:
+    """Base class of every check.
+
+    Subclasses set the class attributes below, may define a nested ``Options``
+    dataclass (its fields are the keys the rule reads from its family's config table,
+    ``snake_case`` fields spelled ``kebab-case`` in TOML), and override ``check_note``
+    or ``check_vault``. The class docstring becomes the rule's documentation: a first
+    paragraph, then Markdown sections (``## Bad``, ``## Good``...).
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    family: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    enabled_by_default: ClassVar[bool] = True
+    fixable: ClassVar[bool] = False
+
+    @dataclass(frozen=True)
+    class Options:
+        """A rule with no options."""
+
+    def __init__(self, options: Any = None) -> None:
+        self.options = options if options is not None else self.Options()
+
+    # -- what subclasses override -------------------------------------------------
+
+    def check_note(self, note: Note, ctx: RuleContext) -> Iterable[Finding]:
+        """Findings for one note; called once per reported note."""
+        return ()
+
+    def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterable[Finding]:
+        """Findings needing the whole vault; called once per run."""
+        return ()
+
+    # -- helpers ------------------------------------------------------------------
+
+    @classmethod
+    def is_note_rule(cls) -> bool:
+        return cls.check_note is not Rule.check_note
+
+    @classmethod
+    def is_vault_rule(cls) -> bool:
+        return cls.check_vault is not Rule.check_vault
+
+    def finding(
+        self,
+        note: Note,
+        span: Span,
+        message: str,
+        *,
+        suggestion: str | None = None,
+        fix: Fix | None = None,
+    ) -> Finding:
+        """A finding of this rule in ``note`` at ``span``."""
+        return Finding(
+            path=note.display,
+            span=span,
+            code=self.code,
+            rule=self.name,
+            severity=self.severity,
+            message=message,
+            suggestion=suggestion,
+            fix=fix,
+        )
+
+    @classmethod
+    def doc(cls) -> str:
+        """The rule's documentation: its class docstring, dedented."""
+        return inspect.cleandoc(cls.__doc__ or cls.summary)
+
+    @classmethod
+    def option_fields(cls) -> list[dataclasses.Field[Any]]:
+        return list(dataclasses.fields(cls.Options)) if dataclasses.is_dataclass(
+            cls.Options
+        ) else []
+
+
+def option_key(field_name: str) -> str:
+    """The TOML spelling of an option field: ``allowed_tags`` -> ``allowed-tags``."""
+    return field_name.replace("_", "-")
+
+
+def describe_options(rule: type[Rule]) -> Iterator[tuple[str, str, Any, str]]:
+    """(key, type, default, help) for each option of ``rule``, for docs and ``explain``."""
+    hints = _type_hints(rule.Options)
+    for fld in rule.option_fields():
+        default: Any
+        if fld.default is not dataclasses.MISSING:
+            default = fld.default
+        elif fld.default_factory is not dataclasses.MISSING:
+            default = fld.default_factory()
+        else:
+            default = None
+        type_name = _type_name(hints.get(fld.name, Any))
+        help_text = textwrap.dedent(str(fld.metadata.get("help", ""))).strip()
+        yield option_key(fld.name), type_name, default, help_text
+
+
+def _type_hints(cls: type) -> dict[str, Any]:
+    import typing
+
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:  # pragma: no cover - unresolvable annotations only lose docs
+        return {}
+
+
+def _type_name(tp: Any) -> str:
+    if isinstance(tp, type):
+        return tp.__name__
+    return str(tp).replace("typing.", "")

@@ -1,0 +1,7 @@
+"""The urls rule family (being written; see its issue)."""
+
+from __future__ import annotations
+
+from notelint.rule import Rule
+
+RULES: list[type[Rule]] = []
