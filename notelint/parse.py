@@ -1,0 +1,644 @@
+"""Read a note's text once into the immutable ``Note`` every rule shares.
+
+markdown-it gives block tokens line maps but no columns for inline content; this module
+computes them centrally (``InlineMap``) so that no rule ever has to. Frontmatter is split
+here too, and replaced by blank lines before Markdown parsing, so every token map is in
+the coordinates of the original file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from notelint.model import (
+    BlockId,
+    Comment,
+    Frontmatter,
+    Heading,
+    Link,
+    LinkKind,
+    Note,
+    Span,
+    Tag,
+    YamlError,
+)
+
+InlineRule = Callable[[StateInline, bool], bool]
+
+#: Inline rules whose tokens get ``meta["span"]`` so links and code get exact columns.
+POSITIONED_RULES = (
+    "link",
+    "image",
+    "autolink",
+    "html_inline",
+    "backticks",
+    "math_inline",
+    "math_inline_double",
+    "footnote_ref",
+    "gfm_autolink_www",
+    "gfm_autolink_protocol",
+    "gfm_autolink_email",
+)
+
+SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+HTML_ATTR_RE = re.compile(
+    r"<(?P<tag>a|img)\b[^>]*?\b(?P<attr>href|src)\s*=\s*"
+    r"(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))",
+    re.IGNORECASE,
+)
+HTML_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
+FRONTMATTER_FENCE = "---"
+FRONTMATTER_CLOSERS = ("---", "...")
+
+
+# -- the Markdown parser ---------------------------------------------------------------
+
+
+def build_markdown(configure: Callable[[MarkdownIt], None] | None = None) -> MarkdownIt:
+    """The parser notes are read with: CommonMark + GFM tables/strikethrough + plugins.
+
+    ``configure`` is the plugin hook (notelint's own syntax and third-party syntax);
+    positions are recorded on the standard rules after it ran.
+    """
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    dollarmath_plugin(md, allow_space=False, allow_digits=False)
+    footnote_plugin(md)
+    tasklists_plugin(md)
+    gfm_autolink_plugin(md)
+    if configure is not None:
+        configure(md)
+    known = set(md.inline.ruler.get_all_rules())
+    for name in POSITIONED_RULES:
+        if name in known:
+            md.inline.ruler.at(name, _recording_span(name, _rule_fn(md, name)))
+    return md
+
+
+def _rule_fn(md: MarkdownIt, name: str) -> InlineRule:
+    for rule in md.inline.ruler.__rules__:
+        if rule.name == name:
+            fn: InlineRule = rule.fn
+            return fn
+    raise KeyError(name)  # pragma: no cover - guarded by the caller
+
+
+def _recording_span(name: str, fn: InlineRule) -> InlineRule:
+    """Wrap an inline rule so the first token it makes remembers the source it consumed."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        matched = fn(state, silent)
+        if matched and not silent:
+            new = state.tokens[count:]
+            for index, token in enumerate(new):
+                if token.type != "text":  # skip the flushed pending text
+                    if name.startswith("gfm_autolink") and index + 1 < len(new):
+                        # these rules fire at ":" or "@" and take the scheme back from
+                        # the pending text: the link starts where its shown text does
+                        start = state.pos - len(new[index + 1].content)
+                    token.meta = {**(token.meta or {}), "span": (start, state.pos), "rule": name}
+                    break
+        return matched
+
+    return rule
+
+
+# -- frontmatter -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Split:
+    frontmatter: Frontmatter
+    body_start: int  # 0-based index of the first line after the block
+
+
+def split_frontmatter(lines: Sequence[str]) -> _Split:
+    """Find the ``---`` block on line 1 and load its YAML with positions."""
+    if not lines or lines[0].rstrip() != FRONTMATTER_FENCE:
+        return _Split(Frontmatter(), 0)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in FRONTMATTER_CLOSERS:
+            span = Span(1, 1, index + 1, len(lines[index]) + 1)
+            yaml_text = "\n".join(lines[1:index])
+            return _Split(load_yaml(yaml_text, span), index + 1)
+    error = YamlError(
+        "frontmatter opened with '---' on line 1 is never closed; "
+        "add a line holding only '---' after the last field",
+        1,
+        1,
+    )
+    span = Span(1, 1, 1, 4)
+    return _Split(Frontmatter(present=True, error=error, span=span), 0)
+
+
+def load_yaml(text: str, span: Span) -> Frontmatter:
+    """Safe-load ``text`` (which starts on file line 2) keeping each value's position."""
+    loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_cls(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        return Frontmatter(present=True, error=_yaml_error(exc), span=span)
+    except yaml.YAMLError as exc:
+        return Frontmatter(present=True, error=YamlError(str(exc), 2, 1), span=span)
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        error = YamlError(
+            f"frontmatter is a YAML {kind}, not a mapping of keys to values "
+            "(write 'key: value' lines)",
+            2,
+            1,
+        )
+        return Frontmatter(present=True, error=error, span=span)
+    positions: dict[tuple[str | int, ...], Span] = {}
+    if node is not None:
+        _collect_positions(node, (), positions, depth=0)
+    return Frontmatter(present=True, data=data, span=span, positions=positions)
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError) -> YamlError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    context = f" ({exc.context})" if exc.context else ""
+    line = mark.line + 2 if mark is not None else 2
+    column = mark.column + 1 if mark is not None else 1
+    return YamlError(f"{problem}{context}", line, column)
+
+
+def _collect_positions(
+    node: yaml.Node,
+    path: tuple[str | int, ...],
+    out: dict[tuple[str | int, ...], Span],
+    depth: int,
+) -> None:
+    if depth > 4:
+        return
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                child = (*path, str(key_node.value))
+                out[child] = _node_span(value_node)
+                out.setdefault((*child, "__key__"), _node_span(key_node))
+                _collect_positions(value_node, child, out, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            out[(*path, index)] = _node_span(item)
+            _collect_positions(item, (*path, index), out, depth + 1)
+
+
+def _node_span(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 2, start.column + 1, end.line + 2, end.column + 1)
+
+
+# -- inline positions ------------------------------------------------------------------
+
+
+class InlineMap:
+    """Maps offsets in an inline token's content to (line, column) in the file.
+
+    markdown-it strips list markers, ``>`` and indentation from block lines and the
+    table parser unescapes ``\\|``; each content line is located in its source line
+    (as a suffix, or searched for, or aligned over removed backslashes).
+    """
+
+    def __init__(
+        self,
+        content: str,
+        first_line: int,
+        last_line: int,
+        lines: Sequence[str],
+        cursor: dict[int, int] | None = None,
+    ) -> None:
+        self._starts: list[int] = []
+        self._rows: list[tuple[int, int, list[int] | None]] = []
+        offset = 0
+        for k, part in enumerate(content.split("\n")):
+            index = min(first_line + k, max(last_line - 1, first_line))
+            source = lines[index] if index < len(lines) else ""
+            column, columns = _locate(part, source, cursor, index)
+            self._starts.append(offset)
+            self._rows.append((index + 1, column, columns))
+            offset += len(part) + 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of content ``offset``."""
+        row = bisect.bisect_right(self._starts, offset) - 1
+        line, column, columns = self._rows[row]
+        delta = offset - self._starts[row]
+        if columns is not None:
+            if delta < len(columns):
+                return line, columns[delta] + 1
+            return line, (columns[-1] + 2 if columns else column + 1) + delta - len(columns)
+        return line, column + delta + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(line, column, end_line, end_column)
+
+
+def _locate(
+    part: str, source: str, cursor: dict[int, int] | None, index: int
+) -> tuple[int, list[int] | None]:
+    """Where ``part`` starts in ``source`` (0-based), with a column map when unescaped."""
+    if cursor is None:
+        stripped = source.rstrip()
+        if part and stripped.endswith(part):
+            return len(stripped) - len(part), None
+        found = source.find(part)
+        return (found, None) if found >= 0 else (_indent_of(source), None)
+    start = cursor.get(index, 0)
+    found = source.find(part, start)
+    if found >= 0:
+        cursor[index] = found + len(part)
+        return found, None
+    columns = _align_unescaped(part, source, start)
+    if columns is not None:
+        cursor[index] = (columns[-1] + 1) if columns else start
+        return (columns[0] if columns else start), columns
+    return start, None
+
+
+def _align_unescaped(part: str, source: str, start: int) -> list[int] | None:
+    """Columns of ``part``'s characters in ``source`` when ``\\|`` became ``|``."""
+    escaped = part.replace("|", "\\|")
+    found = source.find(escaped, start)
+    if found < 0:
+        return None
+    columns: list[int] = []
+    j = found
+    for char in part:
+        if char == "|" and source[j] == "\\":
+            j += 1
+        columns.append(j)
+        j += 1
+    return columns
+
+
+def _indent_of(source: str) -> int:
+    return len(source) - len(source.lstrip())
+
+
+# -- the note --------------------------------------------------------------------------
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Lines without endings; CRLF and lone CR end lines as markdown-it reads them."""
+    return tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def detect_newline(text: str) -> str:
+    index = text.find("\n")
+    if index > 0 and text[index - 1] == "\r":
+        return "\r\n"
+    return "\n"
+
+
+def parse_note(
+    md: MarkdownIt,
+    *,
+    rel: str,
+    display: str,
+    file: Path,
+    text: str,
+    has_bom: bool = False,
+) -> Note:
+    """Parse decoded ``text`` (BOM already removed) into a ``Note``."""
+    lines = split_lines(text)
+    split = split_frontmatter(lines)
+    body = "\n" * split.body_start + "\n".join(lines[split.body_start :])
+    tokens = md.parse(body, {})
+    extracted = _Extractor(md, lines).run(tokens)
+    tags = (*frontmatter_tags(split.frontmatter), *extracted.tags)
+    return Note(
+        rel=rel,
+        display=display,
+        file=file,
+        text=text,
+        lines=lines,
+        frontmatter=split.frontmatter,
+        tokens=tuple(tokens),
+        headings=tuple(extracted.headings),
+        links=tuple(extracted.links),
+        tags=tuple(tags),
+        block_ids=tuple(extracted.block_ids),
+        comments=tuple(extracted.comments),
+        has_bom=has_bom,
+        newline=detect_newline(text),
+    )
+
+
+def frontmatter_tags(frontmatter: Frontmatter) -> Iterator[Tag]:
+    """Tags from ``tags``/``tag``: a list, or a string split on commas and spaces."""
+    for key in ("tags", "tag"):
+        value = frontmatter.get(key)
+        if isinstance(value, str):
+            span = frontmatter.position(key) or Span.point(1)
+            for name in re.split(r"[,\s]+", value):
+                if name.strip():
+                    yield Tag(name.strip(), span, "frontmatter")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if item is not None and str(item).strip():
+                    span = frontmatter.position(key, index) or Span.point(1)
+                    yield Tag(str(item).strip(), span, "frontmatter")
+
+
+class _Extractor:
+    """One walk over the token tree collecting headings, links, tags, ids and comments."""
+
+    def __init__(self, md: MarkdownIt, lines: Sequence[str]) -> None:
+        self.md = md
+        self.lines = lines
+        self.headings: list[Heading] = []
+        self.links: list[Link] = []
+        self.tags: list[Tag] = []
+        self.block_ids: list[BlockId] = []
+        self.comments: list[Comment] = []
+        self._slugs: dict[str, int] = {}
+        self._cell_cursor: dict[int, int] = {}
+
+    def run(self, tokens: Sequence[Token]) -> _Extractor:
+        in_cell = False
+        heading: Token | None = None
+        for token in tokens:
+            if token.type in ("th_open", "td_open"):
+                in_cell = True
+            elif token.type in ("th_close", "td_close"):
+                in_cell = False
+            elif token.type == "heading_open":
+                heading = token
+            elif token.type == "inline" and token.map is not None:
+                inline_map = InlineMap(
+                    token.content,
+                    token.map[0],
+                    token.map[1],
+                    self.lines,
+                    self._cell_cursor if in_cell else None,
+                )
+                self._inline(token, inline_map)
+                if heading is not None:
+                    self._heading(heading, token, inline_map)
+                    heading = None
+            elif token.type == "html_block" and token.map is not None:
+                self._html_block(token)
+            elif token.type == "obsidian_comment_block" and token.map is not None:
+                self._comment_block(token)
+        return self
+
+    # headings
+
+    def _heading(self, open_token: Token, inline: Token, inline_map: InlineMap) -> None:
+        assert open_token.map is not None
+        level = int(open_token.tag[1:])
+        text = plain_text(inline.children or [])
+        first = open_token.map[0]
+        last = open_token.map[1] - 1
+        if open_token.markup.startswith(("=", "-")):  # setext: text lines, then underline
+            last -= 1
+        span = Span(first + 1, 1, last + 1, len(self._line(last)) + 1)
+        slug = self._unique_slug(github_slug(text))
+        self.headings.append(Heading(level, text, slug, span, inline.content))
+
+    def _unique_slug(self, base: str) -> str:
+        slug = base
+        while slug in self._slugs:
+            self._slugs[base] += 1
+            slug = f"{base}-{self._slugs[base]}"
+        self._slugs[slug] = 0
+        return slug
+
+    # inline content
+
+    def _inline(self, inline: Token, inline_map: InlineMap) -> None:
+        src = inline.content
+        children = inline.children or []
+        for child in children:
+            raw_span = (child.meta or {}).get("span")
+            if raw_span is None:
+                continue
+            start, end = raw_span
+            span = inline_map.span(start, end)
+            child.meta["file_span"] = span
+            kind = child.type
+            if kind == "wikilink":
+                self.links.append(self._wikilink(child, inline_map))
+            elif kind in ("link_open", "image"):
+                link = self._markdown_link(child, src, start, end, inline_map)
+                if link is not None:
+                    self.links.append(link)
+            elif kind == "html_inline":
+                self._html(child.content, start, inline_map)
+            elif kind == "tag":
+                self.tags.append(Tag(child.content, span, "inline"))
+            elif kind == "block_id":
+                self.block_ids.append(BlockId(child.content, span))
+            elif kind == "obsidian_comment":
+                self.comments.append(Comment(child.content, span, "obsidian"))
+
+    def _wikilink(self, token: Token, inline_map: InlineMap) -> Link:
+        inner_start, inner_end = token.meta["inner"]
+        inner = token.content
+        raw, alias = _split_alias(inner)
+        target_part = raw.rstrip("\\")
+        target, _, fragment = target_part.partition("#")
+        has_fragment = "#" in target_part
+        kind = LinkKind.EMBED if token.markup == "![[" else LinkKind.WIKILINK
+        lead = len(target_part) - len(target_part.lstrip())
+        raw_text = target_part.strip()
+        target_span = inline_map.span(inner_start + lead, inner_start + lead + len(raw_text))
+        return Link(
+            kind=kind,
+            raw=raw_text,
+            target=target.strip(),
+            fragment=fragment.strip() if has_fragment else None,
+            alias=alias,
+            span=token.meta["file_span"],
+            target_span=target_span,
+            scheme=_scheme(target.strip()),
+        )
+
+    def _markdown_link(
+        self, token: Token, src: str, start: int, end: int, inline_map: InlineMap
+    ) -> Link | None:
+        rule = token.meta.get("rule", "")
+        href = token.attrGet("src" if token.type == "image" else "href")
+        if not isinstance(href, str):
+            return None
+        if rule == "autolink":
+            raw, raw_start = src[start + 1 : end - 1], start + 1
+            kind = LinkKind.AUTOLINK
+        elif rule.startswith("gfm_autolink"):
+            raw, raw_start = src[start:end], start
+            kind = LinkKind.BARE_URL
+        else:
+            kind = LinkKind.IMAGE if token.type == "image" else LinkKind.MARKDOWN
+            found = self._inline_destination(src, start, end, href)
+            raw, raw_start = found if found is not None else (unquote(href), -1)
+        target_span = (
+            inline_map.span(raw_start, raw_start + len(raw)) if raw_start >= 0 else None
+        )
+        alias = plain_text(token.children or []) if token.type == "image" else None
+        return make_link(kind, raw, token.meta["file_span"], target_span, alias)
+
+    def _inline_destination(
+        self, src: str, start: int, end: int, href: str
+    ) -> tuple[str, int] | None:
+        """The destination as written in ``[text](dest)``, found by re-normalising."""
+        search = start
+        while True:
+            opener = src.find("](", search, end)
+            if opener < 0:
+                return None
+            pos = opener + 2
+            while pos < end and src[pos] in " \t\n":
+                pos += 1
+            result = parseLinkDestination(src, pos, end)
+            if result.ok and self.md.normalizeLink(result.str) == href:
+                written = src[pos : result.pos]
+                if written.startswith("<") and written.endswith(">"):
+                    return written[1:-1], pos + 1
+                return written, pos
+            search = opener + 2
+
+    # HTML and comments
+
+    def _html(self, html: str, base: int, inline_map: InlineMap) -> None:
+        for comment in HTML_COMMENT_RE.finditer(html):
+            span = inline_map.span(base + comment.start(), base + comment.end())
+            self.comments.append(Comment(comment.group(1), span, "html"))
+        for match in _html_attrs(html):
+            group = _value_group(match)
+            raw = match.group(group)
+            span = inline_map.span(base + match.start(), base + match.end())
+            target_span = inline_map.span(base + match.start(group), base + match.end(group))
+            kind = LinkKind.HTML_IMAGE if match.group("tag").lower() == "img" else LinkKind.HTML_LINK
+            self.links.append(make_link(kind, raw, span, target_span, None))
+
+    def _html_block(self, token: Token) -> None:
+        assert token.map is not None
+        inline_map = InlineMap(token.content.rstrip("\n"), token.map[0], token.map[1], self.lines)
+        self._html(token.content, 0, inline_map)
+
+    def _comment_block(self, token: Token) -> None:
+        assert token.map is not None
+        first, last = token.map[0], token.map[1] - 1
+        span = Span(first + 1, 1, last + 1, len(self._line(last)) + 1)
+        body = token.content.strip()
+        body = body[2:] if body.startswith("%%") else body
+        body = body[:-2] if body.endswith("%%") else body
+        self.comments.append(Comment(body, span, "obsidian"))
+
+    def _line(self, index: int) -> str:
+        return self.lines[index] if 0 <= index < len(self.lines) else ""
+
+
+def _html_attrs(html: str) -> Iterator[re.Match[str]]:
+    """``href``/``src`` attributes of ``<a>``/``<img>`` tags outside HTML comments."""
+    comments = [(m.start(), m.end()) for m in HTML_COMMENT_RE.finditer(html)]
+    for match in HTML_ATTR_RE.finditer(html):
+        if not any(a <= match.start() < b for a, b in comments):
+            yield match
+
+
+def _value_group(match: re.Match[str]) -> str:
+    for group in ("dq", "sq", "bare"):
+        if match.group(group) is not None:
+            return group
+    return "bare"  # pragma: no cover - the pattern always sets one
+
+
+def _split_alias(inner: str) -> tuple[str, str | None]:
+    """``target|alias`` -> (target, alias); ``\\|`` (escaped in tables) also separates."""
+    index = inner.find("|")
+    if index < 0:
+        return inner, None
+    return inner[:index], inner[index + 1 :]
+
+
+def _scheme(raw: str) -> str | None:
+    if raw.startswith("//"):
+        return "https"
+    match = SCHEME_RE.match(raw)
+    return match.group(1).lower() if match else None
+
+
+def make_link(
+    kind: LinkKind, raw: str, span: Span, target_span: Span | None, alias: str | None
+) -> Link:
+    """A Markdown, HTML or URL link: decode the path, split off fragment and query."""
+    scheme = _scheme(raw.strip())
+    if kind in (LinkKind.BARE_URL, LinkKind.AUTOLINK) and scheme is None:
+        scheme = "mailto" if "@" in raw else "http"
+    path, hash_sign, fragment = raw.strip().partition("#")
+    if scheme is None:
+        path = path.partition("?")[0]
+        path = unquote(path)
+        fragment = unquote(fragment)
+    return Link(
+        kind=kind,
+        raw=raw,
+        target=path,
+        fragment=fragment if hash_sign else None,
+        alias=alias,
+        span=span,
+        target_span=target_span,
+        scheme=scheme,
+    )
+
+
+def plain_text(children: Sequence[Token]) -> str:
+    """The text a reader sees: markup removed, wiki-links shown as alias or target."""
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline", "math_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "wikilink":
+            target, alias = _split_alias(child.content)
+            parts.append(alias if alias is not None else target.rstrip("\\"))
+        elif child.type == "tag":
+            parts.append("#" + child.content)
+        elif child.type == "image":
+            parts.append(plain_text(child.children or []))
+    return "".join(parts).strip()
+
+
+def github_slug(text: str) -> str:
+    """An anchor as GitHub and Quartz make it: lower case, punctuation dropped, ``-``."""
+    kept: list[str] = []
+    for char in text.lower():
+        if char.isalnum() or char in "-_ " or unicodedata.category(char).startswith("M"):
+            kept.append(char)
+    return "".join(kept).replace(" ", "-")
+
+
+def token_file_span(token: Token) -> Span | None:
+    """The file span the parser stored on an inline token (links, code, math, tags...)."""
+    meta: Mapping[str, Any] = token.meta or {}
+    span = meta.get("file_span")
+    return span if isinstance(span, Span) else None
