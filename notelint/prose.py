@@ -1,0 +1,320 @@
+"""The prose of a note, for spelling: what a reader reads, at its exact place in the file.
+
+A spell checker fed raw Markdown flags code, URLs, link targets and YAML keys; one fed
+rendered text loses the positions. So this module starts from the file text and blanks
+every character that is not prose (spaces, newlines kept), using what the parser already
+found in the ``Note`` (tokens with file spans, links, tags, comments, frontmatter) and a
+few patterns for what Markdown leaves as text (URLs in tables, e-mail addresses, file
+names, HTML entities, footnote labels, callout types). Offsets in the masked text are
+offsets in the file, so every word keeps its line and column.
+
+Then ``split_words`` cuts the prose into checkable words, following rules documented on
+``SplitOptions``: words in scripts an English dictionary cannot judge (CJK, Cyrillic...)
+are dropped here rather than masked, which keeps the mask simple.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from notelint.model import LinkKind, Note, Span
+
+#: Block tokens whose lines are never prose.
+_CODE_BLOCKS = frozenset(
+    {"fence", "code_block", "math_block", "math_block_label", "obsidian_comment_block"}
+)
+#: Inline tokens (with a file span from the parser) that are never prose.
+_CODE_INLINE = frozenset(
+    {"code_inline", "math_inline", "math_inline_double", "html_inline", "footnote_ref"}
+)
+#: Links shown as their destination: nothing in them is prose.
+_WHOLE_LINKS = frozenset({LinkKind.EMBED, LinkKind.AUTOLINK, LinkKind.BARE_URL})
+
+#: What is left as plain text by Markdown but is not prose (matched on the masked text).
+_NOT_PROSE = re.compile(
+    "|".join(
+        [
+            r"<(?:script|style)\b[\s\S]*?</(?:script|style)\s*>",  # scripts in HTML blocks
+            r"<!--[\s\S]*?-->",  # HTML comments the parser left in text
+            r"%%[\s\S]*?%%",  # Obsidian comments inside HTML blocks
+            r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>",  # HTML tags in HTML blocks
+            r"\b(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>()\[\]]+",  # URLs in plain text
+            r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail addresses
+            r"&#?[A-Za-z0-9]+;",  # HTML entities (&nbsp;)
+            r"\b\w+(?:\.\w+)+\b",  # file names, domains, dotted.identifiers
+            r"(?<![\w/])(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)*",  # /absolute/paths, ~/paths
+            r"\b[\w.@-]+(?:/[\w.@-]+){2,}/?",  # relative/paths/with/several/parts
+            r"\[\^[^\]\s]+\]",  # footnote labels [^note]
+            r"\[![\w-]+\][+-]?",  # callout types > [!note]
+            r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}",  # template placeholders
+            r"\b[\w-]+::",  # dataview inline fields key::
+            r"(?m:^[ \t>]*\[[^\]\n]+\]:[ \t]*\S[^\n]*)",  # reference definitions [ref]: url
+        ]
+    )
+)
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NOT_NEWLINE = re.compile(r"[^\r\n]")
+
+
+def blank(text: str) -> str:
+    """``text`` with every character but line breaks turned into a space."""
+    return _NOT_NEWLINE.sub(" ", text)
+
+
+class Positions:
+    """Converts between 1-based (line, column) and offsets in a note's text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+    def offset(self, line: int, column: int) -> int:
+        """The offset of (line, column), clamped to the text."""
+        if line < 1:
+            return 0
+        if line > len(self.starts):
+            return len(self.text)
+        return min(self.starts[line - 1] + max(column, 1) - 1, len(self.text))
+
+    def span_offsets(self, span: Span) -> tuple[int, int]:
+        return self.offset(span.line, span.column), self.offset(span.end_line, span.end_column)
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+
+# -- masking -------------------------------------------------------------------------------
+
+
+def prose_text(note: Note, *, check_title: bool = False, positions: Positions | None = None) -> str:
+    """The note's text with everything that is not prose blanked (same length, same lines).
+
+    Blanked: the frontmatter block (but the ``title`` value when ``check_title``), fenced
+    and indented code, math, HTML tags and comments, ``%% %%`` comments, inline code,
+    URLs and autolinks, embeds, link destinations (the text and a wiki-link's alias stay,
+    as they are read), wiki-link targets, inline ``#tags``, ``^block-ids``, footnote
+    labels, callout types, e-mail addresses, paths and file names, HTML entities.
+    """
+    pos = positions or Positions(note.text)
+    cuts: list[tuple[int, int]] = []
+    cuts.extend(_frontmatter_cuts(note, pos, check_title))
+    cuts.extend(_token_cuts(note, pos))
+    cuts.extend(_link_cuts(note, pos))
+    cuts.extend(pos.span_offsets(comment.span) for comment in note.comments)
+    cuts.extend(pos.span_offsets(block_id.span) for block_id in note.block_ids)
+    for tag in note.tags:
+        if tag.source == "inline":
+            cuts.append(pos.span_offsets(tag.span))
+    masked = _apply(note.text, cuts)
+    return _NOT_PROSE.sub(lambda m: blank(m.group()), masked)
+
+
+def _apply(text: str, cuts: Sequence[tuple[int, int]]) -> str:
+    """Blank the ``cuts`` (offset ranges, any order, may overlap) in ``text``."""
+    pieces: list[str] = []
+    done = 0
+    for start, end in sorted(cuts):
+        start = max(start, done)
+        if end <= start:
+            continue
+        pieces.append(text[done:start])
+        pieces.append(blank(text[start:end]))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _lines_cut(pos: Positions, first: int, last: int) -> tuple[int, int]:
+    """Offsets covering 0-based lines ``first`` to ``last`` (exclusive)."""
+    end = pos.offset(last + 1, 1) if last < len(pos.starts) else len(pos.text)
+    return pos.offset(first + 1, 1), end
+
+
+def _frontmatter_cuts(
+    note: Note, pos: Positions, check_title: bool
+) -> Iterator[tuple[int, int]]:
+    frontmatter = note.frontmatter
+    if not frontmatter.present or frontmatter.span is None:
+        return
+    start, end = pos.span_offsets(frontmatter.span)
+    title_span = frontmatter.positions.get(("title",)) if check_title else None
+    if title_span is not None and isinstance(frontmatter.get("title"), str):
+        title_start, title_end = pos.span_offsets(title_span)
+        yield start, title_start
+        yield title_end, end
+    else:
+        yield start, end
+
+
+def _token_cuts(note: Note, pos: Positions) -> Iterator[tuple[int, int]]:
+    for token in note.tokens:
+        if token.type in _CODE_BLOCKS and token.map is not None:
+            yield _lines_cut(pos, token.map[0], token.map[1])
+        for child in token.children or ():
+            if child.type in _CODE_INLINE:
+                span = (child.meta or {}).get("file_span")
+                if isinstance(span, Span):
+                    yield pos.span_offsets(span)
+
+
+def _link_cuts(note: Note, pos: Positions) -> Iterator[tuple[int, int]]:
+    for link in note.links:
+        start, end = pos.span_offsets(link.span)
+        if link.kind in _WHOLE_LINKS:
+            yield start, end
+        elif link.kind is LinkKind.WIKILINK:
+            yield start, _wikilink_alias_start(note.text, start, end)
+        elif link.target_span is not None:
+            # [text](destination "title"): from the destination to the closing paren
+            target_start, _ = pos.span_offsets(link.target_span)
+            yield (target_start, end) if start <= target_start <= end else (start, end)
+        else:
+            # [text][label]: the label names a definition, it is not read
+            label = note.text.rfind("][", start, end)
+            if label >= 0:
+                yield label + 1, end
+
+
+def _wikilink_alias_start(text: str, start: int, end: int) -> int:
+    """Where the alias of ``[[target|alias]]`` starts; ``end`` when there is none."""
+    bar = text.find("|", start, end)
+    return bar + 1 if bar >= 0 else end
+
+
+def vocabulary_words(name: str) -> Iterator[str]:
+    """The words a name or title contributes to the vault's vocabulary.
+
+    ``self-hosting notes`` gives ``self-hosting``, ``self``, ``hosting`` and ``notes``;
+    a possessive is dropped (``Zeon's`` gives ``Zeon``). No length or case filter: a
+    vocabulary entry only ever accepts words.
+    """
+    for match in _TOKEN.finditer(name):
+        token = match.group().replace("’", "'").strip("_'")
+        if not token:
+            continue
+        parts = _HYPHENS.split(token)
+        if len(parts) > 1:
+            yield token
+        for part in parts:
+            part = part.strip("_'")
+            if part.endswith("'s"):
+                part = part[:-2]
+            if part:
+                yield part
+
+
+# -- words ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SplitOptions:
+    """How prose is cut into words to check.
+
+    - Apostrophes (``'`` and ``’``) inside a word keep it whole (``don't``); a possessive
+      ``'s`` is checked without it (``Zeon's`` is checked as ``Zeon``); quotes around a
+      word are dropped.
+    - Hyphenated words are checked part by part (``well-known``), and the whole is kept
+      in ``Word.compound`` so a vocabulary entry like ``self-hosting`` accepts it.
+    - ``snake_case`` and other words with ``_`` are identifiers: skipped.
+    - Words with letters outside the Latin script (CJK, Cyrillic, Greek...) are skipped:
+      an English dictionary cannot judge them.
+    - ``ignore_allcaps``: skip ``NASA``, ``HTTP`` and their plurals (``URLs``).
+    - ``ignore_camelcase``: skip words with a capital after the first letter
+      (``iPhone``, ``JavaScript``); otherwise they are checked as written.
+    - ``ignore_words_with_digits``: skip ``mp3``, ``2nd``, ``1990s``; otherwise their
+      letter runs are checked.
+    - ``min_length``: skip words with fewer letters.
+    """
+
+    ignore_allcaps: bool = True
+    ignore_camelcase: bool = True
+    ignore_words_with_digits: bool = True
+    min_length: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word to check: ``text`` as aspell should see it (``’`` made ``'``) and its span."""
+
+    text: str
+    line: int
+    column: int
+    end_column: int
+    compound: str | None = None  # the hyphenated whole this word is part of
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, self.column, self.line, self.end_column)
+
+
+#: A run of word characters joined by apostrophes and hyphens (``rock'n'roll``, ``x-ray``).
+_TOKEN = re.compile(r"[\w'’]+(?:[-‐][\w'’]+)*")
+#: Letters outside Latin (basic, Latin-1, Extended-A/B, IPA, Extended Additional).
+_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02AF\u1E00-\u1EFF]")
+_DIGIT = re.compile(r"\d")
+_LETTER_RUN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_ALLCAPS_PLURAL = re.compile(r"[A-Z]{2,}'?s")
+_HYPHENS = re.compile(r"[-‐]")
+_QUOTES = "'’"
+
+
+def split_words(
+    masked: str, options: SplitOptions | None = None, *, positions: Positions | None = None
+) -> list[Word]:
+    """The words of ``masked`` (from ``prose_text``) worth checking, in file order."""
+    opts = options or SplitOptions()
+    pos = positions or Positions(masked)
+    words: list[Word] = []
+    for match in _TOKEN.finditer(masked):
+        token = match.group()
+        if "_" in token.strip("_") or _NON_LATIN.search(token):
+            continue
+        parts = _HYPHENS.split(token)
+        compound = token.replace("’", "'") if len(parts) > 1 else None
+        offset = match.start()
+        for part in parts:
+            for text, start in _checkable(part, offset, opts):
+                line, column = pos.line_column(start)
+                words.append(Word(text, line, column, column + len(text), compound))
+            offset += len(part) + 1
+    return words
+
+
+def _checkable(part: str, offset: int, opts: SplitOptions) -> Iterator[tuple[str, int]]:
+    """The word(s) of one hyphen-free ``part`` at ``offset`` that pass the options."""
+    stripped = part.lstrip("_" + _QUOTES)
+    offset += len(part) - len(stripped)
+    stripped = stripped.rstrip("_" + _QUOTES)
+    if stripped[-2:] in ("'s", "’s") and len(stripped) > 2:
+        stripped = stripped[:-2]
+    if not stripped:
+        return
+    if _DIGIT.search(stripped):
+        if opts.ignore_words_with_digits:
+            return
+        for run in _LETTER_RUN.finditer(stripped):
+            yield from _checkable(run.group(), offset + run.start(), opts)
+        return
+    text = stripped.replace("’", "'")
+    letters = sum(1 for ch in text if ch != "'")
+    if letters < opts.min_length:
+        return
+    if opts.ignore_allcaps and (text.isupper() or _ALLCAPS_PLURAL.fullmatch(text)):
+        return
+    if opts.ignore_camelcase and not text.isupper() and any(ch.isupper() for ch in text[1:]):
+        return
+    yield text, offset
+
+
+def note_words(
+    note: Note, *, check_title: bool = False, options: SplitOptions | None = None
+) -> list[Word]:
+    """The checkable words of ``note``'s prose, with their file positions."""
+    positions = Positions(note.text)
+    masked = prose_text(note, check_title=check_title, positions=positions)
+    return split_words(masked, options, positions=positions)
