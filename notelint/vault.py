@@ -1,17 +1,34 @@
 """The vault index: every note and attachment under the root, with name lookups.
 
 Cross-file facts (which names exist, which notes link where) come from here and never
-from rules re-reading files.
+from rules re-reading files. The link resolver lives here too (``Vault.resolver``), so
+every rule, the benchmark and ``dependents`` resolve a link the same way: the way Quartz
+and Obsidian do (design §5).
 """
 
 from __future__ import annotations
 
+import enum
+import posixpath
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Any
 
-from notelint.model import Note
+from notelint.model import Link, LinkKind, Note
+from notelint.parse import github_slug
+
+#: Resolution modes, as Quartz's ``markdownLinkResolution``.
+RESOLUTION_MODES = ("shortest", "relative", "absolute")
+#: Anchor styles: GitHub/Quartz slugs, or Obsidian's literal heading text.
+SLUG_MODES = ("github", "obsidian")
+#: How close a name must be to be offered as the intended target.
+SIMILARITY = 0.7
+
+NOTE_SUFFIXES = (".md", ".markdown")
 
 
 def name_key(name: str) -> str:
@@ -22,10 +39,24 @@ def name_key(name: str) -> str:
 def strip_note_suffix(name: str) -> str:
     """``foo.md`` -> ``foo``; other files keep their extension."""
     lower = name.lower()
-    for suffix in (".md", ".markdown"):
+    for suffix in NOTE_SUFFIXES:
         if lower.endswith(suffix):
             return name[: -len(suffix)]
     return name
+
+
+def has_note_suffix(name: str) -> bool:
+    return name.lower().endswith(NOTE_SUFFIXES)
+
+
+def loose_key(text: str) -> str:
+    """A spelling-insensitive key: case, ``-``/``_``/``%20``/space runs and ``.md`` ignored.
+
+    ``[[my-note]]``, ``[[My Note]]`` and ``my%20note.md`` all mean ``my note.md`` to a
+    person; the suggestion index uses this to find them.
+    """
+    text = strip_note_suffix(text.replace("%20", " ")).casefold()
+    return " ".join(re.split(r"[\s_-]+", text)).strip()
 
 
 @dataclass
@@ -33,7 +64,9 @@ class Vault:
     """All notes (parsed) and attachments (paths only) under ``root``.
 
     ``reported`` holds the notes whose findings the user asked for; rules resolve links
-    against the whole vault but report only on those.
+    against the whole vault but report only on those. The names in ``notes``,
+    ``attachments`` and ``folders`` are the spellings on disk (from directory entries),
+    which is what case-mismatch detection relies on.
     """
 
     root: Path
@@ -43,13 +76,16 @@ class Vault:
     reported: frozenset[str]
     _by_name: dict[str, list[str]] = field(init=False, repr=False)
     _by_alias: dict[str, list[str]] = field(init=False, repr=False)
+    _resolvers: dict[tuple[Any, ...], Resolver] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_name: dict[str, list[str]] = defaultdict(list)
         for rel in self.notes:
             basename = rel.rsplit("/", 1)[-1]
-            by_name[name_key(strip_note_suffix(basename))].append(rel)
-            by_name[name_key(basename)].append(rel)
+            stripped = strip_note_suffix(basename)
+            by_name[name_key(stripped)].append(rel)
+            if stripped != basename:
+                by_name[name_key(basename)].append(rel)
         for rel in self.attachments:
             by_name[name_key(rel.rsplit("/", 1)[-1])].append(rel)
         by_alias: dict[str, list[str]] = defaultdict(list)
@@ -58,6 +94,7 @@ class Vault:
                 by_alias[name_key(alias)].append(rel)
         self._by_name = dict(by_name)
         self._by_alias = dict(by_alias)
+        self._resolvers = {}
 
     @property
     def all_files(self) -> Iterable[str]:
@@ -67,7 +104,9 @@ class Vault:
     def reported_notes(self) -> Iterable[Note]:
         """The notes being reported on, in path order."""
         for rel in sorted(self.reported):
-            yield self.notes[rel]
+            note = self.notes.get(rel)
+            if note is not None:
+                yield note
 
     def note(self, rel: str) -> Note | None:
         return self.notes.get(rel)
@@ -85,6 +124,19 @@ class Vault:
         """Notes listing ``alias`` in their frontmatter ``aliases``, ignoring case."""
         return list(self._by_alias.get(name_key(alias), ()))
 
+    def resolver(
+        self,
+        resolution: str = "shortest",
+        virtual: Sequence[str] = ("tags/**",),
+        slug: str = "github",
+    ) -> Resolver:
+        """The (cached) resolver for these settings; its indexes are built once."""
+        key = (resolution, tuple(virtual), slug)
+        found = self._resolvers.get(key)
+        if found is None:
+            found = self._resolvers[key] = Resolver(self, resolution, virtual, slug)
+        return found
+
 
 def aliases_of(note: Note) -> list[str]:
     """The note's frontmatter ``aliases`` (``alias`` too), as Obsidian reads them."""
@@ -96,3 +148,530 @@ def aliases_of(note: Note) -> list[str]:
         elif isinstance(value, list):
             found.extend(str(item).strip() for item in value if item is not None)
     return found
+
+
+def is_draft(note: Note) -> bool:
+    """``draft: true`` in the frontmatter (Quartz's RemoveDrafts drops the page)."""
+    value = note.frontmatter.get("draft")
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1")
+    return value is True
+
+
+# -- resolution results ----------------------------------------------------------------
+
+
+class Status(enum.Enum):
+    """What a link target turned out to be."""
+
+    OK = "ok"  # exactly one file, spelled as on disk
+    FOLDER = "folder"  # an existing folder (the site lists it)
+    VIRTUAL = "virtual"  # a page the site generator makes (links.virtual)
+    AMBIGUOUS = "ambiguous"  # several files match; ``rel`` is the one tools pick
+    CASE_MISMATCH = "case"  # matches only when case is ignored; ``rel`` is that file
+    MISSING = "missing"  # nothing
+    OUTSIDE = "outside"  # ``..`` climbs above the vault root
+
+    @property
+    def found(self) -> bool:
+        return self in (Status.OK, Status.AMBIGUOUS, Status.CASE_MISMATCH)
+
+    @property
+    def broken(self) -> bool:
+        return self in (Status.MISSING, Status.OUTSIDE)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A resolved target: ``rel`` the file or folder (``None`` when missing).
+
+    ``candidates`` lists every file that matched for AMBIGUOUS and CASE_MISMATCH (the
+    on-disk spellings), best first.
+    """
+
+    status: Status
+    rel: str | None = None
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorCheck:
+    """Whether a ``#fragment`` exists in the target note; ``choices`` when it does not."""
+
+    ok: bool
+    block: bool = False
+    choices: tuple[str, ...] = ()
+
+
+MISSING = Resolved(Status.MISSING)
+OUTSIDE = Resolved(Status.OUTSIDE)
+
+_HTML_ID_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_OBSIDIAN_STRIP_RE = re.compile(r"[#|^:\[\]%\\]")
+
+
+def compile_globs(globs: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for ``links.virtual``: ``**`` any depth, ``*``/``?`` within a segment.
+
+    ``tags/**`` also matches ``tags`` itself (Quartz makes the tag index page too).
+    Matching ignores case: generated pages are named from tags, whose case varies.
+    """
+    parts: list[str] = []
+    for glob in globs:
+        glob = glob.strip().strip("/")
+        if not glob:
+            continue
+        regex = ""
+        index = 0
+        while index < len(glob):
+            if glob.startswith("/**", index) and index + 3 == len(glob):
+                regex += "(?:/.*)?"
+                index += 3
+            elif glob.startswith("**", index):
+                regex += ".*"
+                index += 2
+            elif glob[index] == "*":
+                regex += "[^/]*"
+                index += 1
+            elif glob[index] == "?":
+                regex += "[^/]"
+                index += 1
+            else:
+                regex += re.escape(glob[index])
+                index += 1
+        parts.append(regex)
+    if not parts:
+        return None
+    return re.compile("(?:" + "|".join(parts) + r")/?\Z", re.IGNORECASE)
+
+
+def join_target(folder: str, target: str) -> str | None:
+    """``target`` relative to ``folder`` (both vault-relative), or None above the root."""
+    joined = posixpath.normpath(posixpath.join("/", folder, target))
+    if not joined.startswith("/"):  # pragma: no cover - normpath of an absolute path
+        return None
+    # normpath clamps "/.." to "/", so detect climbing separately.
+    depth = 0
+    for part in posixpath.join(folder, target).split("/"):
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif part not in ("", "."):
+            depth += 1
+    return joined.strip("/")
+
+
+class Resolver:
+    """Resolves link targets of one vault under one set of ``links`` settings.
+
+    Indexes (case-folded paths, names, suggestion n-grams) are built once; results are
+    cached per (target, linking folder, link style), so a vault's ~50k links cost
+    mostly dictionary look-ups.
+    """
+
+    def __init__(
+        self,
+        vault: Vault,
+        resolution: str = "shortest",
+        virtual: Sequence[str] = ("tags/**",),
+        slug: str = "github",
+    ) -> None:
+        if resolution not in RESOLUTION_MODES:
+            raise ValueError(
+                f"links.resolution must be one of {', '.join(RESOLUTION_MODES)}, "
+                f"not {resolution!r}"
+            )
+        if slug not in SLUG_MODES:
+            raise ValueError(f"links.slug must be one of {', '.join(SLUG_MODES)}, not {slug!r}")
+        self.vault = vault
+        self.resolution = resolution
+        self.slug = slug
+        self._virtual = compile_globs(virtual)
+        self._cache: dict[tuple[str, str, bool], Resolved] = {}
+        self._anchors: dict[str, _Anchors] = {}
+        self._suggest_cache: dict[tuple[str, str, bool], tuple[str, ...]] = {}
+        self.memo: dict[str, Any] = {}  # for rules sharing one analysis per run
+        ci: dict[str, list[str]] = defaultdict(list)
+        for rel in vault.notes:
+            ci[rel.casefold()].append(rel)
+            stripped = strip_note_suffix(rel)
+            if stripped != rel:
+                ci[stripped.casefold()].append(rel)
+        for rel in (*vault.attachments, *vault.folders):
+            ci[rel.casefold()].append(rel)
+        self._ci_paths = dict(ci)
+        self._suggest_indexes: _SuggestIndexes | None = None
+
+    # -- targets --------------------------------------------------------------------
+
+    def resolve_link(self, link: Link, from_rel: str) -> Resolved:
+        """Resolve a local ``link`` written in the note at ``from_rel``."""
+        return self.resolve(link.target, from_rel, wiki=link.kind.is_wiki)
+
+    def resolve(self, target: str, from_rel: str, *, wiki: bool = True) -> Resolved:
+        """Resolve ``target`` (decoded path, no fragment) written in ``from_rel``.
+
+        ``wiki`` selects wiki-link precedence (vault root first) over Markdown/HTML
+        precedence (the linking note's folder first, as GitHub renders it).
+        """
+        folder = from_rel.rpartition("/")[0]
+        key = (target, folder, wiki)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._resolve(target, folder, from_rel, wiki)
+        return found
+
+    def _resolve(self, target: str, folder: str, from_rel: str, wiki: bool) -> Resolved:
+        target = target.strip()
+        if not target:
+            return Resolved(Status.OK, from_rel)
+        folder_only = target.endswith("/") and target.strip("/") != ""
+        if target.startswith("/"):
+            return self._by_paths([join_target("", target)], folder_only)
+        explicit = target.startswith(("./", "../")) or target in (".", "..")
+        if explicit or self.resolution == "relative":
+            return self._by_paths([join_target(folder, target)], folder_only)
+        if self.resolution == "absolute":
+            return self._by_paths([join_target("", target)], folder_only)
+        bare = target.rstrip("/")
+        if "/" in bare:
+            root_first = [join_target("", target), join_target(folder, target)]
+            return self._by_paths(root_first if wiki else root_first[::-1], folder_only)
+        if folder_only:
+            return self._by_paths([join_target("", target), join_target(folder, target)], True)
+        if not wiki:
+            near = self._exact(join_target(folder, target))
+            if near is not None:
+                return near
+        by_name = self._by_name(target, folder)
+        if by_name is not None:
+            return by_name
+        return self._by_paths([join_target("", target)], False)
+
+    def _by_name(self, name: str, folder: str) -> Resolved | None:
+        """Shortest-path lookup: every file whose name is ``name``, then aliases."""
+        matches = self.vault._by_name.get(name_key(name))
+        if matches:
+            exact = [rel for rel in matches if _spelled(rel, name)]
+            if exact:
+                ranked = _rank(exact, folder)
+                if len(ranked) == 1 or _unambiguous(ranked, folder):
+                    return Resolved(Status.OK, ranked[0], tuple(ranked))
+                return Resolved(Status.AMBIGUOUS, ranked[0], tuple(ranked))
+            ranked = _rank(list(dict.fromkeys(matches)), folder)
+            return Resolved(Status.CASE_MISMATCH, ranked[0], tuple(ranked))
+        by_alias = self.vault._by_alias.get(name_key(name))
+        if by_alias:
+            ranked = _rank(list(dict.fromkeys(by_alias)), folder)
+            status = Status.OK if len(ranked) == 1 else Status.AMBIGUOUS
+            return Resolved(status, ranked[0], tuple(ranked))
+        return None
+
+    def _exact(self, path: str | None) -> Resolved | None:
+        if path is None:
+            return None
+        vault = self.vault
+        if path in vault.notes or path in vault.attachments:
+            return Resolved(Status.OK, path)
+        for suffix in NOTE_SUFFIXES:
+            if path + suffix in vault.notes:
+                return Resolved(Status.OK, path + suffix)
+        if path == "" or path in vault.folders:
+            return Resolved(Status.FOLDER, path)
+        return None
+
+    def _by_paths(self, paths: Sequence[str | None], folder_only: bool) -> Resolved:
+        """The first frame where the path exists; then case-insensitively; then virtual."""
+        valid = [path for path in paths if path is not None]
+        if not valid:
+            return OUTSIDE
+        for path in valid:
+            if folder_only:
+                if path == "" or path in self.vault.folders:
+                    return Resolved(Status.FOLDER, path)
+                continue
+            found = self._exact(path)
+            if found is not None:
+                return found
+        for path in valid:
+            spelled = self._ci_paths.get(path.casefold(), ())
+            if folder_only:
+                spelled = [rel for rel in spelled if rel in self.vault.folders]
+            if spelled:
+                ranked = sorted(set(spelled))
+                return Resolved(Status.CASE_MISMATCH, ranked[0], tuple(ranked))
+        if self._virtual is not None and any(self._virtual.match(path) for path in valid):
+            return Resolved(Status.VIRTUAL, valid[0])
+        return MISSING
+
+    def virtual(self, path: str) -> bool:
+        """True when ``path`` (vault-relative) is a page the site generator makes."""
+        return self._virtual is not None and self._virtual.match(path.strip("/")) is not None
+
+    # -- anchors --------------------------------------------------------------------
+
+    def check_anchor(self, rel: str, fragment: str, *, wiki: bool = True) -> AnchorCheck:
+        """Whether ``#fragment`` names a heading or ``^block`` in the note ``rel``.
+
+        Non-note targets (a PDF's ``#page=3``) and empty fragments always pass.
+        """
+        note = self.vault.notes.get(rel)
+        fragment = fragment.strip()
+        if note is None or not fragment:
+            return AnchorCheck(True)
+        anchors = self._anchors.get(rel)
+        if anchors is None:
+            anchors = self._anchors[rel] = _Anchors(note)
+        if fragment.startswith("^"):
+            block = fragment[1:].casefold()
+            if block in anchors.blocks:
+                return AnchorCheck(True, block=True)
+            return AnchorCheck(False, True, _closest(block, anchors.block_spellings))
+        if self.slug == "obsidian":
+            if anchors.obsidian_chain(fragment):
+                return AnchorCheck(True)
+            wanted = _obsidian_key(fragment.split("#")[-1])
+            return AnchorCheck(False, False, _closest(wanted, anchors.texts))
+        last = fragment.rsplit("#", 1)[-1]
+        for candidate in (fragment, github_slug(fragment), last, github_slug(last)):
+            if candidate in anchors.slugs or candidate in anchors.ids:
+                return AnchorCheck(True)
+        wanted = github_slug(last)
+        pool = anchors.texts if wiki else anchors.slug_list
+        choices = _closest(wanted if not wiki else last.casefold(), pool)
+        return AnchorCheck(False, False, choices)
+
+    # -- suggestions ----------------------------------------------------------------
+
+    def suggest(self, target: str, from_rel: str, *, wiki: bool = True) -> tuple[str, ...]:
+        """Existing targets close to a missing ``target``, best first, in link form.
+
+        Name-style targets get names back (``Foo Bar``, ``img.png``); path-style targets
+        get paths in the frame the link was written in. Looks first for a spelling that
+        differs only by case, ``-``/``_``/space/``%20`` or ``.md``, then for names with
+        ``difflib`` similarity of at least 0.7.
+        """
+        target = target.strip()
+        folder = from_rel.rpartition("/")[0]
+        bare = target.rstrip("/")
+        if not bare:
+            return ()
+        key = (target, folder, wiki)
+        cached = self._suggest_cache.get(key)
+        if cached is None:
+            cached = self._suggest_cache[key] = self._suggest(bare, folder, wiki)
+        return cached
+
+    def _suggest(self, bare: str, folder: str, wiki: bool) -> tuple[str, ...]:
+        keep_md = has_note_suffix(bare)
+        relative = self._relative_frame(bare, wiki)
+        pathlike = "/" in bare or bare.startswith(".") or self.resolution != "shortest"
+        if not pathlike:
+            names = self._indexes().names.closest(bare)
+            notes = self._indexes().note_names
+            return tuple(name + ".md" if keep_md and name in notes else name for name in names)
+        absolute = join_target(folder if relative else "", bare)
+        if absolute is None:
+            return ()
+        indexes = self._indexes()
+        found = list(indexes.paths.closest(absolute))
+        if not found:  # moved to another folder: the same name elsewhere
+            found = indexes.by_loose_name.get(loose_key(absolute.rsplit("/", 1)[-1]), [])[:3]
+        rendered = []
+        for path in found:
+            if bare.startswith("/"):
+                text = "/" + path
+            elif relative:
+                text = posixpath.relpath(path, folder or ".")
+                if bare.startswith("./") and not text.startswith("../"):
+                    text = "./" + text
+            else:
+                text = path
+            is_note = path not in self.vault.attachments and path not in self.vault.folders
+            rendered.append(text + ".md" if keep_md and is_note else text)
+        return tuple(rendered)
+
+    def _relative_frame(self, bare: str, wiki: bool) -> bool:
+        """Whether a suggestion for ``bare`` is written relative to the linking note."""
+        if bare.startswith("/"):
+            return False
+        if bare.startswith(("./", "../")) or self.resolution == "relative":
+            return True
+        return self.resolution == "shortest" and not wiki
+
+    def _indexes(self) -> _SuggestIndexes:
+        if self._suggest_indexes is None:
+            self._suggest_indexes = _SuggestIndexes(self.vault)
+        return self._suggest_indexes
+
+
+class _SuggestIndexes:
+    """The names and paths a missing target may be compared with (built on first need)."""
+
+    def __init__(self, vault: Vault) -> None:
+        names: set[str] = set()
+        paths: set[str] = set()
+        note_names: set[str] = set()
+        by_loose: dict[str, list[str]] = defaultdict(list)
+        for rel in (*vault.notes, *vault.attachments):
+            path = strip_note_suffix(rel)
+            name = path.rsplit("/", 1)[-1]
+            names.add(name)
+            paths.add(path)
+            if rel in vault.notes:
+                note_names.add(name)
+            by_loose[loose_key(name)].append(path)
+        paths.update(vault.folders)
+        self.note_names = frozenset(note_names)
+        self.names = _FuzzyIndex(names)
+        self.paths = _FuzzyIndex(paths)
+        self.by_loose_name = {
+            key: sorted(values, key=lambda v: (v.count("/"), v)) for key, values in by_loose.items()
+        }
+
+
+def _spelled(rel: str, name: str) -> bool:
+    """True when the file at ``rel`` is named exactly ``name`` (``.md`` optional)."""
+    basename = rel.rsplit("/", 1)[-1]
+    return basename == name or strip_note_suffix(basename) == name
+
+
+def _rank(rels: list[str], folder: str) -> list[str]:
+    """Obsidian's choice among same-named files: same folder, then the shortest path."""
+    return sorted(
+        set(rels),
+        key=lambda rel: (rel.rpartition("/")[0] != folder, rel.count("/"), len(rel), rel),
+    )
+
+
+def _unambiguous(ranked: list[str], folder: str) -> bool:
+    """Quartz and Obsidian agree on ``ranked[0]``: it sits at the vault root and no other
+    candidate shares the linking note's folder (Quartz falls back to the root path when a
+    name is not unique; Obsidian takes the same folder, then the shortest path)."""
+    best = ranked[0]
+    if "/" in best:
+        return False
+    return folder == "" or all(rel.rpartition("/")[0] != folder for rel in ranked[1:])
+
+
+class _Anchors:
+    """The anchors of one note, indexed for both slug styles."""
+
+    def __init__(self, note: Note) -> None:
+        self.slugs = frozenset(heading.slug for heading in note.headings)
+        self.slug_list = tuple(heading.slug for heading in note.headings)
+        self.texts = tuple(heading.text for heading in note.headings)
+        self._obsidian = [
+            (_obsidian_key(heading.text), heading.level) for heading in note.headings
+        ]
+        self.block_spellings = tuple(block.id for block in note.block_ids)
+        self.blocks = frozenset(block.id.casefold() for block in note.block_ids)
+        self.ids = frozenset(_HTML_ID_RE.findall(note.text)) if "=" in note.text else frozenset()
+
+    def obsidian_chain(self, fragment: str) -> bool:
+        """``A#B``: heading ``A``, then a heading ``B`` after it (Obsidian's subpaths)."""
+        parts = [_obsidian_key(part) for part in fragment.split("#") if part.strip()]
+        start = 0
+        for part in parts:
+            for index in range(start, len(self._obsidian)):
+                if self._obsidian[index][0] == part:
+                    start = index + 1
+                    break
+            else:
+                return False
+        return True
+
+
+def _obsidian_key(text: str) -> str:
+    return " ".join(_OBSIDIAN_STRIP_RE.sub(" ", text).casefold().split())
+
+
+def _closest(wanted: str, pool: Iterable[str]) -> tuple[str, ...]:
+    """Members of ``pool`` at least ``SIMILARITY`` alike ``wanted`` (loosely), best first."""
+    key = loose_key(wanted)
+    scored: list[tuple[float, str]] = []
+    for item in dict.fromkeys(pool):
+        other = loose_key(item)
+        score = 1.0 if other == key else SequenceMatcher(None, key, other).ratio()
+        if score >= SIMILARITY:
+            scored.append((score, item))
+    scored.sort(key=lambda pair: -pair[0])
+    return tuple(item for _, item in scored)
+
+
+class _FuzzyIndex:
+    """Closest-name search over many names without comparing against every one.
+
+    Loosely equal names (``loose_key``) come from a dict; otherwise trigram overlap picks
+    a few dozen candidates and ``SequenceMatcher`` scores only those.
+    """
+
+    SHORTLIST = 40
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._by_key: dict[str, list[str]] = defaultdict(list)
+        for name in names:
+            self._by_key[loose_key(name)].append(name)
+        self._grams: dict[str, list[str]] = defaultdict(list)
+        self._sizes: dict[str, int] = {}
+        for key in self._by_key:
+            grams = _trigrams(key)
+            self._sizes[key] = len(grams)
+            for gram in grams:
+                self._grams[gram].append(key)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def closest(self, wanted: str) -> tuple[str, ...]:
+        """The names closest to ``wanted``: the loosely equal ones alone when any exist,
+        else those scoring at least 0.7, best first."""
+        key = loose_key(wanted)
+        cached = self._cache.get(key)
+        if cached is None:
+            exact = self._by_key.get(key)
+            cached = tuple(sorted(exact)) if exact else self._fuzzy(key)
+            self._cache[key] = cached
+        return cached
+
+    def _fuzzy(self, key: str) -> tuple[str, ...]:
+        counts: dict[str, int] = defaultdict(int)
+        grams = _trigrams(key)
+        for gram in grams:
+            for other in self._grams.get(gram, ()):
+                counts[other] += 1
+        size = len(grams)
+        sizes = self._sizes
+
+        def overlap(other: str) -> tuple[float, str]:  # Dice coefficient of the trigrams
+            return (-2 * counts[other] / (size + sizes[other]), other)
+
+        shortlist = sorted(counts, key=overlap)[: self.SHORTLIST]
+        scored: list[tuple[float, str]] = []
+        for other in shortlist:
+            matcher = SequenceMatcher(None, key, other, autojunk=False)
+            if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
+                continue
+            score = matcher.ratio()
+            if score >= SIMILARITY:
+                scored.append((score, other))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return tuple(name for _, other in scored for name in sorted(self._by_key[other]))
+
+
+def _trigrams(key: str) -> set[str]:
+    padded = f"  {key} "
+    return {padded[index : index + 3] for index in range(len(padded) - 2)}
+
+
+def link_kind_label(kind: LinkKind) -> str:
+    """How a message names a link kind."""
+    return {
+        LinkKind.WIKILINK: "wiki-link",
+        LinkKind.EMBED: "embed",
+        LinkKind.MARKDOWN: "link",
+        LinkKind.IMAGE: "image",
+        LinkKind.HTML_LINK: "HTML link",
+        LinkKind.HTML_IMAGE: "HTML image",
+        LinkKind.AUTOLINK: "link",
+        LinkKind.BARE_URL: "URL",
+    }[kind]
