@@ -1,7 +1,232 @@
-"""The spelling rule family (being written; see its issue)."""
+"""The spelling rule family: NL501, checked in one aspell session for the whole vault."""
 
 from __future__ import annotations
 
-from notelint.rule import Rule
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-RULES: list[type[Rule]] = []
+from notelint.model import Finding, Fix, Note, Severity
+from notelint.prose import SplitOptions, Word, note_words, vocabulary_words
+from notelint.rule import Rule, RuleContext, RuleError
+from notelint.spell import KnownWords, Speller, SpellError
+from notelint.vault import Vault, aliases_of
+
+
+@dataclass(frozen=True)
+class SpellingOptions:
+    lang: str = field(
+        default="en_US", metadata={"help": "aspell dictionary language (aspell --lang)"}
+    )
+    wordlists: list[str] = field(
+        default_factory=list,
+        metadata={
+            "help": "word list files (one word a line, '#' comments), relative to the vault "
+            "root; `notelint words --add WORD` appends to the first"
+        },
+    )
+    check_title: bool = field(
+        default=False, metadata={"help": "also check the frontmatter `title` value"}
+    )
+    ignore_allcaps: bool = field(
+        default=True, metadata={"help": "skip all-capital words (NASA, HTTP, URLs)"}
+    )
+    ignore_camelcase: bool = field(
+        default=True,
+        metadata={"help": "skip words with a capital after the first letter (iPhone, GitHub)"},
+    )
+    ignore_words_with_digits: bool = field(
+        default=True,
+        metadata={"help": "skip words holding digits (mp3, 2nd); else check their letters"},
+    )
+    min_length: int = field(default=3, metadata={"help": "skip words with fewer letters"})
+    autofix_unique: bool = field(
+        default=False,
+        metadata={
+            "help": "let --fix replace a misspelling when aspell has exactly one strong "
+            "suggestion (one edit away, a single word)"
+        },
+    )
+
+
+class Misspelling(Rule):
+    """A word that is neither in the dictionary nor in the vault's vocabulary.
+
+    Only prose is checked: frontmatter (except `title` with `check-title`), code, math,
+    URLs, link destinations, wiki-link targets, embeds, HTML, comments and `#tags` are
+    skipped, and so are words in scripts the dictionary cannot judge. Known without a
+    dictionary: the vault's note titles, file names, aliases and tags, the words of the
+    `wordlists` files, and a note's own `notelint: {words: [...]}` frontmatter list.
+
+    All the vault's unique unknown words go through one aspell session (aspell and its
+    English dictionary must be installed: `apt-get install aspell aspell-en` or
+    `brew install aspell`); verdicts are cached per word.
+
+    Words are split as follows: `don't` stays whole, `Zeon's` is checked as `Zeon`,
+    `well-known` is checked part by part (a vocabulary entry `well-known` accepts it),
+    `snake_case` is skipped; the options decide on `NASA`, `iPhone`, `mp3` and short words.
+
+    ## Bad
+    ```markdown
+    The techncial limits of home bandwith.
+    ```
+
+    ## Good
+    ```markdown
+    The technical limits of home bandwidth.
+    ```
+    """
+
+    code = "NL501"
+    name = "misspelling"
+    family = "spelling"
+    summary = "word not in the dictionary nor the vault's word lists"
+    severity = Severity.WARNING
+    fixable = True
+    Options: type[Any] = SpellingOptions
+    options: SpellingOptions
+
+    def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterable[Finding]:
+        opts = self.options
+        split = SplitOptions(
+            ignore_allcaps=opts.ignore_allcaps,
+            ignore_camelcase=opts.ignore_camelcase,
+            ignore_words_with_digits=opts.ignore_words_with_digits,
+            min_length=opts.min_length,
+        )
+        vocabulary = vault_vocabulary(vault)
+        found: list[tuple[Note, list[Word]]] = []
+        for note in vault.reported_notes():
+            own = KnownWords(note_word_list(note))
+            words = [
+                w
+                for w in note_words(note, check_title=opts.check_title, options=split)
+                if not _known(w, vocabulary) and not _known(w, own)
+            ]
+            if words:
+                found.append((note, words))
+        if not found:
+            return
+        wordlists = [_resolve(path, ctx.root) for path in opts.wordlists]
+        try:
+            with Speller(
+                opts.lang, wordlists, cache_dir=ctx.cache_dir, use_cache=ctx.use_cache
+            ) as speller:
+                bad = speller.check(w.text for _, words in found for w in words)
+        except SpellError as exc:
+            raise RuleError(str(exc), fatal=True) from None
+        for note, words in found:
+            yield from self._findings(note, words, bad, speller.listed)
+
+    def _findings(
+        self,
+        note: Note,
+        words: list[Word],
+        bad: dict[str, tuple[str, ...]],
+        listed: KnownWords,
+    ) -> Iterator[Finding]:
+        for word in words:
+            if word.text not in bad or (word.compound is not None and word.compound in listed):
+                continue
+            suggestions = bad[word.text]
+            fix = None
+            if self.options.autofix_unique:
+                strong = strong_suggestion(word.text, suggestions)
+                if strong is not None:
+                    fix = Fix(word.span, strong)
+            yield self.finding(
+                note,
+                word.span,
+                misspelling_message(word.text, suggestions),
+                suggestion=suggestions[0] if suggestions else None,
+                fix=fix,
+            )
+
+
+def misspelling_message(word: str, suggestions: tuple[str, ...]) -> str:
+    """What the reader sees: the word, the likely fixes, how to accept it."""
+    text = f"'{word}' is not in the dictionary"
+    if suggestions:
+        quoted = [f"'{s}'" for s in suggestions]
+        choices = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+        text += f"; did you mean {choices}?"
+    return f"{text} (if it is right, add it with `notelint words --add {word}`)"
+
+
+def strong_suggestion(word: str, suggestions: Iterable[str]) -> str | None:
+    """The one suggestion a single edit away that is a single word, or None if not unique.
+
+    "bandwith" has "bandwidth" (one letter missing) but also "band with": only one-word
+    candidates count, so the fix is "bandwidth". Two candidates mean no automatic fix.
+    """
+    strong = [
+        s
+        for s in suggestions
+        if s.replace("'", "").isalpha() and _one_edit(word.casefold(), s.casefold())
+    ]
+    return strong[0] if len(strong) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``b`` is ``a`` with one letter added, removed, changed or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _known(word: Word, known: KnownWords) -> bool:
+    return word.text in known or (word.compound is not None and word.compound in known)
+
+
+def _resolve(path: str, root: Path) -> Path:
+    candidate = Path(path).expanduser()
+    return candidate if candidate.is_absolute() else root / candidate
+
+
+def vault_vocabulary(vault: Vault) -> KnownWords:
+    """Words the vault itself vouches for: its note titles, file and folder names,
+    aliases and tags (their words, split like prose)."""
+    names: set[str] = set()
+    for note in vault.notes.values():
+        names.add(note.stem)
+        names.add(note.title)
+        names.update(aliases_of(note))
+        names.update(tag.name for tag in note.tags)
+    for rel in (*vault.attachments, *vault.folders):
+        names.add(rel.rsplit("/", 1)[-1])
+    known = KnownWords()
+    for name in names:
+        known.update(vocabulary_words(name.replace("/", " ")))
+    return known
+
+
+def note_word_list(note: Note) -> list[str]:
+    """The note's own accepted words: frontmatter ``notelint: {words: [...]}``."""
+    settings = note.frontmatter.get("notelint")
+    if not isinstance(settings, dict):
+        return []
+    words = settings.get("words")
+    if isinstance(words, str):
+        words = words.split()
+    if not isinstance(words, list):
+        return []
+    accepted: list[str] = []
+    for item in words:
+        if isinstance(item, str):
+            accepted.extend(vocabulary_words(item))
+    return accepted
+
+
+RULES: list[type[Rule]] = [Misspelling]
