@@ -685,8 +685,9 @@ class DateHeadingLevel(_DatesRule):
 
     Mixing ``###`` and ``####`` entries nests some days inside others in the table of
     contents and breaks ordering between them. The level most dated headings use is the
-    journal's; the others are reported. A dated heading that contains other dated
-    headings (a month or week container) is not counted.
+    journal's; the others are reported (on a tie, those not at the level of the first
+    entry). A daily note's dated title (its first heading, ``# 2024-03-12``) is not an
+    entry and is not counted.
 
     ## Bad
     ```markdown
@@ -709,9 +710,7 @@ class DateHeadingLevel(_DatesRule):
     severity = Severity.WARNING
 
     def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
-        dated = self.dated(note)
-        containers = {item.parent for item in dated}
-        entries = [item for item in dated if item.index not in containers]
+        entries = [item for item in self.dated(note) if not _is_title(note, item)]
         main, others = minority_levels([item.heading.level for item in entries])
         if main is None:
             return
@@ -725,6 +724,11 @@ class DateHeadingLevel(_DatesRule):
                 f", but {count} of this note's {len(entries)} dated headings are level "
                 f"{main}; use '{'#' * main}'",
             )
+
+
+def _is_title(note: Note, item: DatedHeading) -> bool:
+    """A level-1 first heading names the note (a daily note's ``# 2024-03-12``)."""
+    return item.index == 0 and item.heading.level == 1
 
 
 class DateHeadingFuture(_DatesRule):
