@@ -1,0 +1,170 @@
+"""The aspell session: real aspell, commands built by pyspelling, word lists, caches."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from notelint.spell import (
+    KnownWords,
+    Speller,
+    SpellError,
+    add_words,
+    aspell_available,
+    base_language,
+    read_wordlist,
+)
+
+needs_aspell = pytest.mark.skipif(
+    not aspell_available(), reason="aspell is not installed (apt-get install aspell aspell-en)"
+)
+
+
+# -- word lists (no aspell needed) ---------------------------------------------------------
+
+
+def test_read_wordlist_skips_comments_and_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "words.txt"
+    path.write_text("# our names\nnotelint\n\n  Zeon   # a ship\n#gone\n", encoding="utf-8")
+    assert read_wordlist(path) == ["notelint", "Zeon"]
+
+
+def test_read_wordlist_missing_file_names_it(tmp_path: Path) -> None:
+    with pytest.raises(SpellError, match=r"cannot read word list .*nope\.txt"):
+        read_wordlist(tmp_path / "nope.txt")
+
+
+def test_add_words_sorts_dedupes_and_keeps_comments(tmp_path: Path) -> None:
+    path = tmp_path / "words.txt"
+    path.write_text("# header\nzeta\nZeon  # a ship\nalpha\n", encoding="utf-8")
+    added = add_words(path, ["beta", "alpha", "Beta", "beta", "gamma"])
+    assert added == ["Beta", "beta", "gamma"]
+    assert path.read_text(encoding="utf-8") == (
+        "# header\nalpha\nBeta\nbeta\ngamma\nZeon  # a ship\nzeta\n"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["words.txt"]  # no temporary left
+
+
+def test_add_words_creates_the_list_and_skips_unstorable_words(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "words.txt"
+    assert add_words(path, ["two words", "C#", "ok"]) == ["ok"]
+    assert path.read_text(encoding="utf-8") == "ok\n"
+    assert add_words(path, ["ok"]) == []
+
+
+def test_known_words_follow_aspell_case_rules() -> None:
+    known = KnownWords(["notelint", "Zeon"])
+    assert "notelint" in known and "Notelint" in known and "NOTELINT" in known
+    assert "Zeon" in known and "ZEON" in known
+    assert "zeon" not in known
+
+
+def test_base_language() -> None:
+    assert base_language("en_US") == "en"
+    assert base_language("de-DE") == "de"
+    assert base_language("en") == "en"
+
+
+# -- the aspell session -------------------------------------------------------------------
+
+
+@needs_aspell
+def test_list_command_is_pyspellings() -> None:
+    with Speller("en_GB") as speller:
+        command = speller.list_command()
+    assert command[:2] == ["aspell", "list"]
+    assert command[command.index("--lang") + 1] == "en_GB"
+    assert command[command.index("--mode") + 1] == "none"
+    assert command[command.index("--encoding") + 1] == "utf-8"
+    assert "--add-extra-dicts" not in command  # no word lists, no dictionary
+    assert Speller("en_GB").suggest_command()[1] == "-a"
+
+
+@needs_aspell
+def test_check_finds_misspellings_with_suggestions(tmp_path: Path) -> None:
+    with Speller(cache_dir=tmp_path) as speller:
+        bad = speller.check(["techncial", "bandwith", "hello", "don't", "technical", "hello"])
+    assert set(bad) == {"techncial", "bandwith"}
+    assert bad["techncial"][0] == "technical"
+    assert "bandwidth" in bad["bandwith"]
+    assert all(len(s) <= 3 for s in bad.values())
+    assert speller.aspell_runs == 2  # one list, one suggestion session
+
+
+@needs_aspell
+def test_no_suggestion_session_when_all_words_are_right(tmp_path: Path) -> None:
+    with Speller(cache_dir=tmp_path) as speller:
+        assert speller.check(["hello", "world"]) == {}
+    assert speller.aspell_runs == 1
+
+
+@needs_aspell
+def test_per_word_cache_spares_aspell_on_the_next_run(tmp_path: Path) -> None:
+    with Speller(cache_dir=tmp_path) as first:
+        expected = first.check(["techncial", "hello"])
+    with Speller(cache_dir=tmp_path) as second:
+        assert second.check(["techncial", "hello"]) == expected
+        assert second.aspell_runs == 0
+        assert second.check(["techncial", "recieve"])["recieve"][0] == "receive"
+        assert second.aspell_runs == 2  # only the new word was asked about
+
+
+@needs_aspell
+def test_without_cache_nothing_is_written(tmp_path: Path) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text("Zeonic\n", encoding="utf-8")
+    with Speller("en_US", [words], cache_dir=tmp_path / "cache", use_cache=False) as speller:
+        assert speller.check(["techncial"])
+        dictionary = speller.dictionary()
+        assert dictionary is not None and dictionary.exists()
+    assert not dictionary.exists()  # the temporary folder is gone
+    assert not (tmp_path / "cache").exists()
+
+
+@needs_aspell
+def test_wordlist_words_are_known_and_compiled_once(tmp_path: Path) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text("# names\nZeonic\nnotelint\nwell-known-ish\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    with Speller("en_US", [words], cache_dir=cache) as speller:
+        assert speller.check(["Zeonic", "Notelint", "notelintt", "well-known-ish"]) == {
+            "notelintt": speller.check(["notelintt"])["notelintt"]
+        }
+        dictionary = speller.dictionary()
+    assert dictionary is not None and dictionary.parent == (cache / "spelling").resolve()
+    built = dictionary.stat().st_mtime_ns
+    # aspell itself accepts the compiled words (not only notelint's own filter)
+    command = Speller("en_US", [words], cache_dir=cache).list_command()
+    out = subprocess.run(
+        command, input="Zeonic\nnotelint\nZeonnic\n", capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["Zeonnic"]
+    # unchanged list: the same dictionary, not rebuilt
+    with Speller("en_US", [words], cache_dir=cache) as again:
+        assert again.dictionary() == dictionary
+    assert dictionary.stat().st_mtime_ns == built
+    # changed list: a new dictionary
+    words.write_text("Zeonic\nnotelint\nFlancian\n", encoding="utf-8")
+    with Speller("en_US", [words], cache_dir=cache) as changed:
+        assert changed.dictionary() != dictionary
+        assert changed.check(["Flancian"]) == {}
+
+
+def test_missing_aspell_names_how_to_install(tmp_path: Path) -> None:
+    speller = Speller(cache_dir=tmp_path, binary=str(tmp_path / "no-aspell"))
+    with speller, pytest.raises(SpellError) as caught:
+        speller.check(["hello"])
+    message = str(caught.value)
+    assert "apt-get install aspell aspell-en" in message
+    assert "brew install aspell" in message
+    assert "\n" not in message
+
+
+@needs_aspell
+def test_missing_dictionary_names_the_language(tmp_path: Path) -> None:
+    with Speller("zz_ZZ", cache_dir=tmp_path) as speller, pytest.raises(SpellError) as caught:
+        speller.check(["hello"])
+    assert "'zz_ZZ'" in str(caught.value)
+    assert "apt-get install aspell aspell-en" in str(caught.value)
