@@ -304,9 +304,10 @@ def _checkable(part: str, offset: int, opts: SplitOptions) -> Iterator[tuple[str
     letters = sum(1 for ch in text if ch != "'")
     if letters < opts.min_length:
         return
-    if opts.ignore_allcaps and (text.isupper() or _ALLCAPS_PLURAL.fullmatch(text)):
+    allcaps = text.isupper() or _ALLCAPS_PLURAL.fullmatch(text) is not None
+    if allcaps and opts.ignore_allcaps:
         return
-    if opts.ignore_camelcase and not text.isupper() and any(ch.isupper() for ch in text[1:]):
+    if opts.ignore_camelcase and not allcaps and any(ch.isupper() for ch in text[1:]):
         return
     yield text, offset
 

@@ -1,0 +1,244 @@
+"""Prose extraction and word splitting: what spelling sees, and where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from notelint import syntax
+from notelint.model import Note
+from notelint.parse import build_markdown, parse_note
+from notelint.prose import (
+    Positions,
+    SplitOptions,
+    note_words,
+    prose_text,
+    split_words,
+    vocabulary_words,
+)
+
+MD = build_markdown(syntax.notelint_configure_markdown)
+
+
+def note(text: str) -> Note:
+    return parse_note(MD, rel="n.md", display="n.md", file=Path("n.md"), text=text)
+
+
+def words_at(text: str, **options: object) -> list[tuple[str, int, int]]:
+    found = note_words(note(text), options=SplitOptions(**options))  # type: ignore[arg-type]
+    return [(w.text, w.line, w.column) for w in found]
+
+
+def texts(text: str, **kwargs: object) -> list[str]:
+    found = note_words(note(text), **kwargs)  # type: ignore[arg-type]
+    return [w.text for w in found]
+
+
+# -- the mask ------------------------------------------------------------------------------
+
+
+def test_mask_keeps_length_and_line_breaks() -> None:
+    text = "---\ntitle: x\n---\r\nSome `code` here\r\n```\nfoo\n```\n"
+    masked = prose_text(note(text))
+    assert len(masked) == len(text)
+    assert [i for i, c in enumerate(masked) if c in "\r\n"] == [
+        i for i, c in enumerate(text) if c in "\r\n"
+    ]
+    assert "title" not in masked and "code" not in masked and "foo" not in masked
+    assert "Some" in masked and "here" in masked
+
+
+MASKED = {
+    "frontmatter": "---\ntags: [qwzx]\nsummary: qwzx words\n---\nBody.\n",
+    "fenced code": "Text.\n\n```python\nqwzx = 1\n```\n",
+    "fence in a list": "- item\n\n  ```\n  qwzx\n  ```\n",
+    "indented code": "Text.\n\n    qwzx here\n",
+    "inline code": "Use `qwzx --flag` now.\n",
+    "block math": "Text.\n\n$$\n\\qwzx{x}\n$$\n",
+    "inline math": "So $\\qwzx x$ holds.\n",
+    "bare URL": "See https://qwzx.example/qwzx/page now.\n",
+    "www URL": "See www.qwzx.com now.\n",
+    "autolink": "See <https://qwzx.example/> now.\n",
+    "email": "Write to qwzx@mail.example now.\n",
+    "link destination": "A [link](qwzx/page.md \"qwzx title\") here.\n",
+    "reference label": "A [link][qwzx] here.\n\n[qwzx]: https://qwzx.example\n",
+    "image destination": "An ![](qwzx.png) here.\n",
+    "wiki-link target": "A [[qwzx]] here.\n",
+    "wiki-link target with alias": "A [[qwzx#Qwzx|shown]] here.\n",
+    "wiki-link in a table": "| a | b |\n|---|---|\n| [[qwzx\\|shown]] | c |\n",
+    "embed": "An ![[qwzx.png|300]] here.\n",
+    "inline HTML": 'A <span class="qwzx">word</span> here.\n',
+    "HTML block": '<div class="qwzx">\n<p>Text</p>\n</div>\n',
+    "HTML comment": "A <!-- qwzx --> here.\n",
+    "HTML comment block": "<!--\nqwzx\n-->\n",
+    "script": "<script>\nvar qwzx = 1;\n</script>\n",
+    "Obsidian comment": "A %% qwzx %% here.\n",
+    "Obsidian comment block": "%%\nqwzx\n%%\n",
+    "inline tag": "Filed under #qwzx today.\n",
+    "nested tag": "Filed under #area/qwzx today.\n",
+    "block id": "A paragraph. ^qwzx\n",
+    "footnote label": "A claim[^qwzx].\n\n[^qwzx]: The source.\n",
+    "callout type": "> [!qwzx] Title\n> Body.\n",
+    "HTML entity": "A&qwzx;B and more.\n",
+    "file name": "Open qwzx.yaml now.\n",
+    "path": "Run /usr/qwzx/bin now.\n",
+    "template": "Date {{qwzx:YYYY}} here.\n",
+    "dataview field": "qwzx:: 5\n",
+    "snake case": "Call qwzx_thing now.\n",
+    "CJK": "漢字qwzx混じり text.\n",
+}
+
+
+@pytest.mark.parametrize("text", MASKED.values(), ids=list(MASKED))
+def test_nothing_is_checked_inside_masked_constructs(text: str) -> None:
+    assert all("qwzx" not in w.casefold() for w in texts(text))
+
+
+def test_check_title_unmasks_only_the_title() -> None:
+    text = "---\ntitle: Qwzx notes\ntags: [qwzxtag]\n---\nBody.\n"
+    assert texts(text, check_title=True) == ["Qwzx", "notes", "Body"]
+    assert texts(text) == ["Body"]
+    assert words_at(text)[0] == ("Body", 5, 1)
+
+
+def test_title_with_yaml_error_is_not_checked() -> None:
+    assert texts("---\ntitle: [unclosed\n---\nBody.\n", check_title=True) == ["Body"]
+
+
+# -- positions in every kind of prose ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("Intro line.\nThe techncial part.\n", 2, 5),
+        ("# The techncial part\n", 1, 7),
+        ("Title\n=====\n\nx\n\n## Old techncial\n", 6, 8),
+        ("- first\n- a techncial item\n", 2, 5),
+        ("1. first\n   - nested techncial\n", 2, 13),
+        ("| a | b |\n|---|---|\n| ok | the techncial cell |\n", 3, 12),
+        ("| a | b |\n|---|---|\n| [[x\\|y]] | techncial |\n", 3, 14),
+        ("See [the techncial docs](https://x.example) now.\n", 1, 10),
+        ("See [[target|the techncial alias]] now.\n", 1, 18),
+        ("> [!note] A techncial title\n> body\n", 1, 13),
+        ("> [!note] Title\n> A techncial body\n", 2, 5),
+        ("---\ntags: [a]\n---\n\nText with `code` and techncial.\n", 5, 22),
+        ("Crlf line\r\nA techncial one\r\n", 2, 3),
+        ("Émile wrote a techncial note.\n", 1, 15),
+        ("A **techncial** word.\n", 1, 5),
+        ("Tabs\tand a\ttechncial\tword.\n", 1, 12),
+    ],
+    ids=[
+        "paragraph",
+        "ATX heading",
+        "setext document, ATX heading",
+        "list item",
+        "nested list item",
+        "table cell",
+        "table cell after escaped pipe",
+        "markdown link text",
+        "wiki-link alias",
+        "callout title",
+        "callout body",
+        "after frontmatter and code",
+        "CRLF",
+        "after accented letters",
+        "emphasis",
+        "tabs",
+    ],
+)
+def test_words_keep_their_file_position(text: str, line: int, column: int) -> None:
+    found = [(w, ln, col) for w, ln, col in words_at(text) if w == "techncial"]
+    assert found == [("techncial", line, column)]
+    source_line = text.replace("\r\n", "\n").split("\n")[line - 1]
+    assert source_line[column - 1 : column - 1 + len("techncial")] == "techncial"
+
+
+# -- splitting ----------------------------------------------------------------------------
+
+
+def split(text: str, **options: object) -> list[str]:
+    masked = text
+    return [w.text for w in split_words(masked, SplitOptions(**options))]  # type: ignore[arg-type]
+
+
+def test_apostrophes() -> None:
+    assert split("don't Zeon's ‘quoted’ users' rock'n'roll it’s") == [
+        "don't",
+        "Zeon",
+        "quoted",
+        "users",
+        "rock'n'roll",
+    ]
+
+
+def test_curly_apostrophe_is_made_straight_at_the_same_place() -> None:
+    (word,) = split_words("I don’t go", SplitOptions(min_length=4))
+    assert (word.text, word.column, word.end_column) == ("don't", 3, 8)
+
+
+def test_hyphenated_words_are_checked_by_part_with_the_compound() -> None:
+    found = split_words("a well-known self‐hosted x-ray")
+    assert [(w.text, w.column, w.compound) for w in found] == [
+        ("well", 3, "well-known"),
+        ("known", 8, "well-known"),
+        ("self", 14, "self‐hosted"),
+        ("hosted", 19, "self‐hosted"),
+        ("ray", 28, "x-ray"),
+    ]
+
+
+def test_allcaps_option() -> None:
+    assert split("NASA HTTP URLs APIs Word") == ["Word"]
+    assert split("NASA URLs Word", ignore_allcaps=False) == ["NASA", "URLs", "Word"]
+
+
+def test_camelcase_option() -> None:
+    assert split("iPhone JavaScript GitHub Normal") == ["Normal"]
+    assert split("iPhone GitHub", ignore_camelcase=False) == ["iPhone", "GitHub"]
+
+
+def test_digits_option() -> None:
+    assert split("mp3 2nd 1990s 42 abc123def word") == ["word"]
+    assert split("abc123def 2nd", ignore_words_with_digits=False) == ["abc", "def"]
+
+
+def test_min_length_option() -> None:
+    assert split("a an the word") == ["the", "word"]
+    assert split("a an the word", min_length=1) == ["a", "an", "the", "word"]
+    assert split("a an the word", min_length=4) == ["word"]
+
+
+def test_other_scripts_are_skipped_latin_with_accents_kept() -> None:
+    assert split("Привет мир café naïve Ελλάδα 日本語 Zürich") == ["café", "naïve", "Zürich"]
+
+
+def test_emphasis_underscores_are_not_identifiers() -> None:
+    assert split("_emphasis_ and __strong__ but snake_case") == ["emphasis", "and", "strong", "but"]
+
+
+def test_positions_round_trip() -> None:
+    text = "ab\r\ncd\ref\ngh"
+    pos = Positions(text)
+    for offset, char in enumerate(text):
+        if char not in "\r\n":
+            line, column = pos.line_column(offset)
+            assert pos.offset(line, column) == offset
+
+
+def test_vocabulary_words() -> None:
+    assert list(vocabulary_words("Zeon's self-hosting notes")) == [
+        "Zeon",
+        "self-hosting",
+        "self",
+        "hosting",
+        "notes",
+    ]
+
+
+def test_bad_input_never_crashes() -> None:
+    for text in ["", "\n", "---\n", "[[", "[[|]]", "`unclosed", "<div", "%%", "\x00\ufeff", "$$"]:
+        masked = prose_text(note(text))
+        assert len(masked) == len(text)
+        split_words(masked)
