@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from notelint.model import Finding, Fix, Note, Severity, Span
 
 if TYPE_CHECKING:
+    from notelint.discover import FileProblem
     from notelint.vault import Vault
 
 
@@ -35,6 +36,7 @@ class RuleContext:
     jobs: int = 1
     stderr_is_tty: bool = False
     explicitly_selected: frozenset[str] = frozenset()  # codes named by select/--select
+    file_problems: tuple[FileProblem, ...] = ()  # files that could not be read as notes
 
 
 class RuleError(Exception):

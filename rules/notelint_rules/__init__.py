@@ -7,12 +7,13 @@ from collections.abc import Sequence
 
 from notelint import hookimpl
 from notelint.rule import Rule
-from notelint_rules import dates, frontmatter, links, spelling, urls
+from notelint_rules import dates, files, frontmatter, links, spelling, urls
 
 
 @hookimpl
 def notelint_add_rules() -> Sequence[type[Rule]]:
     return [
+        *files.RULES,
         *frontmatter.RULES,
         *links.RULES,
         *dates.RULES,

@@ -1,0 +1,201 @@
+"""The ``notelint`` command: ``check``, ``rules``, ``explain``, ``words``.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage,
+configuration or internal error. In JSON mode stdout holds only the JSON document;
+everything else goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from notelint import __version__
+from notelint.config import split_rule_list
+from notelint.docs import render_rule_doc
+from notelint.engine import RunRequest, run
+from notelint.model import Severity
+from notelint.plugins import load_plugins
+from notelint.registry import RuleSet
+from notelint.reporters import Reporter
+
+SUBCOMMANDS = ("check", "rules", "explain", "words")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="notelint",
+        description="Lint Markdown notes vaults: links, frontmatter, dates, URLs, spelling.",
+    )
+    parser.add_argument("--version", action="version", version=f"notelint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check notes and report findings")
+    check.add_argument("paths", nargs="*", help="notes or folders (default: .)")
+    check.add_argument("--format", default="text", help="text (default), json, or a plugin's")
+    check.add_argument("--select", type=split_rule_list, action="append",
+                       help="rules to run (codes, names, prefixes, families, ALL)")
+    check.add_argument("--extend-select", type=split_rule_list, action="append", default=[],
+                       help="rules to run on top of the configured ones")
+    check.add_argument("--ignore", type=split_rule_list, action="append", default=[],
+                       help="rules not to run")
+    check.add_argument("--config", type=Path, help="configuration file to use")
+    check.add_argument("--root", type=Path, help="vault root links are resolved against")
+    check.add_argument("--offline", action="store_true", help="make no network request")
+    check.add_argument("--fix", action="store_true", help="apply the fixes of fixable findings")
+    check.add_argument("--jobs", type=int, help="processes to use (default: cores)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write caches")
+    check.add_argument("--stdin-filename", metavar="PATH",
+                       help="read the note from stdin as if it were the file at PATH")
+    check.add_argument("--fail-on", choices=["error", "warning", "info"],
+                       help="lowest severity that makes the exit code 1 (default: error)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--output", type=Path, help="write the report to this file")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+
+    explain = commands.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule", help="code or name, e.g. NL101 or broken-wikilink")
+
+    words = commands.add_parser("words", help="manage the spelling word list")
+    words.add_argument("--add", nargs="+", metavar="WORD", required=True)
+    words.add_argument("--wordlist", type=Path, default=Path(".notelint-words.txt"),
+                       help="word list file (default: .notelint-words.txt)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and not args_list[0].startswith("-") and args_list[0] not in SUBCOMMANDS:
+        args_list.insert(0, "check")  # `notelint content/` means `notelint check content/`
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    handler = {"check": _check, "rules": _rules, "explain": _explain, "words": _words}
+    try:
+        return handler[args.command](args)
+    except KeyboardInterrupt:
+        print("notelint: interrupted", file=sys.stderr)
+        return 130
+
+
+def _flatten(groups: Sequence[Sequence[str]] | None) -> list[str] | None:
+    if groups is None:
+        return None
+    return [item for group in groups for item in group]
+
+
+def _check(args: argparse.Namespace) -> int:
+    stdin_text = sys.stdin.read() if args.stdin_filename else None
+    request = RunRequest(
+        paths=[p for p in args.paths if p != "-"],
+        config_file=args.config,
+        root=args.root,
+        select=_flatten(args.select),
+        extend_select=_flatten(args.extend_select) or [],
+        ignore=_flatten(args.ignore) or [],
+        fail_on=Severity.parse(args.fail_on) if args.fail_on else None,
+        offline=args.offline,
+        fix=args.fix,
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
+        stdin_filename=args.stdin_filename,
+        stdin_text=stdin_text,
+    )
+    result = run(request)
+    for message in result.messages:
+        print(message, file=sys.stderr)
+    if result.exit_code == 2 and not result.report.files:
+        return 2
+    reporters = load_plugins().reporters()
+    reporter_class = reporters.get(args.format)
+    if reporter_class is None:
+        choices = ", ".join(sorted(reporters))
+        print(f"notelint: error: unknown --format {args.format!r} (choose from {choices})",
+              file=sys.stderr)
+        return 2
+    _write_report(reporter_class, result.report, args)
+    if result.exit_code == 2:
+        return 2
+    return 0 if args.exit_zero else result.exit_code
+
+
+def _write_report(reporter_class: type[Reporter], report: object, args: argparse.Namespace) -> None:
+    if args.output is not None:
+        buffer = io.StringIO()
+        reporter_class(buffer, color=False, statistics=args.statistics).write(report)  # type: ignore[arg-type]
+        args.output.write_text(buffer.getvalue(), encoding="utf-8")
+        return
+    stream: TextIO = sys.stdout
+    color = args.color == "always" or (args.color == "auto" and stream.isatty())
+    reporter_class(stream, color=color, statistics=args.statistics).write(report)  # type: ignore[arg-type]
+
+
+def _rule_set() -> RuleSet:
+    plugins = load_plugins()
+    rules = RuleSet(plugins.rules())
+    for problem in plugins.problems:
+        print(f"notelint: {problem}", file=sys.stderr)
+    return rules
+
+
+def _rules(args: argparse.Namespace) -> int:
+    rules = _rule_set()
+    rows = [
+        {
+            "code": rule.code,
+            "name": rule.name,
+            "family": rule.family,
+            "severity": str(rule.severity),
+            "enabled": rule.enabled_by_default,
+            "fixable": rule.fixable,
+            "summary": rule.summary,
+        }
+        for rule in rules.rules
+    ]
+    if args.format == "json":
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for row in rows:
+        flags = ("" if row["enabled"] else " (off)") + (" [*]" if row["fixable"] else "")
+        print(f"{row['code']}  {row['name']:<28} {row['severity']:<8}{flags}  {row['summary']}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    rules = _rule_set()
+    rule = rules.find(args.rule)
+    if rule is None:
+        print(f"notelint: error: no rule {args.rule!r}; 'notelint rules' lists them",
+              file=sys.stderr)
+        return 2
+    print(render_rule_doc(rule))
+    return 0
+
+
+def _words(args: argparse.Namespace) -> int:
+    from notelint.spell import add_words
+
+    added = add_words(args.wordlist, list(args.add))
+    print(f"added {len(added)} word{'s' if len(added) != 1 else ''} to {args.wordlist}"
+          + (f": {', '.join(added)}" if added else ""), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,187 @@
+"""Find the vault's files: notes, attachments and folders, minus what is left out.
+
+Dot-folders (``.obsidian``, ``.trash``, ``.git``), ``exclude`` globs and ``.gitignore``d
+paths are skipped. Symlinked folders are followed once; a link back to a folder above
+it (a loop), a broken link or an unreadable folder becomes a ``FileProblem`` that the
+``unreadable-file`` rule reports, never an exception.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from notelint.config import Config
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file or folder notelint could not read as a note, and why."""
+
+    rel: str
+    message: str
+    line: int = 1
+    column: int = 1
+    display: str = ""  # set by the engine: the path as users see it
+
+
+@dataclass
+class Discovery:
+    """What a walk of the root found; paths are root-relative with ``/``."""
+
+    notes: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    folders: set[str] = field(default_factory=set)
+    problems: list[FileProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _IgnoreFile:
+    """One ``.gitignore``: ``prefix`` turns a root-relative path into one relative to it."""
+
+    base: str  # root-relative folder it applies to ("" for the root and above)
+    prefix: str
+    spec: pathspec.PathSpec
+
+    def ignores(self, rel: str, is_dir: bool) -> bool:
+        if self.base and not (rel + "/").startswith(self.base + "/"):
+            return False
+        local = rel[len(self.base) + 1 :] if self.base else rel
+        candidate = self.prefix + local + ("/" if is_dir else "")
+        return self.spec.match_file(candidate)
+
+
+class Walker:
+    """Walks ``root`` once; the result is the whole vault, whatever paths were passed."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.config = config
+        self.include = pathspec.PathSpec.from_lines("gitwildmatch", config.include)
+        self.exclude = pathspec.PathSpec.from_lines("gitwildmatch", config.exclude)
+        self.result = Discovery()
+
+    def walk(self) -> Discovery:
+        ignores = self._ancestor_ignores() if self.config.respect_gitignore else []
+        root_id = _dir_id(self.root)
+        self._walk_dir(self.root, "", ignores, {root_id} if root_id else set())
+        self.result.notes.sort()
+        self.result.attachments.sort()
+        return self.result
+
+    def is_note(self, rel: str) -> bool:
+        return self.include.match_file(rel)
+
+    def is_excluded(self, rel: str, is_dir: bool = False) -> bool:
+        return self.exclude.match_file(rel + ("/" if is_dir else ""))
+
+    def _walk_dir(
+        self, folder: Path, rel: str, ignores: list[_IgnoreFile], ancestors: set[tuple[int, int]]
+    ) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            self.result.problems.append(
+                FileProblem(rel or ".", f"cannot read folder: {exc.strerror or exc}")
+            )
+            return
+        if self.config.respect_gitignore:
+            ignores = [*ignores, *self._ignore_file(folder, rel)]
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            child = f"{rel}/{entry.name}" if rel else entry.name
+            self._visit(entry, child, ignores, ancestors)
+
+    def _visit(
+        self,
+        entry: os.DirEntry[str],
+        rel: str,
+        ignores: list[_IgnoreFile],
+        ancestors: set[tuple[int, int]],
+    ) -> None:
+        try:
+            is_dir = entry.is_dir()
+            is_file = entry.is_file()
+        except OSError as exc:
+            self.result.problems.append(FileProblem(rel, f"cannot read: {exc.strerror or exc}"))
+            return
+        if self.is_excluded(rel, is_dir) or any(i.ignores(rel, is_dir) for i in ignores):
+            return
+        if is_dir:
+            identity = _dir_id(Path(entry.path))
+            if identity is not None and identity in ancestors:
+                target = os.readlink(entry.path) if entry.is_symlink() else entry.path
+                self.result.problems.append(
+                    FileProblem(
+                        rel,
+                        f"symlink loop: '{rel}' points back to a folder above it "
+                        f"('{target}'); not followed. Remove the link or add it to "
+                        "'exclude'.",
+                    )
+                )
+                return
+            self.result.folders.add(rel)
+            self._walk_dir(Path(entry.path), rel, ignores, ancestors | {identity or (0, 0)})
+        elif is_file:
+            (self.result.notes if self.is_note(rel) else self.result.attachments).append(rel)
+        elif entry.is_symlink():
+            if self.is_note(rel):
+                target = os.readlink(entry.path)
+                self.result.problems.append(
+                    FileProblem(rel, f"broken symlink: '{rel}' points to '{target}', which "
+                                "does not exist")
+                )
+
+    def _ignore_file(self, folder: Path, rel: str) -> list[_IgnoreFile]:
+        spec = _read_ignore(folder / ".gitignore")
+        return [_IgnoreFile(rel, "", spec)] if spec is not None else []
+
+    def _ancestor_ignores(self) -> list[_IgnoreFile]:
+        """``.gitignore`` files above the root, up to the repository's top."""
+        found: list[_IgnoreFile] = []
+        resolved = self.root.resolve()
+        for parent in resolved.parents:
+            spec = _read_ignore(parent / ".gitignore")
+            if spec is not None:
+                prefix = resolved.relative_to(parent).as_posix() + "/"
+                found.append(_IgnoreFile("", prefix, spec))
+            if (parent / ".git").exists():
+                break
+        return found
+
+
+def _read_ignore(path: Path) -> pathspec.PathSpec | None:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return pathspec.PathSpec.from_lines("gitwildmatch", text.splitlines())
+
+
+def _dir_id(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def discover(root: Path, config: Config) -> tuple[Discovery, Walker]:
+    """Walk the vault under ``root``."""
+    walker = Walker(root, config)
+    return walker.walk(), walker
+
+
+def relative_to_root(path: Path, root: Path) -> str | None:
+    """``path`` relative to ``root`` with ``/``, or ``None`` when it lies outside."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            return None

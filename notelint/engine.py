@@ -1,0 +1,429 @@
+"""Orchestration: configure, discover, parse once, index once, check, filter, report.
+
+The engine knows no particular check. It runs whatever rules the plugins registered,
+isolates their failures, and applies selection, severity overrides, suppressions and
+per-file ignores in one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import traceback
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pathspec
+from markdown_it import MarkdownIt
+
+from notelint.config import Config, ConfigError, config_from_mapping, find_config, load_config
+from notelint.discover import Discovery, FileProblem, discover, relative_to_root
+from notelint.fix import apply_fixes
+from notelint.model import Finding, Fix, Note, Severity
+from notelint.parse import build_markdown, parse_note
+from notelint.plugins import Plugins, load_plugins
+from notelint.read import NoteText, decode_note, read_note
+from notelint.registry import RuleSet
+from notelint.reporters import Report
+from notelint.rule import Rule, RuleContext, RuleError
+from notelint.suppress import Suppressions, suppressions_for
+from notelint.vault import Vault
+
+ROOT_MARKERS = (".obsidian", "quartz.config.ts")
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What the user asked for; the CLI and ``notelint.testing`` both build one."""
+
+    paths: Sequence[str] = ()
+    config_file: Path | None = None
+    config: Mapping[str, Any] | None = None  # a config table given directly (tests, editors)
+    root: Path | None = None
+    select: Sequence[str] | None = None
+    extend_select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    fail_on: Severity | None = None
+    offline: bool = False
+    fix: bool = False
+    jobs: int | None = None
+    use_cache: bool = True
+    stdin_filename: str | None = None
+    stdin_text: str | None = None
+    cwd: Path | None = None
+    today: date | None = None
+    entry_point_plugins: bool = True
+    extra_plugins: Sequence[object] = ()
+
+
+@dataclass
+class RunResult:
+    """The outcome of a run: what to report, what to tell on stderr, the exit code."""
+
+    findings: list[Finding]
+    report: Report
+    exit_code: int
+    messages: list[str] = field(default_factory=list)
+    fixed: int = 0
+    notes: Mapping[str, Note] = field(default_factory=dict)
+
+
+class UsageError(Exception):
+    """A path or option the user gave cannot work; exit code 2."""
+
+
+def run(request: RunRequest) -> RunResult:
+    """Lint what ``request`` asks for, applying fixes first when asked."""
+    result = _run_once(request)
+    if not request.fix or result.exit_code == 2:
+        return result
+    fixed, messages = _apply_reported_fixes(result)
+    if not fixed:
+        result.messages.extend(messages)
+        return result
+    again = _run_once(request)
+    again.fixed = fixed
+    again.report = dataclasses.replace(again.report, fixed=fixed)
+    again.messages[:0] = messages
+    return again
+
+
+def _run_once(request: RunRequest) -> RunResult:
+    session = Session(request)
+    return session.execute()
+
+
+class Session:
+    """One pass over the vault; holds the state the steps share."""
+
+    def __init__(self, request: RunRequest) -> None:
+        self.request = request
+        self.cwd = (request.cwd or Path.cwd()).resolve()
+        self.messages: list[str] = []
+        self.internal_error = False
+        self.notes: dict[str, Note] = {}
+        self.problems: list[FileProblem] = []
+
+    # -- the steps ----------------------------------------------------------------
+
+    def execute(self) -> RunResult:
+        try:
+            self.config = self._load_config()
+            self.plugins = load_plugins(
+                entry_point_plugins=self.request.entry_point_plugins,
+                extra=self.request.extra_plugins,
+            )
+            self.rules = RuleSet(self.plugins.rules())
+            self.messages.extend(f"notelint: {p}" for p in self.plugins.problems)
+            enabled = self.rules.enabled(
+                self.config,
+                select=self.request.select,
+                extend_select=self.request.extend_select,
+                ignore=self.request.ignore,
+            )
+            options = self.rules.options(self.config)
+            severities = self.rules.severities(self.config)
+            self.root = self._find_root()
+            self.plugins.manager.hook.notelint_configure.call_historic(
+                kwargs={"config": self.config}
+            )
+            vault = self._build_vault()
+        except (ConfigError, UsageError) as exc:
+            return self._usage_failure(str(exc))
+        findings = self._check(vault, enabled, options)
+        findings = self._filter(findings, vault, severities)
+        self.plugins.manager.hook.notelint_session_finish(session=self, findings=findings)
+        return self._result(findings, vault)
+
+    def _usage_failure(self, message: str) -> RunResult:
+        report = Report(findings=[], root="", files=0)
+        return RunResult([], report, 2, [*self.messages, f"notelint: error: {message}"])
+
+    def _load_config(self) -> Config:
+        request = self.request
+        if request.config is not None:
+            return config_from_mapping(request.config, path=None)
+        path = request.config_file
+        if path is None:
+            first = self._first_path()
+            path = find_config(first) if first.exists() or first.parent.exists() else None
+        elif not path.is_file():
+            raise UsageError(f"configuration file {path} does not exist")
+        return load_config(path) if path is not None else Config()
+
+    def _first_path(self) -> Path:
+        given = self.request.stdin_filename or (self.request.paths or ["."])[0]
+        path = Path(given)
+        return path if path.is_absolute() else self.cwd / path
+
+    def _find_root(self) -> Path:
+        if self.request.root is not None:
+            root = self.request.root
+        elif self.config.root is not None:
+            root = self.config.root
+        else:
+            root = self._default_root()
+        root = root if root.is_absolute() else self.cwd / root
+        if not root.is_dir():
+            raise UsageError(f"vault root {root} is not a folder")
+        return root.resolve()
+
+    def _default_root(self) -> Path:
+        """The given folder; else a marked vault above the file; else the config's folder."""
+        first = self._first_path()
+        if first.is_dir() and self.request.stdin_filename is None:
+            return first
+        for folder in first.parents:
+            for marker in ROOT_MARKERS:
+                if (folder / marker).exists():
+                    content = folder / "content"
+                    if marker == "quartz.config.ts" and content.is_dir():
+                        return content
+                    return folder
+        if self.config.path is not None:
+            return self.config.path.parent
+        return self.cwd
+
+    # -- reading ------------------------------------------------------------------
+
+    def _build_vault(self) -> Vault:
+        discovery, walker = discover(self.root, self.config)
+        reported = self._reported(discovery, walker)
+        md = self._markdown()
+        stdin_rel = self._stdin_rel()
+        for rel in discovery.notes:
+            if rel != stdin_rel:
+                self._add_note(md, rel, read_note(self.root / rel, rel, self.config.max_file_size))
+        if stdin_rel is not None:
+            text = self.request.stdin_text or ""
+            decoded = decode_note(text.encode("utf-8", errors="surrogateescape"), stdin_rel)
+            self._add_note(md, stdin_rel, decoded)
+            if stdin_rel in discovery.attachments:
+                discovery.attachments.remove(stdin_rel)
+        self.problems.extend(discovery.problems)
+        self.reported_rels = reported
+        return Vault(
+            root=self.root,
+            notes=self.notes,
+            attachments=frozenset(discovery.attachments),
+            folders=frozenset(discovery.folders),
+            reported=frozenset(rel for rel in reported if rel in self.notes),
+        )
+
+    def _markdown(self) -> MarkdownIt:
+        hook = self.plugins.manager.hook.notelint_configure_markdown
+        return build_markdown(lambda md: hook(md=md))
+
+    def _add_note(self, md: MarkdownIt, rel: str, read: NoteText | FileProblem) -> None:
+        if isinstance(read, FileProblem):
+            self.problems.append(read)
+            return
+        path = self.root / rel
+        try:
+            note = parse_note(
+                md, rel=rel, display=self.display(path), file=path, text=read.text,
+                has_bom=read.has_bom,
+            )
+        except Exception as exc:  # a parser bug must cost one note, not the run
+            self.problems.append(FileProblem(rel, f"could not be parsed: {exc}"))
+            self.messages.append(f"notelint: internal error parsing {rel}:\n{_trace()}")
+            self.internal_error = True
+            return
+        self.notes[rel] = note
+
+    def _stdin_rel(self) -> str | None:
+        if self.request.stdin_filename is None:
+            return None
+        rel = relative_to_root(self._first_path(), self.root)
+        if rel is None:
+            raise UsageError(
+                f"--stdin-filename {self.request.stdin_filename} is outside the vault root "
+                f"{self.root}; pass --root"
+            )
+        return rel
+
+    def _reported(self, discovery: Discovery, walker: Any) -> set[str]:
+        """Root-relative paths (notes and problem paths) the user asked about."""
+        if self.request.stdin_filename is not None:
+            rel = self._stdin_rel()
+            return {rel} if rel is not None else set()
+        candidates = [*discovery.notes, *(p.rel for p in discovery.problems)]
+        reported: set[str] = set()
+        for given in self.request.paths or ["."]:
+            path = Path(given) if Path(given).is_absolute() else self.cwd / given
+            if not path.exists() and not path.is_symlink():
+                raise UsageError(f"{given}: no such file or folder")
+            rel = relative_to_root(path, self.root)
+            if rel is None:
+                raise UsageError(f"{given} is outside the vault root {self.root}; pass --root")
+            if path.is_dir():
+                prefix = "" if rel in ("", ".") else rel + "/"
+                reported.update(c for c in candidates if c.startswith(prefix))
+            elif walker.is_note(rel) and not walker.is_excluded(rel):
+                reported.add(rel)
+                if rel not in discovery.notes and not any(p.rel == rel for p in discovery.problems):
+                    discovery.notes.append(rel)  # passed explicitly though ignored by git
+        return reported
+
+    def display(self, path: Path) -> str:
+        """A path as users see it: relative to the working directory, with ``/``."""
+        try:
+            return Path(os.path.relpath(path, self.cwd)).as_posix()
+        except ValueError:  # another drive on Windows
+            return path.as_posix()
+
+    # -- checking -----------------------------------------------------------------
+
+    def _check(
+        self, vault: Vault, enabled: Sequence[type[Rule]], options: Mapping[str, Any]
+    ) -> list[Finding]:
+        explicit = frozenset(self.rules.explicitly_selected(self.config, self.request.select))
+        cache_base = self.config.path.parent if self.config.path else self.root
+        ctx = RuleContext(
+            vault=vault,
+            root=self.root,
+            today=self.request.today or date.today(),
+            offline=self.request.offline,
+            cache_dir=cache_base / self.config.cache_dir,
+            use_cache=self.request.use_cache,
+            jobs=self.request.jobs or os.cpu_count() or 1,
+            stderr_is_tty=sys.stderr.isatty(),
+            explicitly_selected=explicit,
+            file_problems=tuple(self._problem_views()),
+        )
+        findings: list[Finding] = []
+        for rule_class in enabled:
+            rule = rule_class(options[rule_class.code])
+            findings.extend(self._run_rule(rule, vault, ctx))
+        return findings
+
+    def _problem_views(self) -> Iterable[FileProblem]:
+        """The unreadable files, with the paths users see."""
+        for problem in self.problems:
+            yield dataclasses.replace(problem, display=self.display(self.root / problem.rel))
+
+    def _run_rule(self, rule: Rule, vault: Vault, ctx: RuleContext) -> list[Finding]:
+        found: list[Finding] = []
+        try:
+            if rule.is_note_rule():
+                for note in vault.reported_notes():
+                    found.extend(self._guarded(rule, note, ctx))
+            if rule.is_vault_rule():
+                found.extend(rule.check_vault(vault, ctx))
+        except RuleError as exc:
+            self.messages.append(f"notelint: {rule.code} [{rule.name}] could not run: {exc}")
+            if exc.fatal and rule.code in ctx.explicitly_selected:
+                self.internal_error = True
+        except Exception:
+            self.messages.append(
+                f"notelint: internal error in {rule.code} [{rule.name}]; its findings are "
+                f"incomplete. Please report this:\n{_trace()}"
+            )
+            self.internal_error = True
+        return found
+
+    def _guarded(self, rule: Rule, note: Note, ctx: RuleContext) -> list[Finding]:
+        try:
+            return list(rule.check_note(note, ctx))
+        except RuleError:
+            raise
+        except Exception:
+            self.messages.append(
+                f"notelint: internal error in {rule.code} [{rule.name}] on {note.display}; "
+                f"other notes are still checked. Please report this:\n{_trace()}"
+            )
+            self.internal_error = True
+            return []
+
+    # -- filtering and reporting --------------------------------------------------
+
+    def _filter(
+        self, findings: Iterable[Finding], vault: Vault, severities: Mapping[str, Severity]
+    ) -> list[Finding]:
+        rel_of = {note.display: rel for rel, note in vault.notes.items()}
+        rel_of.update({self.display(self.root / p.rel): p.rel for p in self.problems})
+        ignores = _PerFileIgnores(self.config, self.rules)
+        suppressions: dict[str, Suppressions] = {}
+        kept: list[Finding] = []
+        for finding in findings:
+            rel = rel_of.get(finding.path)
+            if rel is None or rel not in self.reported_rels or ignores.ignores(rel, finding):
+                continue
+            note = vault.notes.get(rel)
+            if note is not None:
+                if rel not in suppressions:
+                    suppressions[rel] = suppressions_for(note, self._resolve_identifier)
+                if suppressions[rel].suppresses(finding):
+                    continue
+            level = severities.get(finding.code, finding.severity)
+            if level != finding.severity:
+                finding = dataclasses.replace(finding, severity=level)
+            kept.append(finding)
+        kept.sort(key=Finding.sort_key)
+        return kept
+
+    def _resolve_identifier(self, identifier: str) -> str | None:
+        rule = self.rules.find(identifier)
+        return rule.code if rule is not None else None
+
+    def _result(self, findings: list[Finding], vault: Vault) -> RunResult:
+        report = Report(
+            findings=findings,
+            root=self.display(self.root),
+            files=len(vault.reported) + sum(1 for p in self.problems if p.rel in self.reported_rels),
+            rules=self.rules.by_code,
+        )
+        fail_on = self.request.fail_on or self.config.fail_on
+        if self.internal_error:
+            code = 2
+        elif any(finding.severity >= fail_on for finding in findings):
+            code = 1
+        else:
+            code = 0
+        return RunResult(findings, report, code, self.messages, notes=vault.notes)
+
+
+class _PerFileIgnores:
+    """``per-file-ignores``: glob (root-relative) -> codes never reported there."""
+
+    def __init__(self, config: Config, rules: RuleSet) -> None:
+        self.entries = [
+            (
+                pathspec.PathSpec.from_lines("gitwildmatch", [glob]),
+                rules.expand(identifiers, f"{config.source}: per-file-ignores") if identifiers else set(),
+            )
+            for glob, identifiers in config.per_file_ignores.items()
+        ]
+
+    def ignores(self, rel: str, finding: Finding) -> bool:
+        return any(spec.match_file(rel) and finding.code in codes for spec, codes in self.entries)
+
+
+def _apply_reported_fixes(result: RunResult) -> tuple[int, list[str]]:
+    """Apply the fixes of reported findings of fixable rules; returns (count, messages)."""
+    by_display = {note.display: note for note in result.notes.values()}
+    grouped: dict[str, list[Fix]] = defaultdict(list)
+    for finding in result.findings:
+        rule = result.report.rules.get(finding.code)
+        if finding.fix is not None and rule is not None and rule.fixable:
+            grouped[finding.path].append(finding.fix)
+    applied = 0
+    messages: list[str] = []
+    for path, fixes in sorted(grouped.items()):
+        note = by_display.get(path)
+        if note is None:
+            continue
+        outcome = apply_fixes(note, fixes)
+        applied += outcome.applied
+        if outcome.message:
+            messages.append(f"notelint: {outcome.message}")
+    return applied, messages
+
+
+def _trace() -> str:
+    return "".join(traceback.format_exc(limit=-4)).rstrip()

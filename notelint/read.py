@@ -1,0 +1,58 @@
+"""Read a file's bytes into note text, or say clearly why it cannot be a note."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from notelint.discover import FileProblem
+
+BINARY_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class NoteText:
+    text: str
+    has_bom: bool
+
+
+def read_note(path: Path, rel: str, max_size: int) -> NoteText | FileProblem:
+    """Decode ``path`` as UTF-8 (BOM allowed); binary, huge or undecodable -> a problem."""
+    try:
+        size = path.stat().st_size
+        if size > max_size:
+            return FileProblem(
+                rel,
+                f"file is {size / 1_048_576:.1f} MiB, over the {max_size / 1_048_576:.1f} MiB "
+                "limit; not checked (raise 'max-file-size' or add it to 'exclude')",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileProblem(rel, f"cannot read file: {exc.strerror or exc}")
+    return decode_note(data, rel)
+
+
+def decode_note(data: bytes, rel: str) -> NoteText | FileProblem:
+    """The text of ``data``, or where its first undecodable byte is."""
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        return FileProblem(
+            rel,
+            "binary file (it holds NUL bytes), not Markdown text; rename it or add it to "
+            "'exclude'",
+        )
+    has_bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8) :] if has_bom else data
+    try:
+        return NoteText(body.decode("utf-8"), has_bom)
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        line_start = body.rfind(b"\n", 0, exc.start) + 1
+        column = len(body[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        return FileProblem(
+            rel,
+            f"not valid UTF-8: byte 0x{body[exc.start]:02x} cannot be decoded; "
+            "re-save the file as UTF-8",
+            line,
+            column,
+        )

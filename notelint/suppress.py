@@ -1,0 +1,105 @@
+"""Suppression comments and frontmatter switches, applied centrally to every rule.
+
+``<!-- notelint-disable[-line|-next-line|-file] [RULES] -->`` and
+``<!-- notelint-enable [RULES] -->``, the same inside Obsidian ``%% ... %%``, and
+frontmatter ``notelint: {disable: [RULES]}``. RULES are codes or names separated by
+commas or spaces; none means every rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from notelint.model import Finding, Note
+
+ALL = "*"
+DIRECTIVE_RE = re.compile(
+    r"^\s*notelint-(?P<verb>disable-next-line|disable-line|disable-file|disable|enable)"
+    r"(?:\s+(?P<rules>[^\n]*?))?\s*$"
+)
+
+#: Turns a rule identifier (code or name) into its code, or None when unknown.
+Resolve = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class _Region:
+    first: int
+    last: int  # inclusive; a huge number for "to the end"
+    codes: frozenset[str]
+
+    def covers(self, finding: Finding) -> bool:
+        return self.first <= finding.span.line <= self.last and (
+            ALL in self.codes or finding.code in self.codes
+        )
+
+
+@dataclass(frozen=True)
+class Suppressions:
+    """The regions of one note in which some rules are silent."""
+
+    regions: tuple[_Region, ...]
+    unknown: tuple[tuple[int, str], ...] = ()  # (line, identifier) nobody knows
+
+    def suppresses(self, finding: Finding) -> bool:
+        return any(region.covers(finding) for region in self.regions)
+
+
+END = 1 << 30
+
+
+def suppressions_for(note: Note, resolve: Resolve) -> Suppressions:
+    """Read every directive of ``note`` once."""
+    regions: list[_Region] = []
+    unknown: list[tuple[int, str]] = []
+    open_blocks: dict[str, int] = {}
+
+    def codes(text: str | None, line: int) -> frozenset[str]:
+        if not text or not text.strip():
+            return frozenset({ALL})
+        found: set[str] = set()
+        for identifier in re.split(r"[,\s]+", text.strip()):
+            code = resolve(identifier) if identifier else None
+            if code is None:
+                if identifier:
+                    unknown.append((line, identifier))
+            else:
+                found.add(code)
+        return frozenset(found)
+
+    disabled = note.frontmatter.get("notelint")
+    if isinstance(disabled, dict):
+        listed = disabled.get("disable")
+        if isinstance(listed, str | list):
+            text = listed if isinstance(listed, str) else " ".join(map(str, listed))
+            regions.append(_Region(1, END, codes(text, 1)))
+
+    for comment in sorted(note.comments, key=lambda c: c.span):
+        match = DIRECTIVE_RE.match(comment.body)
+        if match is None:
+            continue
+        verb, line = match.group("verb"), comment.span.line
+        rule_codes = codes(match.group("rules"), line)
+        if verb == "disable-file":
+            regions.append(_Region(1, END, rule_codes))
+        elif verb == "disable-line":
+            regions.append(_Region(line, comment.span.end_line, rule_codes))
+        elif verb == "disable-next-line":
+            regions.append(_Region(comment.span.end_line + 1, comment.span.end_line + 1, rule_codes))
+        elif verb == "disable":
+            for code in rule_codes:
+                open_blocks.setdefault(code, line)
+        else:  # enable
+            _close_blocks(open_blocks, rule_codes, line, regions)
+    _close_blocks(open_blocks, frozenset({ALL}), END, regions)
+    return Suppressions(tuple(regions), tuple(unknown))
+
+
+def _close_blocks(
+    open_blocks: dict[str, int], codes: Iterable[str], line: int, regions: list[_Region]
+) -> None:
+    closing = list(open_blocks) if ALL in codes else [c for c in codes if c in open_blocks]
+    for code in closing:
+        regions.append(_Region(open_blocks.pop(code), line, frozenset({code})))
