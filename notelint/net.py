@@ -1,0 +1,883 @@
+"""Checking external URLs: concurrent, polite, bounded in time, and safe.
+
+This is engine code: it knows nothing of rules or notes. It takes URLs and a
+``NetSettings`` and returns one ``Verdict`` per URL. Everything runs with one
+``httpx.AsyncClient`` inside one ``asyncio.run``, so a vault with thousands of links
+costs one event loop and a handful of connections per host.
+
+Politeness comes first, because a link checker that hammers a site gets banned (and
+then reports false alarms): at most ``concurrency`` requests at once, at most
+``per_host`` to one host, request starts to a host spaced by ``interval``; ``HEAD``
+first and a streamed ``GET`` (headers only, body never read) when ``HEAD`` is refused
+or fails; retries only where retrying can help (timeouts, resets, 408, 429, 5xx),
+with exponential backoff, jitter and ``Retry-After`` (capped); a global time budget.
+
+Safety: every connection goes through ``_GuardedBackend``, which resolves the host
+itself and refuses private, loopback, link-local and other non-public addresses unless
+``allow_private`` is set. The check happens on the resolved IP, at connect time, and the
+connection is made to that very IP, so a name that resolves to ``127.0.0.1`` (or a
+redirect to one) cannot slip through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import enum
+import errno
+import functools
+import ipaddress
+import random
+import socket
+import ssl
+import sys
+import threading
+import time
+import typing
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, TextIO
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpcore
+import httpx
+
+from notelint import __version__
+
+if TYPE_CHECKING:
+    from notelint.urlcache import UrlCache
+
+USER_AGENT = f"notelint/{__version__} (link checker)"
+
+#: Statuses that mean "the page moved"; 301 and 308 are permanent.
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+#: Statuses worth retrying: the server may answer differently in a moment.
+RETRY_STATUSES = frozenset({408, 429})
+#: Statuses that say "you may not look" rather than "it is gone".
+UNVERIFIABLE_STATUSES = frozenset({401, 402, 403, 407, 408, 429, 451, 999})
+#: HEAD answers that mean the server does not do HEAD at all; later URLs of that host
+#: go straight to GET, sparing it a request each.
+HEAD_UNSUPPORTED = frozenset({405, 501})
+#: Reserved top-level names (RFC 2606, RFC 6761) that never resolve publicly.
+RESERVED_TLDS = frozenset({"example", "test", "invalid"})
+
+
+class Outcome(enum.Enum):
+    """What a check concluded about a URL."""
+
+    OK = "ok"
+    DEAD = "dead"  # 404/410, unknown host, refused connection, TLS failure, loop
+    UNVERIFIABLE = "unverifiable"  # 401/403/429/999, timeouts, resets after retries
+    SKIPPED = "skipped"  # not requested: see Verdict.skip
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result for one URL.
+
+    ``reason`` is a short human phrase ("404 Not Found", "connection refused").
+    ``final_url`` is where redirects ended; ``moved_to`` is the URL reached by the
+    leading run of PERMANENT redirects (what a link should be rewritten to), ``None``
+    when the first hop was temporary or there was none. ``network_failure`` marks
+    failures to resolve or connect, which mean nothing when the whole network is down.
+    ``skip`` says why a SKIPPED URL was not requested: "private", "reserved",
+    "invalid", "budget" or "network-down".
+    """
+
+    url: str
+    outcome: Outcome
+    reason: str
+    status: int | None = None
+    final_url: str | None = None
+    moved_to: str | None = None
+    attempts: int = 0
+    from_cache: bool = False
+    network_failure: bool = False
+    skip: str | None = None
+
+
+@dataclass(frozen=True)
+class NetSettings:
+    """How to check; the defaults are the documented contract (design §6)."""
+
+    timeout: float = 20.0  # seconds for one request, headers included
+    connect_timeout: float = 10.0
+    concurrency: int = 32  # requests in flight at once, all hosts together
+    per_host: int = 2  # requests in flight to one host
+    interval: float = 0.2  # minimum seconds between request starts to one host
+    retries: int = 2  # extra attempts after a retryable failure
+    backoff: float = 1.0  # first retry delay; doubled each retry, plus jitter
+    max_retry_after: float = 60.0  # a longer Retry-After is not waited for
+    max_redirects: int = 10
+    budget: float = 300.0  # seconds for the whole batch
+    accept: tuple[tuple[int, int], ...] = ((200, 299),)
+    allow_private: bool = False
+    user_agent: str = USER_AGENT
+    progress: bool = False  # draw a progress bar on ``progress_stream``
+    save_interval: float = 30.0  # seconds between periodic cache writes
+
+    def accepts(self, status: int) -> bool:
+        return any(low <= status <= high for low, high in self.accept)
+
+
+@dataclass
+class CheckReport:
+    """Verdicts keyed by the URLs as given, plus what concerns the run as a whole."""
+
+    verdicts: dict[str, Verdict]
+    network_down: bool = False
+    elapsed: float = 0.0
+    requests: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def budget_skipped(self) -> list[str]:
+        return [url for url, v in self.verdicts.items() if v.skip == "budget"]
+
+
+# -- URL helpers ---------------------------------------------------------------------
+
+
+def strip_fragment(url: str) -> str:
+    """The URL without ``#fragment`` (a fragment is never sent to the server)."""
+    return url.split("#", 1)[0]
+
+
+def normalise_url(url: str) -> str:
+    """One spelling per resource: the cache key and the unit of de-duplication.
+
+    Scheme and host lower-cased, default port and fragment dropped, empty path made
+    ``/``. Path and query are kept as written: servers may treat them case-sensitively.
+    """
+    url = strip_fragment(url.strip())
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and (scheme, port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{port}"
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo}@{host}" if userinfo else host
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def parse_status_ranges(specs: Sequence[str | int]) -> tuple[tuple[int, int], ...]:
+    """Read ``["200-299", "403", 418]`` into inclusive ranges; ValueError names the bad one."""
+    ranges: list[tuple[int, int]] = []
+    for spec in specs:
+        text = str(spec).strip()
+        low_text, sep, high_text = text.partition("-")
+        try:
+            low = int(low_text)
+            high = int(high_text) if sep else low
+        except ValueError:
+            raise ValueError(
+                f'bad status range {spec!r}: use a code like "403" or a range like "200-299"'
+            ) from None
+        if not (100 <= low <= high <= 999):
+            raise ValueError(f"bad status range {spec!r}: codes run from 100 to 999, low first")
+        ranges.append((low, high))
+    return tuple(ranges)
+
+
+def reserved_host(host: str) -> bool:
+    """``example.com``, ``www.example.org``, ``x.test``, ``foo.invalid``: never real sites."""
+    labels = host.lower().rstrip(".").split(".")
+    if labels[-1] in RESERVED_TLDS:
+        return True
+    return len(labels) >= 2 and labels[-2] == "example"
+
+
+def address_is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """False for loopback, private, link-local, multicast, reserved and unspecified IPs."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+# -- connection guard ----------------------------------------------------------------
+
+
+class ConnectFailure(httpcore.ConnectError):
+    """A connect-stage failure, classified where the cause is still known.
+
+    ``kind``: "blocked" (non-public address refused), "unknown-host", "dns-temporary",
+    "refused", "unreachable" or "timeout".
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+_NETWORK_ERRNOS = frozenset(
+    {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EADDRNOTAVAIL}
+)
+_DNS_DEFINITIVE = frozenset(
+    code
+    for name in ("EAI_NONAME", "EAI_NODATA")
+    if (code := getattr(socket, name, None)) is not None
+)
+
+
+class HostLedger:
+    """Which hosts were reached and which failed to resolve or connect, and how.
+
+    The network is judged down when no host was reached and every host tried failed
+    at that stage: with two or more hosts, or one failing in a way only a missing
+    network explains (temporary DNS failure, no route, connect timeout). A single
+    host that is simply unknown or refuses is a dead link, not a dead network.
+    """
+
+    NETWORK_KINDS = frozenset({"dns-temporary", "unreachable", "timeout"})
+
+    def __init__(self) -> None:
+        self.reached: set[str] = set()
+        self.failed: dict[str, str] = {}
+
+    def record_failure(self, host: str, kind: str) -> None:
+        if kind != "blocked":
+            self.failed.setdefault(host, kind)
+
+    def record_success(self, host: str) -> None:
+        self.reached.add(host)
+        self.failed.pop(host, None)
+
+    def network_down(self) -> bool:
+        if self.reached or not self.failed:
+            return False
+        return len(self.failed) >= 2 or any(k in self.NETWORK_KINDS for k in self.failed.values())
+
+    def clearly_down(self, threshold: int = 5) -> bool:
+        """Early verdict: enough hosts failed in network-only ways and none answered."""
+        if self.reached:
+            return False
+        return sum(1 for k in self.failed.values() if k in self.NETWORK_KINDS) >= threshold
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Resolves each host once, refuses non-public addresses, connects to the IP checked."""
+
+    def __init__(self, allow_private: bool, ledger: HostLedger) -> None:
+        self._inner = httpcore.AnyIOBackend()
+        self._allow_private = allow_private
+        self._ledger = ledger
+        self._resolved: dict[str, list[str] | ConnectFailure] = {}
+
+    async def _resolve(self, host: str, port: int) -> list[str]:
+        cached = self._resolved.get(host)
+        if isinstance(cached, ConnectFailure):
+            raise cached
+        if cached is not None:
+            return cached
+        try:
+            ips = [str(ipaddress.ip_address(host.strip("[]")))]
+        except ValueError:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host, port, type=socket.SOCK_STREAM
+                )
+            except socket.gaierror as exc:
+                kind = "unknown-host" if exc.errno in _DNS_DEFINITIVE else "dns-temporary"
+                failure = ConnectFailure(kind, f"cannot resolve {host}: {exc.strerror}")
+                self._resolved[host] = failure
+                raise failure from exc
+            except OSError as exc:
+                raise ConnectFailure("dns-temporary", f"cannot resolve {host}: {exc}") from exc
+            ips = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        if not self._allow_private:
+            for ip in ips:
+                if not address_is_public(ipaddress.ip_address(ip)):
+                    failure = ConnectFailure(
+                        "blocked", f"{host} resolves to the non-public address {ip}"
+                    )
+                    self._resolved[host] = failure
+                    raise failure
+        self._resolved[host] = ips
+        return ips
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            ips = await self._resolve(host, port)
+        except ConnectFailure as exc:
+            self._ledger.record_failure(host, exc.kind)
+            raise
+        last: ConnectFailure | None = None
+        for ip in ips:
+            try:
+                stream = await self._inner.connect_tcp(
+                    ip, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectTimeout as exc:
+                last = ConnectFailure("timeout", f"connecting to {host} timed out")
+                last.__cause__ = exc
+            except httpcore.ConnectError as exc:
+                last = _classify_connect_error(host, exc)
+            else:
+                self._ledger.record_success(host)
+                return stream
+        assert last is not None
+        self._ledger.record_failure(host, last.kind)
+        raise last
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise ConnectFailure("blocked", "unix sockets are never used for URL checks")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _exception_chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _classify_connect_error(host: str, exc: httpcore.ConnectError) -> ConnectFailure:
+    for cause in _exception_chain(exc):
+        if isinstance(cause, ConnectionRefusedError):
+            failure = ConnectFailure("refused", f"{host} refused the connection")
+            break
+        if isinstance(cause, OSError) and cause.errno in _NETWORK_ERRNOS:
+            failure = ConnectFailure("unreachable", f"{host} is unreachable ({cause.strerror})")
+            break
+    else:
+        failure = ConnectFailure("refused", f"cannot connect to {host}: {exc}")
+    failure.__cause__ = exc
+    return failure
+
+
+# -- the per-host gate ---------------------------------------------------------------
+
+
+class _HostGate:
+    """At most ``per_host`` requests at once, starts at least ``interval`` apart.
+
+    A task waits for its turn WITHOUT holding a global slot, then takes one and claims
+    the start time; if another task claimed meanwhile it goes back to waiting. So slow
+    hosts never starve the global limit.
+    """
+
+    def __init__(self, per_host: int, interval: float) -> None:
+        self.slots = asyncio.Semaphore(per_host)
+        self.interval = interval
+        self.last_start = -1e18
+        self.blocked_until = 0.0  # set by Retry-After: the host asked us to wait
+        self.head_unsupported = False
+
+    def ready_at(self) -> float:
+        return max(self.last_start + self.interval, self.blocked_until)
+
+    async def wait_turn(self) -> None:
+        loop = asyncio.get_running_loop()
+        while (delay := self.ready_at() - loop.time()) > 0:
+            await asyncio.sleep(delay)
+
+    def claim(self) -> bool:
+        now = asyncio.get_running_loop().time()
+        if self.ready_at() > now:
+            return False
+        self.last_start = now
+        return True
+
+
+# -- one request, classified -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    reason: str
+    location: str | None
+    retry_after: float | None
+    challenge: bool
+
+
+@dataclass(frozen=True)
+class _Failure:
+    kind: str  # timeout, reset, invalid, tls, blocked, unknown-host, dns-temporary, ...
+    detail: str
+
+    @property
+    def at_connect(self) -> bool:
+        return self.kind in ("unknown-host", "dns-temporary", "refused", "unreachable")
+
+
+def _retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def _classify_exception(exc: BaseException) -> _Failure:
+    for cause in _exception_chain(exc):
+        if isinstance(cause, ConnectFailure):
+            return _Failure(cause.kind, str(cause))
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return _Failure("tls", f"TLS certificate rejected: {cause.verify_message}")
+        if isinstance(cause, ssl.SSLError):
+            return _Failure("tls", f"TLS failed: {cause.reason or cause}")
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return _Failure("timeout", "timed out")
+    if isinstance(exc, httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError):
+        return _Failure("reset", "the connection was reset")
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return _Failure("invalid", f"not a valid URL ({exc})")
+    return _Failure("error", f"request failed ({type(exc).__name__}: {exc})")
+
+
+# -- progress ---------------------------------------------------------------------------
+
+
+class _Progress:
+    """A one-line bar on a terminal, redrawn at most ten times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO | None, total: int) -> None:
+        self.stream = stream
+        self.total = total
+        self.last = 0.0
+
+    def update(self, done: int, *, force: bool = False) -> None:
+        if self.stream is None or self.total == 0:
+            return
+        now = time.monotonic()
+        if not force and now - self.last < 0.1:
+            return
+        self.last = now
+        filled = self.WIDTH * done // self.total
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\rchecking URLs [{bar}] {done}/{self.total}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not None and self.total:
+            self.stream.write("\r" + " " * (self.WIDTH + 40) + "\r")
+            self.stream.flush()
+
+
+# -- the checker ------------------------------------------------------------------------
+
+
+class _Checker:
+    """One batch: shared client, gates, ledger and the cache to feed."""
+
+    def __init__(
+        self,
+        settings: NetSettings,
+        client: httpx.AsyncClient,
+        ledger: HostLedger,
+        cache: UrlCache | None,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.ledger = ledger
+        self.cache = cache
+        self.global_slots = asyncio.Semaphore(max(1, settings.concurrency))
+        self.gates: dict[str, _HostGate] = {}
+        self.requests = 0
+
+    def gate(self, url: str) -> _HostGate:
+        # host and port: a server is what we are polite to (tests use ports as hosts)
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{(parts.hostname or '').lower()}:{parts.port}"
+        gate = self.gates.get(key)
+        if gate is None:
+            gate = _HostGate(max(1, self.settings.per_host), self.settings.interval)
+            self.gates[key] = gate
+        return gate
+
+    async def request(self, method: str | None, url: str) -> tuple[_Reply | _Failure, str]:
+        """One request, politely scheduled; headers only, the body is never read.
+
+        ``method`` None means HEAD unless the host is by then known to refuse HEAD
+        (decided at send time, so URLs queued earlier profit from what was learned).
+        """
+        gate = self.gate(url)
+        async with gate.slots:
+            while True:
+                await gate.wait_turn()
+                async with self.global_slots:
+                    if not gate.claim():
+                        continue
+                    self.requests += 1
+                    used = method or ("GET" if gate.head_unsupported else "HEAD")
+                    return await self._send(used, url), used
+
+    async def _send(self, method: str, url: str) -> _Reply | _Failure:
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                request = self.client.build_request(method, url)
+                response = await self.client.send(request, stream=True)
+                await response.aclose()
+        except Exception as exc:  # every failure becomes a verdict, never a crash
+            return _classify_exception(exc)
+        headers = response.headers
+        return _Reply(
+            status=response.status_code,
+            reason=response.reason_phrase,
+            location=headers.get("location"),
+            retry_after=_retry_after(headers.get("retry-after"), time.time()),
+            challenge="cf-mitigated" in headers or "x-amzn-waf-action" in headers,
+        )
+
+    def _retryable(self, result: _Reply | _Failure, method: str) -> bool:
+        if isinstance(result, _Failure):
+            # A HEAD that breaks the connection is retried as GET by the caller instead.
+            return result.kind == "timeout" or (result.kind == "reset" and method == "GET")
+        if method == "HEAD":
+            return result.status in RETRY_STATUSES
+        return result.status in RETRY_STATUSES or 500 <= result.status <= 599
+
+    async def fetch(self, method: str | None, url: str) -> tuple[_Reply | _Failure, int, str, str]:
+        """A request with retries: (result, attempts, why retrying stopped, method used)."""
+        attempt = 0
+        while True:
+            result, used = await self.request(method, url)
+            attempt += 1
+            if not self._retryable(result, used) or attempt > self.settings.retries:
+                return result, attempt, "", used
+            delay = self.settings.backoff * (2 ** (attempt - 1)) * random.uniform(1.0, 1.25)
+            if isinstance(result, _Reply) and result.retry_after is not None:
+                if result.retry_after > self.settings.max_retry_after:
+                    note = f"the server asked to retry after {result.retry_after:.0f} s"
+                    return result, attempt, note, used
+                delay = result.retry_after
+                gate = self.gate(url)
+                loop_now = asyncio.get_running_loop().time()
+                gate.blocked_until = max(gate.blocked_until, loop_now + delay)
+            await asyncio.sleep(delay)
+
+    async def check(self, url: str) -> Verdict:
+        """Follow one URL to its end: HEAD, GET fallback, redirects, retries."""
+        method: str | None = None  # HEAD, unless the host is known to refuse it
+        current = url
+        chain = [url]
+        moved_to: str | None = None
+        permanent = True
+        attempts = 0
+        while True:
+            result, used, note, sent = await self.fetch(method, current)
+            attempts += used
+            if sent == "HEAD" and self._head_failed(result):
+                if isinstance(result, _Reply) and result.status in HEAD_UNSUPPORTED:
+                    self.gate(current).head_unsupported = True
+                method = "GET"
+                continue
+            if isinstance(result, _Failure):
+                return self._failure_verdict(url, result, attempts, current)
+            if result.status in REDIRECT_STATUSES and result.location:
+                target = strip_fragment(urljoin(current, result.location.strip()))
+                problem = self._redirect_problem(chain, target)
+                if problem:
+                    return Verdict(
+                        url, Outcome.DEAD, problem, result.status, current, attempts=attempts
+                    )
+                permanent = permanent and result.status in PERMANENT_REDIRECTS
+                if permanent:
+                    moved_to = target
+                chain.append(target)
+                current = target
+                continue
+            return self._status_verdict(url, result, attempts, current, moved_to, note)
+
+    def _head_failed(self, result: _Reply | _Failure) -> bool:
+        if isinstance(result, _Failure):
+            return result.kind in ("reset", "error")
+        if result.status in REDIRECT_STATUSES or result.status == 429:
+            return False
+        return not self.settings.accepts(result.status)
+
+    def _redirect_problem(self, chain: list[str], target: str) -> str:
+        if chain.count(target) >= 2 or (chain.count(target) == 1 and chain[-1] == target):
+            start = len(chain) - 1 - chain[::-1].index(target)
+            loop = " → ".join([*chain[start:], target])
+            return f"redirect loop: {loop}"
+        if len(chain) > self.settings.max_redirects:
+            return f"more than {self.settings.max_redirects} redirects"
+        return ""
+
+    def _status_verdict(
+        self, url: str, reply: _Reply, attempts: int, final: str, moved_to: str | None, note: str
+    ) -> Verdict:
+        status = reply.status
+        reason = f"{status} {reply.reason}".strip()
+        if final != url:
+            reason += f" (after redirects to {final})"
+        if note:
+            reason += f"; {note}"
+        if self.settings.accepts(status):
+            return Verdict(url, Outcome.OK, reason, status, final, moved_to, attempts)
+        if reply.challenge:
+            reason += "; the site answered with a bot challenge"
+            return Verdict(url, Outcome.UNVERIFIABLE, reason, status, final, attempts=attempts)
+        if status in UNVERIFIABLE_STATUSES or status >= 500 or status < 400:
+            if attempts > 1 and (status >= 500 or status in RETRY_STATUSES):
+                reason += f" ({attempts} attempts)"
+            return Verdict(url, Outcome.UNVERIFIABLE, reason, status, final, attempts=attempts)
+        return Verdict(url, Outcome.DEAD, reason, status, final, attempts=attempts)
+
+    def _failure_verdict(self, url: str, failure: _Failure, attempts: int, final: str) -> Verdict:
+        detail = failure.detail
+        if final != url:
+            detail += f" (after redirects to {final})"
+        if failure.kind == "blocked":
+            return Verdict(url, Outcome.SKIPPED, detail, attempts=attempts, skip="private")
+        if failure.kind == "invalid":
+            return Verdict(url, Outcome.DEAD, detail, attempts=attempts)
+        if failure.kind in ("timeout", "reset", "error", "dns-temporary", "unreachable"):
+            if attempts > 1:
+                detail += f" ({attempts} attempts)"
+            return Verdict(
+                url,
+                Outcome.UNVERIFIABLE,
+                detail,
+                attempts=attempts,
+                network_failure=failure.at_connect or failure.kind == "timeout",
+            )
+        # unknown-host, refused, tls: the link is broken for every reader
+        return Verdict(
+            url, Outcome.DEAD, detail, attempts=attempts, network_failure=failure.at_connect
+        )
+
+
+# -- orchestration -----------------------------------------------------------------------
+
+
+def _precheck(url: str, settings: NetSettings) -> Verdict | None:
+    """Verdicts that need no request: malformed URLs, reserved names, literal private IPs."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return Verdict(url, Outcome.DEAD, "not a valid URL")
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return Verdict(url, Outcome.DEAD, "not a valid http(s) URL")
+    host = parts.hostname
+    if reserved_host(host):
+        return Verdict(
+            url, Outcome.SKIPPED, f"{host} is a reserved name, never a real site", skip="reserved"
+        )
+    if not settings.allow_private:
+        if host.lower().rstrip(".").split(".")[-1] in ("localhost", "local"):
+            return Verdict(url, Outcome.SKIPPED, f"{host} is a local name", skip="private")
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            return None
+        if not address_is_public(ip):
+            return Verdict(url, Outcome.SKIPPED, f"{host} is not a public address", skip="private")
+    return None
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """httpx's verifying TLS context; loading the CA bundle is slow, so once per process."""
+    return httpx.create_ssl_context()
+
+
+def _make_client(settings: NetSettings, ledger: HostLedger) -> httpx.AsyncClient:
+    limits = httpx.Limits(
+        max_connections=max(1, settings.concurrency) + 8,
+        max_keepalive_connections=max(1, settings.concurrency),
+    )
+    context = _ssl_context()
+    transport = httpx.AsyncHTTPTransport(verify=context, limits=limits)
+    # The one place notelint reaches into httpx: the connection pool gets our guarded
+    # network backend, so every connection (redirect hops included) is checked.
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_GuardedBackend(settings.allow_private, ledger),
+    )
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
+        follow_redirects=False,
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+        },
+    )
+
+
+async def _run_batch(
+    urls: list[str],
+    settings: NetSettings,
+    cache: UrlCache | None,
+    progress_stream: TextIO | None,
+    on_verdict: Callable[[Verdict], None],
+) -> tuple[bool, int]:
+    """Check ``urls`` (normalised, unique); returns (network down, requests made)."""
+    ledger = HostLedger()
+    progress = _Progress(progress_stream if settings.progress else None, len(urls))
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settings.budget
+    last_save = loop.time()
+    async with _make_client(settings, ledger) as client:
+        checker = _Checker(settings, client, ledger, cache)
+        tasks: dict[asyncio.Future[Verdict], str] = {
+            asyncio.ensure_future(checker.check(url)): url for url in urls
+        }
+        pending: set[asyncio.Future[Verdict]] = set(tasks)
+        done_count = 0
+        try:
+            while pending:
+                remaining = deadline - loop.time()
+                if remaining <= 0 or ledger.clearly_down():
+                    break
+                done, pending = await asyncio.wait(
+                    pending, timeout=min(remaining, 0.5), return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in done:
+                    on_verdict(task.result())
+                done_count += len(done)
+                progress.update(done_count)
+                if cache is not None and loop.time() - last_save > settings.save_interval:
+                    cache.save()
+                    last_save = loop.time()
+        finally:
+            why = "network-down" if ledger.clearly_down() else "budget"
+            for task in pending:
+                task.cancel()
+            for task in pending:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                on_verdict(_unchecked(tasks[task], why, settings))
+            progress.update(done_count + len(pending), force=True)
+            progress.close()
+    return ledger.network_down(), checker.requests
+
+
+def _unchecked(url: str, why: str, settings: NetSettings) -> Verdict:
+    if why == "budget":
+        reason = f"not checked: the time budget of {settings.budget:g} s ran out"
+    else:
+        reason = "not checked: the network looks unreachable"
+    return Verdict(url, Outcome.SKIPPED, reason, skip=why)
+
+
+def check_urls(
+    urls: Sequence[str],
+    settings: NetSettings | None = None,
+    *,
+    cache: UrlCache | None = None,
+    progress_stream: TextIO | None = None,
+) -> CheckReport:
+    """Check every URL once; returns a verdict for each URL as given.
+
+    URLs are de-duplicated by ``normalise_url``; cached verdicts are reused and fresh
+    ones stored (the cache is saved at the end, periodically, and on Ctrl-C). When the
+    network is down, verdicts from the failed run are neither cached nor meaningful:
+    ``CheckReport.network_down`` tells the caller to say so once.
+    """
+    settings = settings or NetSettings()
+    started = time.monotonic()
+    by_key: dict[str, list[str]] = {}
+    for url in urls:
+        by_key.setdefault(normalise_url(url), []).append(url)
+    verdicts: dict[str, Verdict] = {}
+    fresh: dict[str, Verdict] = {}
+
+    def settle(key: str, verdict: Verdict) -> None:
+        for original in by_key[key]:
+            verdicts[original] = replace(verdict, url=original)
+
+    to_check: list[str] = []
+    for key in by_key:
+        early = _precheck(key, settings)
+        cached = cache.get(key, settings) if cache is not None and early is None else None
+        if early is not None or cached is not None:
+            settle(key, typing.cast(Verdict, early or cached))
+        else:
+            to_check.append(key)
+
+    def on_verdict(verdict: Verdict) -> None:
+        fresh[verdict.url] = verdict
+        settle(verdict.url, verdict)
+        if cache is not None:
+            cache.put(verdict)
+
+    network_down, requests = False, 0
+    try:
+        if to_check:
+            network_down, requests = _run_sync(
+                _run_batch(to_check, settings, cache, progress_stream or sys.stderr, on_verdict)
+            )
+    finally:
+        if cache is not None:
+            if network_down:
+                cache.forget(v.url for v in fresh.values() if v.network_failure)
+            cache.save()
+    report = CheckReport(verdicts, network_down, time.monotonic() - started, requests)
+    if cache is not None:
+        report.warnings.extend(cache.warnings)
+    return report
+
+
+T = typing.TypeVar("T")
+
+
+def _run_sync(coro: typing.Coroutine[typing.Any, typing.Any, T]) -> T:
+    """``asyncio.run``, or the same in a worker thread when a loop already runs here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    box: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            box.append(asyncio.run(coro))
+        except BaseException as exc:  # handed back to the caller's thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=target, name="notelint-urls")
+    worker.start()
+    worker.join()
+    if errors:
+        raise errors[0]
+    return box[0]

@@ -1,0 +1,438 @@
+"""The URL checker against a real HTTP server on 127.0.0.1 (several ports = several hosts)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from notelint.net import (
+    USER_AGENT,
+    NetSettings,
+    Outcome,
+    Verdict,
+    check_urls,
+    normalise_url,
+    parse_status_ranges,
+    reserved_host,
+)
+from notelint.urlcache import UrlCache
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from urlserver import UrlServer, closed_port
+
+#: Fast settings for loopback: short timeouts, tiny backoff, no spacing unless a test sets it.
+FAST = NetSettings(allow_private=True, timeout=2.0, connect_timeout=1.0, backoff=0.05, interval=0.0)
+
+
+@pytest.fixture
+def server() -> Iterator[UrlServer]:
+    with UrlServer(ports=3) as srv:
+        yield srv
+
+
+def check_one(url: str, settings: NetSettings = FAST) -> Verdict:
+    return check_urls([url], settings).verdicts[url]
+
+
+# -- verdicts ------------------------------------------------------------------------------
+
+
+def test_ok_uses_a_single_head(server: UrlServer) -> None:
+    verdict = check_one(server.url("/ok"))
+    assert verdict.outcome is Outcome.OK and verdict.status == 200
+    assert server.methods("/ok") == ["HEAD"]
+    assert server.agents == {USER_AGENT}
+    assert USER_AGENT.startswith("notelint/")
+
+
+def test_head_refused_falls_back_to_get_and_host_skips_head_afterwards(server: UrlServer) -> None:
+    settings = replace(FAST, concurrency=1, per_host=1)
+    first = check_urls([server.url("/head405")], settings).verdicts
+    assert first[server.url("/head405")].outcome is Outcome.OK
+    assert server.methods("/head405") == ["HEAD", "GET"]
+    # Within one batch the host is remembered as HEAD-less: later URLs go straight to GET.
+    urls = [server.url("/head405?a"), server.url("/ok?b")]
+    check_urls(urls, settings)
+    assert server.methods("/head405?a") == ["HEAD", "GET"]
+    assert server.methods("/ok?b") == ["GET"]
+
+
+def test_head_that_resets_is_retried_as_get(server: UrlServer) -> None:
+    assert check_one(server.url("/headreset")).outcome is Outcome.OK
+    assert server.methods("/headreset") == ["HEAD", "GET"]
+
+
+@pytest.mark.parametrize(
+    ("code", "outcome"),
+    [
+        (404, Outcome.DEAD),
+        (410, Outcome.DEAD),
+        (403, Outcome.UNVERIFIABLE),
+        (401, Outcome.UNVERIFIABLE),
+        (999, Outcome.UNVERIFIABLE),
+    ],
+)
+def test_status_verdicts(server: UrlServer, code: int, outcome: Outcome) -> None:
+    verdict = check_one(server.url(f"/status/{code}"))
+    assert verdict.outcome is outcome
+    assert verdict.status == code
+    assert verdict.reason.startswith(str(code))
+    # HEAD, then GET to be sure; neither status is retried.
+    assert server.methods(f"/status/{code}") == ["HEAD", "GET"]
+
+
+def test_accept_ranges_turn_a_status_into_ok(server: UrlServer) -> None:
+    settings = replace(FAST, accept=parse_status_ranges(["200-299", "403"]))
+    assert check_one(server.url("/status/403"), settings).outcome is Outcome.OK
+    assert server.methods("/status/403") == ["HEAD"]
+
+
+# -- redirects -----------------------------------------------------------------------------
+
+
+def test_permanent_redirect_reports_where_it_moved(server: UrlServer) -> None:
+    for code in (301, 308):
+        url = server.url(f"/redirect?code={code}&to=/ok")
+        verdict = check_one(url)
+        assert verdict.outcome is Outcome.OK
+        assert verdict.moved_to == server.url("/ok")
+        assert verdict.final_url == server.url("/ok")
+
+
+def test_temporary_redirect_is_not_a_move(server: UrlServer) -> None:
+    verdict = check_one(server.url("/redirect?code=302&to=/ok"))
+    assert verdict.outcome is Outcome.OK
+    assert verdict.moved_to is None
+    assert verdict.final_url == server.url("/ok")
+
+
+def test_chain_moves_only_as_far_as_the_leading_permanent_hops(server: UrlServer) -> None:
+    other = server.url("/redirect?code=302&to=/ok", host=1)
+    url = server.url("/redirect?code=301&to=" + other.replace("?", "%3F").replace("&", "%26"))
+    verdict = check_one(url)
+    assert verdict.outcome is Outcome.OK
+    assert verdict.moved_to == other  # the 301 hop, across hosts; not past the 302
+    assert verdict.final_url == server.url("/ok", host=1)
+
+
+def test_redirect_loop_is_dead(server: UrlServer) -> None:
+    verdict = check_one(server.url("/loop-a"))
+    assert verdict.outcome is Outcome.DEAD
+    assert verdict.reason.startswith("redirect loop")
+    assert server.hits("/loop-a") + server.hits("/loop-b") <= 6
+
+
+def test_redirect_limit(server: UrlServer) -> None:
+    assert check_one(server.url("/chain?n=10")).outcome is Outcome.OK
+    verdict = check_one(server.url("/chain?n=11"))
+    assert verdict.outcome is Outcome.DEAD
+    assert "more than 10 redirects" in verdict.reason
+    short = replace(FAST, max_redirects=2)
+    assert check_one(server.url("/chain?n=3"), short).outcome is Outcome.DEAD
+
+
+# -- retries -------------------------------------------------------------------------------
+
+
+def test_500_then_200_is_retried_after_backoff(server: UrlServer) -> None:
+    settings = replace(FAST, backoff=0.2)
+    verdict = check_one(server.url("/flaky?fail=2"), settings)
+    assert verdict.outcome is Outcome.OK
+    assert server.methods("/flaky?fail=2") == ["HEAD", "GET", "GET"]
+    starts = [t for t, _, _, p in server.log if p == "/flaky?fail=2"]
+    assert starts[2] - starts[1] >= 0.2  # the backoff was waited for
+
+
+def test_persistent_500_gives_up_after_the_retries(server: UrlServer) -> None:
+    verdict = check_one(server.url("/status/500"))
+    assert verdict.outcome is Outcome.UNVERIFIABLE
+    assert server.hits("/status/500") == 1 + 1 + FAST.retries  # HEAD, GET, 2 retries
+    no_retry = replace(FAST, retries=0)
+    check_one(server.url("/status/502"), no_retry)
+    assert server.hits("/status/502") == 2
+
+
+def test_429_honours_retry_after(server: UrlServer) -> None:
+    verdict = check_one(server.url("/ratelimit?times=1&after=1"))
+    assert verdict.outcome is Outcome.OK
+    starts = [t for t, _, _, p in server.log if p == "/ratelimit?times=1&after=1"]
+    assert len(starts) == 2
+    assert starts[1] - starts[0] >= 0.95
+
+
+def test_429_without_retry_after_backs_off(server: UrlServer) -> None:
+    settings = replace(FAST, backoff=0.3)
+    assert check_one(server.url("/ratelimit?times=1"), settings).outcome is Outcome.OK
+    starts = [t for t, _, _, p in server.log if p == "/ratelimit?times=1"]
+    assert len(starts) == 2 and starts[1] - starts[0] >= 0.3
+
+
+def test_429_that_persists_is_unverifiable(server: UrlServer) -> None:
+    verdict = check_one(server.url("/ratelimit?times=9"))
+    assert verdict.outcome is Outcome.UNVERIFIABLE and verdict.status == 429
+    assert server.hits("/ratelimit?times=9") == 1 + FAST.retries  # HEAD retried, no GET
+
+
+def test_retry_after_beyond_the_cap_is_not_waited_for(server: UrlServer) -> None:
+    started = time.monotonic()
+    verdict = check_one(server.url("/ratelimit?times=1&after=120"))
+    assert time.monotonic() - started < 2
+    assert verdict.outcome is Outcome.UNVERIFIABLE
+    assert "retry after 120 s" in verdict.reason
+    assert server.hits("/ratelimit?times=1&after=120") == 1
+
+
+def test_slow_response_times_out_after_retries(server: UrlServer) -> None:
+    settings = replace(FAST, timeout=0.3, retries=1)
+    verdict = check_one(server.url("/slow?delay=1.5"), settings)
+    assert verdict.outcome is Outcome.UNVERIFIABLE
+    assert "timed out" in verdict.reason
+    assert server.hits("/slow?delay=1.5") == 2
+
+
+def test_connection_reset_is_retried_then_unverifiable(server: UrlServer) -> None:
+    verdict = check_one(server.url("/reset"))
+    assert verdict.outcome is Outcome.UNVERIFIABLE
+    assert "reset" in verdict.reason
+    assert server.hits("/reset") == 1 + 1 + FAST.retries  # HEAD, GET, 2 retries
+
+
+# -- politeness ----------------------------------------------------------------------------
+
+
+def test_per_host_interval_spaces_request_starts(server: UrlServer) -> None:
+    settings = replace(FAST, interval=0.15)
+    check_urls([server.url(f"/ok?{i}") for i in range(5)], settings)
+    starts = server.starts()
+    assert len(starts) == 5
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    # Arrival times carry some jitter; without the interval the gaps would be ~1 ms.
+    assert min(gaps) >= 0.1, gaps
+    assert starts[-1] - starts[0] >= 4 * 0.15 - 0.03, gaps
+
+
+def test_per_host_and_global_concurrency_limits(server: UrlServer) -> None:
+    settings = replace(FAST, per_host=2, concurrency=3)
+    urls = [server.url(f"/slow?delay=0.2&i={i}", host=h) for h in range(3) for i in range(4)]
+    verdicts = check_urls(urls, settings).verdicts
+    assert all(v.outcome is Outcome.OK for v in verdicts.values())
+    assert max(server.peak.values()) == 2  # never more than 2 at one host
+    assert server.peak_total == 3  # and never more than 3 in all
+
+
+def test_budget_reports_unchecked_urls_as_skipped(server: UrlServer) -> None:
+    settings = replace(FAST, budget=0.4, timeout=5.0)
+    urls = [server.url("/ok"), server.url("/slow?delay=2", host=1)]
+    started = time.monotonic()
+    report = check_urls(urls, settings)
+    assert time.monotonic() - started < 1.5
+    assert report.verdicts[urls[0]].outcome is Outcome.OK
+    assert report.verdicts[urls[1]].skip == "budget"
+    assert report.budget_skipped == [urls[1]]
+
+
+def test_duplicates_and_fragments_are_checked_once(server: UrlServer) -> None:
+    a = server.url("/ok")
+    urls = [a, a + "#one", a.replace("127.0.0.1", "127.0.0.1") + "#two"]
+    report = check_urls(urls, FAST)
+    assert set(report.verdicts) == set(urls)
+    assert all(v.outcome is Outcome.OK for v in report.verdicts.values())
+    assert server.hits("/ok") == 1
+
+
+# -- safety --------------------------------------------------------------------------------
+
+
+def test_private_addresses_are_refused_without_a_request(server: UrlServer) -> None:
+    port = server.ports[0]
+    urls = [
+        f"http://127.0.0.1:{port}/ok",
+        f"http://localhost:{port}/ok",
+        f"http://127.1:{port}/ok",
+        f"http://[::ffff:127.0.0.1]:{port}/ok",
+    ]
+    report = check_urls(urls, NetSettings(timeout=2.0))
+    assert [v.outcome for v in report.verdicts.values()] == [Outcome.SKIPPED] * len(urls)
+    assert all(v.skip == "private" for v in report.verdicts.values())
+    assert server.total() == 0
+
+
+def test_private_check_applies_to_the_resolved_address(server: UrlServer) -> None:
+    """A name that is not obviously local but resolves to loopback is refused too."""
+    import socket
+
+    name = socket.gethostname()
+    try:
+        address = socket.gethostbyname(name)
+    except OSError:
+        pytest.skip("the host name does not resolve here")
+    if not address.startswith("127."):
+        pytest.skip("the host name does not resolve to loopback here")
+    verdict = check_one(f"http://{name}:{server.ports[0]}/ok", NetSettings(timeout=2.0))
+    assert verdict.skip == "private"
+    assert "resolves to the non-public address" in verdict.reason
+    assert server.total() == 0
+
+
+def test_reserved_example_domains_are_skipped() -> None:
+    assert reserved_host("example.com") and reserved_host("www.example.org")
+    assert reserved_host("foo.test") and reserved_host("x.invalid")
+    assert not reserved_host("examples.com") and not reserved_host("example.com.evil.net")
+    verdict = check_one("https://www.example.com/page", NetSettings())
+    assert verdict.outcome is Outcome.SKIPPED and verdict.skip == "reserved"
+
+
+def test_malformed_urls_are_dead_without_crashing() -> None:
+    report = check_urls(["http://[::1", "http://host:99999/", "https://"], FAST)
+    assert all(v.outcome is Outcome.DEAD for v in report.verdicts.values())
+
+
+# -- network down --------------------------------------------------------------------------
+
+
+def test_refused_single_host_is_dead_not_network_down() -> None:
+    url = f"http://127.0.0.1:{closed_port()}/x"
+    report = check_urls([url], FAST)
+    assert report.verdicts[url].outcome is Outcome.DEAD
+    assert "refused" in report.verdicts[url].reason
+    assert not report.network_down
+
+
+def test_every_host_failing_to_connect_means_network_down() -> None:
+    urls = [f"http://127.0.0.1:{closed_port()}/x", f"http://127.0.0.2:{closed_port()}/y"]
+    assert check_urls(urls, FAST).network_down
+
+
+def test_one_reachable_host_means_the_network_is_up(server: UrlServer) -> None:
+    dead = f"http://127.0.0.1:{closed_port()}/x"
+    report = check_urls([server.url("/ok"), dead, f"http://127.0.0.2:{closed_port()}/"], FAST)
+    assert not report.network_down
+    assert report.verdicts[dead].outcome is Outcome.DEAD
+
+
+# -- cache ---------------------------------------------------------------------------------
+
+
+def test_cache_serves_ok_and_dead_but_not_transient(server: UrlServer, tmp_path: Path) -> None:
+    path = tmp_path / ".notelint-cache" / "urls.json"
+    urls = [
+        server.url("/ok"),
+        server.url("/status/404"),
+        server.url("/status/500"),
+        server.url("/ratelimit?times=99"),
+    ]
+    check_urls(urls, FAST, cache=UrlCache.load(path))
+    stored = json.loads(path.read_text())["entries"]
+    assert set(stored) == {normalise_url(urls[0]), normalise_url(urls[1])}
+    before = server.total()
+    report = check_urls(urls, FAST, cache=UrlCache.load(path))
+    assert report.verdicts[urls[0]].from_cache and report.verdicts[urls[1]].from_cache
+    assert report.verdicts[urls[1]].outcome is Outcome.DEAD
+    # only the two transient ones were asked again
+    assert server.hits("/ok") == 1 and server.hits("/status/404") == 2
+    # 500: HEAD, GET and its retries; 429: HEAD and its retries (a 429 never moves to GET)
+    assert server.total() - before == (2 + FAST.retries) + (1 + FAST.retries)
+    assert not list(path.parent.glob("*.tmp"))  # atomic write leaves no temp file
+
+
+def test_cache_entries_expire(server: UrlServer, tmp_path: Path) -> None:
+    path = tmp_path / "urls.json"
+    now = [1_000_000.0]
+    urls = [server.url("/ok"), server.url("/status/404")]
+    check_urls(urls, FAST, cache=UrlCache.load(path, clock=lambda: now[0]))
+    now[0] += 2 * 86400  # dead entries (1 day) expired, ok ones (7 days) not
+    report = check_urls(urls, FAST, cache=UrlCache.load(path, clock=lambda: now[0]))
+    assert report.verdicts[urls[0]].from_cache
+    assert not report.verdicts[urls[1]].from_cache
+    assert server.hits("/ok") == 1
+
+
+def test_cache_is_stale_when_accept_changes(server: UrlServer, tmp_path: Path) -> None:
+    path = tmp_path / "urls.json"
+    url = server.url("/status/404")
+    check_urls([url], FAST, cache=UrlCache.load(path))
+    accept_404 = replace(FAST, accept=parse_status_ranges(["200-299", 404]))
+    verdict = check_urls([url], accept_404, cache=UrlCache.load(path)).verdicts[url]
+    assert verdict.outcome is Outcome.OK and not verdict.from_cache
+
+
+def test_corrupt_cache_is_ignored_with_a_warning(server: UrlServer, tmp_path: Path) -> None:
+    path = tmp_path / "urls.json"
+    path.write_text("{not json")
+    report = check_urls([server.url("/ok")], FAST, cache=UrlCache.load(path))
+    assert report.verdicts[server.url("/ok")].outcome is Outcome.OK
+    assert len(report.warnings) == 1 and "not valid JSON" in report.warnings[0]
+    assert json.loads(path.read_text())["version"] == 1  # rewritten
+    path.write_text('{"version": 1, "entries": {"x": 3, "http://a/": {"outcome": "ok"}}}')
+    assert UrlCache.load(path).entries == {}  # bad entries dropped one by one, silently
+
+
+def test_network_down_results_are_not_cached(tmp_path: Path) -> None:
+    path = tmp_path / "urls.json"
+    urls = [f"http://127.0.0.1:{closed_port()}/x", f"http://127.0.0.2:{closed_port()}/y"]
+    report = check_urls(urls, FAST, cache=UrlCache.load(path))
+    assert report.network_down
+    assert not path.exists() or json.loads(path.read_text())["entries"] == {}
+
+
+def test_ctrl_c_saves_what_was_checked(server: UrlServer, tmp_path: Path) -> None:
+    path = tmp_path / "urls.json"
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from notelint.net import NetSettings, check_urls
+        from notelint.urlcache import UrlCache
+        settings = NetSettings(allow_private=True, timeout=30, interval=0)
+        print("go", flush=True)
+        check_urls([{server.url("/ok")!r}, {server.url("/slow?delay=20", 1)!r}], settings,
+                   cache=UrlCache.load(Path({str(path)!r})))
+    """)
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(root / "rules")])}
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"go"
+    deadline = time.monotonic() + 10
+    while server.hits("/ok") == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=10) != 0
+    assert normalise_url(server.url("/ok")) in json.loads(path.read_text())["entries"]
+
+
+# -- small pieces --------------------------------------------------------------------------
+
+
+def test_progress_bar_only_when_asked(server: UrlServer) -> None:
+    urls = [server.url(f"/ok?{i}") for i in range(3)]
+    quiet, loud = io.StringIO(), io.StringIO()
+    check_urls(urls, FAST, progress_stream=quiet)
+    check_urls([u + "&x" for u in urls], replace(FAST, progress=True), progress_stream=loud)
+    assert quiet.getvalue() == ""
+    assert "checking URLs" in loud.getvalue() and "3/3" in loud.getvalue()
+
+
+def test_normalise_url() -> None:
+    assert normalise_url("HTTPS://Example.COM:443#x") == "https://example.com/"
+    assert normalise_url("http://a.org:8080/P?q=1#f") == "http://a.org:8080/P?q=1"
+    assert normalise_url("http://[::1]:80/") == "http://[::1]/"
+
+
+def test_parse_status_ranges() -> None:
+    assert parse_status_ranges(["200-299", "403", 999]) == ((200, 299), (403, 403), (999, 999))
+    for bad in ("abc", "300-200", "42"):
+        with pytest.raises(ValueError, match="bad status range"):
+            parse_status_ranges([bad])
