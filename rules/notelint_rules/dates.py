@@ -341,23 +341,29 @@ class DatedHeading:
         return self.parent, self.heading.level
 
 
-def _wikilink_target(source: str) -> str | None:
-    """``2024-11-29`` for ``[[2024-11-29|Friday]] title``: an aliased date link."""
-    if not source.startswith("[["):
-        return None
-    end = source.find("]]")
-    if end < 0:
-        return None
-    return re.split(r"[|#]", source[2:end], maxsplit=1)[0]
+def _link_text(source: str) -> str | None:
+    """What a heading that opens with a link shows or targets, for a second look.
+
+    ``2024-11-29`` for ``[[2024-11-29|Friday]] title`` (an aliased date link), and the
+    label of ``[2024-11-29.md](file:///...)`` when the parser kept such a link as text
+    (markdown-it refuses some schemes, such as ``file:``).
+    """
+    if source.startswith("[["):
+        end = source.find("]]")
+        return re.split(r"[|#]", source[2:end], maxsplit=1)[0] if end > 0 else None
+    if source.startswith("["):
+        end = source.find("]")
+        return source[1:end] if end > 0 else None
+    return None
 
 
 def heading_date(heading: Heading, fmt: str = DEFAULT_FORMAT) -> HeadingDate | None:
-    """The date of a heading: its plain text, or the target of a leading date link."""
+    """The date of a heading: its plain text, or the text of a leading link."""
     found = parse_heading_date(heading.text, fmt)
     if found is None:
-        target = _wikilink_target(heading.source.strip())
-        if target is not None:
-            found = parse_heading_date(target, fmt)
+        label = _link_text(heading.source.strip())
+        if label is not None:
+            found = parse_heading_date(label, fmt)
     return found
 
 
@@ -591,7 +597,8 @@ class DateHeadingOrder(_DatesRule):
     headings of the same level under the same parent heading; undated headings between
     or after them are ignored, never reordered. Each misplaced heading is reported once,
     naming the neighbour it should move past. ``auto`` takes the order most adjacent
-    pairs of the note already follow.
+    pairs of the note already follow. A section written entirely in the other order is
+    reported once, at its first dated heading.
 
     ## Bad
     ```markdown
@@ -625,8 +632,28 @@ class DateHeadingOrder(_DatesRule):
         if self.options.order == "auto":
             why += " (the order most entries of this note follow)"
         for group in groups:
-            for index, other in misplaced([_value(item) for item in group], descending):
+            values = [_value(item) for item in group]
+            found = misplaced(values, descending)
+            if len(found) > 1 and not misplaced(values, not descending):
+                yield self._reversed(note, group, descending)
+                continue
+            for index, other in found:
                 yield self._finding(note, group[index], group[other], descending, why)
+
+    def _reversed(self, note: Note, group: list[DatedHeading], descending: bool) -> Finding:
+        """One finding for a whole section written in the other order, not one per entry."""
+        written = "oldest first" if descending else "newest first"
+        wanted = "descending" if descending else "ascending"
+        other = "ascending" if descending else "descending"
+        if self.options.order == "auto":
+            wanted += " (auto: the order most entries of this note follow)"
+        return self.finding(
+            note,
+            group[0].span,
+            f"the {len(group)} dated headings of this section (lines {group[0].line}-"
+            f"{group[-1].line}) run {written}, but dates.order is {wanted}; reverse "
+            f'them, or set dates.order = "{other}" or "auto"',
+        )
 
     def _finding(
         self, note: Note, item: DatedHeading, other: DatedHeading, descending: bool, why: str
