@@ -597,8 +597,9 @@ class DateHeadingOrder(_DatesRule):
     headings of the same level under the same parent heading; undated headings between
     or after them are ignored, never reordered. Each misplaced heading is reported once,
     naming the neighbour it should move past. ``auto`` takes the order most adjacent
-    pairs of the note already follow. A section written entirely in the other order is
-    reported once, at its first dated heading.
+    pairs of the note already follow. A section written mostly in the other order (most
+    neighbouring pairs) is reported once, at its first dated heading, rather than entry
+    by entry.
 
     ## Bad
     ```markdown
@@ -634,15 +635,20 @@ class DateHeadingOrder(_DatesRule):
         for group in groups:
             values = [_value(item) for item in group]
             found = misplaced(values, descending)
-            if len(found) > 1 and not misplaced(values, not descending):
-                yield self._reversed(note, group, descending)
+            down, up = adjacent_votes([values])
+            if len(found) > 1 and (up > down if descending else down > up):
+                yield self._reversed(note, group, descending, max(up, down), down + up)
                 continue
             for index, other in found:
                 yield self._finding(note, group[index], group[other], descending, why)
 
-    def _reversed(self, note: Note, group: list[DatedHeading], descending: bool) -> Finding:
-        """One finding for a whole section written in the other order, not one per entry."""
+    def _reversed(
+        self, note: Note, group: list[DatedHeading], descending: bool, agree: int, pairs: int
+    ) -> Finding:
+        """One finding for a section written mostly in the other order, not one per entry."""
         written = "oldest first" if descending else "newest first"
+        if agree < pairs:
+            written = f"mostly {written} ({agree} of {pairs} neighbouring pairs)"
         wanted = "descending" if descending else "ascending"
         other = "ascending" if descending else "descending"
         if self.options.order == "auto":
