@@ -20,6 +20,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+from notelint.config import ConfigError
 from notelint.model import Finding, Fix, Heading, Note, Severity, Span
 from notelint.rule import Rule, RuleContext
 
@@ -431,7 +432,7 @@ def _value(item: DatedHeading) -> date:
 
 def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
     if value not in choices:
-        raise ValueError(f"dates.{name} must be one of {', '.join(choices)}; got {value!r}")
+        raise ConfigError(f"dates.{name} must be one of {', '.join(choices)}; got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -448,7 +449,7 @@ class DetectOptions:
 
     def __post_init__(self) -> None:
         if not isinstance(self.format, str) or "%" not in self.format:
-            raise ValueError(
+            raise ConfigError(
                 f"dates.format must be a strftime format such as '%Y-%m-%d'; got {self.format!r}"
             )
 
@@ -493,7 +494,7 @@ class ModifiedOptions(DetectOptions):
         super().__post_init__()
         fields = self.modified_fields
         if isinstance(fields, str) or not all(isinstance(name, str) for name in fields):
-            raise ValueError("dates.modified-fields must be a list of field names")
+            raise ConfigError("dates.modified-fields must be a list of field names")
         object.__setattr__(self, "modified_fields", tuple(fields))
 
 
@@ -512,18 +513,18 @@ class _DatesRule(Rule):
 class DateHeadingInvalid(_DatesRule):
     """A heading date must be a day that exists.
 
-    ``2024-02-30`` or ``2023-13-01`` is a typo a reader cannot resolve: the entry
+    `2024-02-30` or `2023-13-01` is a typo a reader cannot resolve: the entry
     cannot be found by date, sorted or linked to a daily note.
 
     ## Bad
-    ```markdown
+    ``markdown
     ### 2024-02-30
-    ```
+    ``
 
     ## Good
-    ```markdown
+    ``markdown
     ### 2024-02-29
-    ```
+    ``
     """
 
     code = "NL301"
@@ -545,22 +546,22 @@ class DateHeadingInvalid(_DatesRule):
 class DateHeadingFormat(_DatesRule):
     """Dated headings should be written in the vault's canonical format.
 
-    One format (``dates.format``, ISO ``%Y-%m-%d`` by default) keeps entries sortable,
+    One format (`dates.format`, ISO `%Y-%m-%d` by default) keeps entries sortable,
     searchable and consistent with daily-note file names. The fix rewrites the date and
-    keeps any title after it; dates inside ``[[wiki-links]]`` are reported without a fix,
+    keeps any title after it; dates inside `[[wiki-links]]` are reported without a fix,
     since rewriting them would change the link target.
 
     ## Bad
-    ```markdown
+    ``markdown
     ### 2024/3/5 — trip notes
     ### March 1, 2024
-    ```
+    ``
 
     ## Good
-    ```markdown
+    ``markdown
     ### 2024-03-05 — trip notes
     ### 2024-03-01
-    ```
+    ``
     """
 
     code = "NL302"
@@ -592,26 +593,26 @@ class DateHeadingFormat(_DatesRule):
 class DateHeadingOrder(_DatesRule):
     """Dated sibling headings must follow the note's order.
 
-    A journal is read from one end: newest first by default (``dates.order``). An entry
+    A journal is read from one end: newest first by default (`dates.order`). An entry
     filed out of place looks missing to a reader scanning by date. Siblings are dated
     headings of the same level under the same parent heading; undated headings between
     or after them are ignored, never reordered. Each misplaced heading is reported once,
-    naming the neighbour it should move past. ``auto`` takes the order most adjacent
+    naming the neighbour it should move past. `auto` takes the order most adjacent
     pairs of the note already follow. A section written mostly in the other order (most
     neighbouring pairs) is reported once, at its first dated heading, rather than entry
     by entry.
 
     ## Bad
-    ```markdown
+    ``markdown
     ### 2024-03-01
     ### 2024-03-05
-    ```
+    ``
 
     ## Good
-    ```markdown
+    ``markdown
     ### 2024-03-05
     ### 2024-03-01
-    ```
+    ``
     """
 
     code = "NL303"
@@ -681,18 +682,18 @@ class DateHeadingDuplicate(_DatesRule):
     """The same date should head only one entry among sibling headings.
 
     Two sections for one day split that day's notes; links to the day and anchors
-    (``#2024-03-05`` and ``#2024-03-05-1``) become ambiguous. Merge the entries.
+    (`#2024-03-05` and `#2024-03-05-1`) become ambiguous. Merge the entries.
 
     ## Bad
-    ```markdown
+    ``markdown
     ### 2024-03-05
     ### 2024-03-05
-    ```
+    ``
 
     ## Good
-    ```markdown
+    ``markdown
     ### 2024-03-05
-    ```
+    ``
     """
 
     code = "NL304"
@@ -716,25 +717,25 @@ class DateHeadingDuplicate(_DatesRule):
 class DateHeadingLevel(_DatesRule):
     """A journal's dated headings should all sit at one level.
 
-    Mixing ``###`` and ``####`` entries nests some days inside others in the table of
+    Mixing `###` and `####` entries nests some days inside others in the table of
     contents and breaks ordering between them. The level most dated headings use is the
     journal's; the others are reported (on a tie, those not at the level of the first
-    entry). A daily note's dated title (its first heading, ``# 2024-03-12``) is not an
+    entry). A daily note's dated title (its first heading, `# 2024-03-12`) is not an
     entry and is not counted.
 
     ## Bad
-    ```markdown
+    ``markdown
     ### 2024-03-12
     #### 2024-03-05
     ### 2024-02-24
-    ```
+    ``
 
     ## Good
-    ```markdown
+    ``markdown
     ### 2024-03-12
     ### 2024-03-05
     ### 2024-02-24
-    ```
+    ``
     """
 
     code = "NL305"
@@ -768,17 +769,17 @@ class DateHeadingFuture(_DatesRule):
     """A journal entry dated after today is usually a typo in the year or month.
 
     Today is the local date; one day of slack covers time zones. Notes that plan
-    ahead can set ``dates.allow-future = true``.
+    ahead can set `dates.allow-future = true`.
 
     ## Bad
-    ```markdown
+    ``markdown
     ### 2204-03-05
-    ```
+    ``
 
     ## Good
-    ```markdown
+    ``markdown
     ### 2024-03-05
-    ```
+    ``
     """
 
     code = "NL306"
@@ -807,25 +808,25 @@ class DateHeadingFuture(_DatesRule):
 class DateHeadingStaleModified(_DatesRule):
     """The frontmatter's modified date must not be older than the newest entry.
 
-    Quartz shows ``modified`` (or ``lastmod``, ``updated``, ``last-modified``) to
+    Quartz shows `modified` (or `lastmod`, `updated`, `last-modified`) to
     readers as the page's last update; a journal whose newest entry is later tells them
     the page is older than it is. Entries after today are ignored here.
 
     ## Bad
-    ```markdown
+    ``markdown
     ---
     modified: 2024-01-10
     ---
     ### 2024-03-05
-    ```
+    ``
 
     ## Good
-    ```markdown
+    ``markdown
     ---
     modified: 2024-03-05
     ---
     ### 2024-03-05
-    ```
+    ``
     """
 
     code = "NL307"

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from notelint.config import ConfigError
 from notelint.model import Finding, Note
 from notelint.parse import build_markdown, parse_note
 from notelint.rule import Rule, RuleContext
@@ -324,11 +325,11 @@ def test_frontmatter_date(value: object, expected: date | None) -> None:
 
 
 def test_options_reject_bad_values() -> None:
-    with pytest.raises(ValueError, match=r"dates\.order must be one of"):
+    with pytest.raises(ConfigError, match=r"dates\.order must be one of"):
         OrderOptions(order="newest")
-    with pytest.raises(ValueError, match="strftime"):
+    with pytest.raises(ConfigError, match="strftime"):
         DetectOptions(format="YYYY-MM-DD")
-    with pytest.raises(ValueError, match="modified-fields"):
+    with pytest.raises(ConfigError, match="modified-fields"):
         ModifiedOptions(modified_fields="modified")  # type: ignore[arg-type]
     assert ModifiedOptions(modified_fields=["edited"]).modified_fields == ("edited",)  # type: ignore[arg-type]
 
@@ -616,6 +617,21 @@ def test_lint_fix_rewrites_dates(tmp_path: Path) -> None:
 @needs_harness
 def test_lint_options_from_config(tmp_path: Path) -> None:
     from notelint.testing import lint
+
+    stale = "---\nedited: 2024-01-01\nmodified: 2024-03-05\n---\n### 2024-03-05\n"
+    result = lint(
+        tmp_path / "fields",
+        {"j.md": stale},
+        select=["NL307"],
+        config={"dates": {"modified-fields": ["edited"]}},
+        today=TODAY,
+    )
+    assert result.brief() == ["j.md:2:9: NL307"]
+    bad = lint(
+        tmp_path / "bad", {"j.md": stale}, select=["NL303"], config={"dates": {"order": "newest"}}
+    )
+    assert bad.exit_code == 2
+    assert any("dates.order must be one of" in message for message in bad.messages)
 
     up = headings("2024-01-01", "2024-01-02")
     result = lint(
