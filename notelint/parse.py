@@ -148,10 +148,29 @@ def split_frontmatter(lines: Sequence[str]) -> _Split:
     return _Split(Frontmatter(present=True, error=error, span=span), 0)
 
 
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _NoteLoader(_BaseLoader):  # type: ignore[misc]
+    """PyYAML's safe loader, except that an impossible date stays a string.
+
+    ``date: 2024-13-45`` would otherwise abort the whole block with a ValueError; kept
+    as text, the date rules can point at it and every other field survives.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_NoteLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoteLoader.construct_yaml_timestamp)
+
+
 def load_yaml(text: str, span: Span) -> Frontmatter:
     """Safe-load ``text`` (which starts on file line 2) keeping each value's position."""
-    loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_cls(text)
+    loader = _NoteLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
