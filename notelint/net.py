@@ -432,6 +432,18 @@ class _Failure:
         return self.kind in ("unknown-host", "dns-temporary", "refused", "unreachable")
 
 
+#: Bodies up to this size are read so the connection can be reused; larger ones are not
+#: downloaded (the connection is closed instead).
+DRAIN_LIMIT = 64 * 1024
+
+
+def _cheap_to_drain(method: str, response: httpx.Response) -> bool:
+    if method == "HEAD" or response.status_code in (204, 304):
+        return True
+    length = response.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= DRAIN_LIMIT
+
+
 def _retry_after(value: str | None, now: float) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
     if not value:
@@ -549,6 +561,8 @@ class _Checker:
             async with asyncio.timeout(self.settings.timeout):
                 request = self.client.build_request(method, url)
                 response = await self.client.send(request, stream=True)
+                if _cheap_to_drain(method, response):
+                    await response.aread()  # finishing the message keeps the connection
                 await response.aclose()
         except Exception as exc:  # every failure becomes a verdict, never a crash
             return _classify_exception(exc)
@@ -710,28 +724,75 @@ def _precheck(url: str, settings: NetSettings) -> Verdict | None:
     return None
 
 
+KEEPALIVE_EXPIRY = 5.0  # seconds an idle connection (and an idle host's pool) is kept
+
+
+class _PerHostTransport(httpx.AsyncBaseTransport):
+    """One small connection pool per host instead of one big pool.
+
+    httpcore scans every pooled connection (a system call each) for every request, so
+    one pool holding idle connections to hundreds of hosts makes each request cost
+    hundreds of checks. A pool per host holds at most ``per_host`` connections; pools
+    of hosts idle for ``KEEPALIVE_EXPIRY`` are closed by ``sweep`` so open sockets stay
+    bounded however many hosts a vault links to.
+    """
+
+    def __init__(self, settings: NetSettings, ledger: HostLedger) -> None:
+        self._settings = settings
+        self._backend = _GuardedBackend(settings.allow_private, ledger)
+        self._pools: dict[tuple[str, str, int | None], httpx.AsyncHTTPTransport] = {}
+        self._busy: dict[tuple[str, str, int | None], int] = {}
+        self._last_used: dict[tuple[str, str, int | None], float] = {}
+
+    def _pool(self, key: tuple[str, str, int | None]) -> httpx.AsyncHTTPTransport:
+        transport = self._pools.get(key)
+        if transport is None:
+            size = max(1, self._settings.per_host) + 1
+            context = _ssl_context()
+            transport = httpx.AsyncHTTPTransport(verify=context)
+            # The one place notelint reaches into httpx: the pool gets our guarded
+            # network backend, so every connection (redirect hops included) is checked.
+            transport._pool = httpcore.AsyncConnectionPool(
+                ssl_context=context,
+                max_connections=size,
+                max_keepalive_connections=size,
+                keepalive_expiry=KEEPALIVE_EXPIRY,
+                network_backend=self._backend,
+            )
+            self._pools[key] = transport
+        return transport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        key = (request.url.scheme, request.url.host, request.url.port)
+        pool = self._pool(key)
+        self._busy[key] = self._busy.get(key, 0) + 1
+        try:
+            return await pool.handle_async_request(request)
+        finally:
+            self._busy[key] -= 1
+            self._last_used[key] = time.monotonic()
+
+    async def sweep(self) -> None:
+        """Close the pools of hosts nobody asked for a while."""
+        cutoff = time.monotonic() - KEEPALIVE_EXPIRY
+        for key in [k for k, t in self._last_used.items() if t < cutoff]:
+            if self._busy.get(key, 0) == 0:
+                del self._last_used[key]
+                await self._pools.pop(key).aclose()
+
+    async def aclose(self) -> None:
+        for pool in self._pools.values():
+            await pool.aclose()
+        self._pools.clear()
+
+
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     """httpx's verifying TLS context; loading the CA bundle is slow, so once per process."""
     return httpx.create_ssl_context()
 
 
-def _make_client(settings: NetSettings, ledger: HostLedger) -> httpx.AsyncClient:
-    limits = httpx.Limits(
-        max_connections=max(1, settings.concurrency) + 8,
-        max_keepalive_connections=max(1, settings.concurrency),
-    )
-    context = _ssl_context()
-    transport = httpx.AsyncHTTPTransport(verify=context, limits=limits)
-    # The one place notelint reaches into httpx: the connection pool gets our guarded
-    # network backend, so every connection (redirect hops included) is checked.
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=_GuardedBackend(settings.allow_private, ledger),
-    )
+def _make_client(settings: NetSettings, transport: _PerHostTransport) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=transport,
         timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
@@ -756,37 +817,46 @@ async def _run_batch(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + settings.budget
     last_save = loop.time()
-    async with _make_client(settings, ledger) as client:
+    transport = _PerHostTransport(settings, ledger)
+    async with _make_client(settings, transport) as client:
         checker = _Checker(settings, client, ledger, cache)
-        tasks: dict[asyncio.Future[Verdict], str] = {
-            asyncio.ensure_future(checker.check(url)): url for url in urls
-        }
-        pending: set[asyncio.Future[Verdict]] = set(tasks)
-        done_count = 0
+        finished: set[str] = set()
+        all_done = asyncio.Event()
+
+        async def run_one(url: str) -> None:
+            try:
+                verdict = await checker.check(url)
+            except Exception as exc:  # a bug must cost one URL, not the run
+                verdict = Verdict(url, Outcome.UNVERIFIABLE, f"check failed ({exc!r})")
+            finished.add(url)
+            on_verdict(verdict)
+            if len(finished) == len(urls):
+                all_done.set()
+
+        # Completion is signalled, not polled with asyncio.wait: waiting on thousands of
+        # futures again after every completion costs more than the requests themselves.
+        tasks = [asyncio.ensure_future(run_one(url)) for url in urls]
         try:
-            while pending:
+            while not all_done.is_set():
                 remaining = deadline - loop.time()
                 if remaining <= 0 or ledger.clearly_down():
                     break
-                done, pending = await asyncio.wait(
-                    pending, timeout=min(remaining, 0.5), return_when=asyncio.FIRST_COMPLETED
-                )
-                for task in done:
-                    on_verdict(task.result())
-                done_count += len(done)
-                progress.update(done_count)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(all_done.wait(), timeout=min(remaining, 0.25))
+                progress.update(len(finished))
+                await transport.sweep()
                 if cache is not None and loop.time() - last_save > settings.save_interval:
                     cache.save()
                     last_save = loop.time()
         finally:
             why = "network-down" if ledger.clearly_down() else "budget"
-            for task in pending:
+            for task in tasks:
                 task.cancel()
-            for task in pending:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-                on_verdict(_unchecked(tasks[task], why, settings))
-            progress.update(done_count + len(pending), force=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for url in urls:
+                if url not in finished:
+                    on_verdict(_unchecked(url, why, settings))
+            progress.update(len(urls), force=True)
             progress.close()
     return ledger.network_down(), checker.requests
 
