@@ -684,3 +684,37 @@ def test_a_link_kept_as_text_still_dates_its_heading() -> None:
     found = run(DateHeadingFormat, text)
     assert brief(found) == ["1:6: NL302"]
     assert apply_fixes(text, found) == "### [2020-04-11.md](file:///home/x/2020-04-11.md)\n"
+
+
+def test_setext_and_quoted_headings_are_located_exactly() -> None:
+    text = "2024-3-5 notes\n==============\n\n> ### 2024/03/01\n"
+    found = run(DateHeadingFormat, text)
+    assert brief(found) == ["1:1: NL302", "4:7: NL302"]
+    assert apply_fixes(text, found) == "2024-03-05 notes\n==============\n\n> ### 2024-03-01\n"
+
+
+@needs_harness
+def test_lint_fix_keeps_crlf(tmp_path: Path) -> None:
+    from notelint.testing import lint
+
+    lint(tmp_path, {"j.md": "### 2024-3-5\r\n\r\ntext\r\n"}, select=["NL302"], fix=True)
+    assert (tmp_path / "j.md").read_bytes() == b"### 2024-03-05\r\n\r\ntext\r\n"
+
+
+HEADING_TEXT = st.text(
+    alphabet=st.sampled_from(list("0123456789-/.: []|*_#`\\tMarchy")), max_size=30
+)
+
+
+@given(st.lists(st.tuples(st.integers(1, 6), HEADING_TEXT), max_size=8))
+def test_rules_never_crash_on_odd_headings(items: list[tuple[int, str]]) -> None:
+    text = "---\nmodified: 2024-01-01\n---\n" + "".join(
+        f"{'#' * level} {body}\n\n" for level, body in items
+    )
+    for rule in dates.RULES:
+        for finding in run(rule, text):
+            assert finding.span.line >= 1
+            if finding.fix is not None:
+                line = text.split("\n")[finding.fix.span.line - 1]
+                raw = line[finding.fix.span.column - 1 : finding.fix.span.end_column - 1]
+                assert parse_heading_date(raw) is not None
