@@ -62,7 +62,7 @@ class UrlsOptions:
     budget: float = field(
         default=300.0, metadata={"help": "seconds for all URL checks of a run; the rest is skipped"}
     )
-    accept: tuple[str | int, ...] = field(
+    accept: tuple[str, ...] = field(
         default=("200-299",),
         metadata={"help": 'statuses that count as working, e.g. ["200-299", "403"]'},
     )
@@ -296,6 +296,8 @@ def run_batch(vault: Vault, ctx: RuleContext, options: UrlsOptions) -> Batch:
     occurrences = [o for o in collect(vault) if not any(p.search(o.url) for p in patterns)]
     unique = list(dict.fromkeys(o.url for o in occurrences))
     settings = settings_from(options, ctx.stderr_is_tty and len(unique) > PROGRESS_THRESHOLD)
+    if not unique:
+        return Batch([], None)  # nothing to check: no cache file read or written
     cache = None
     if ctx.use_cache:
         cache = UrlCache.load(

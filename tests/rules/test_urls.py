@@ -194,3 +194,15 @@ def test_bad_option_names_the_key(tmp_path: Path) -> None:
     result = run(tmp_path, {"n.md": "x\n"}, urls={"accept": ["abc"]})
     assert any("urls.accept" in message for message in result.messages)
     assert result.exit_code == 2
+
+
+def test_frontmatter_lists_and_html_entities(tmp_path: Path, server: UrlServer) -> None:
+    moved = server.url("/redirect?code=301&to=/ok")
+    text = (
+        f"---\nlinks:\n  - {server.url('/status/404')}\n  - not a url\n---\n"
+        f'<a href="{moved.replace("&", "&amp;")}">x</a>\n'
+    )
+    result = run(tmp_path, {"n.md": text})
+    assert result.brief() == ["n.md:3:5: NL401", "n.md:6:10: NL403"]
+    # the attribute's &amp; was decoded before the request
+    assert server.hits("/redirect?code=301&to=/ok") >= 1
