@@ -60,7 +60,7 @@ POSITIONED_RULES = (
 SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 HTML_ATTR_RE = re.compile(
     r"<(?P<tag>a|img)\b[^>]*?\b(?P<attr>href|src)\s*=\s*"
-    r"(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))",
+    r"(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))[^>]*>?",
     re.IGNORECASE,
 )
 HTML_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
@@ -175,7 +175,7 @@ def load_yaml(text: str, span: Span) -> Frontmatter:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        return Frontmatter(present=True, error=_yaml_error(exc), span=span)
+        return Frontmatter(present=True, error=_yaml_error(exc, text), span=span)
     except yaml.YAMLError as exc:
         return Frontmatter(present=True, error=YamlError(str(exc), 2, 1), span=span)
     finally:
@@ -197,8 +197,12 @@ def load_yaml(text: str, span: Span) -> Frontmatter:
     return Frontmatter(present=True, data=data, span=span, positions=positions)
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError) -> YamlError:
+def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
+    if mark is not None and mark.index >= len(text.rstrip()) and exc.context_mark is not None:
+        # "found end of stream" lands on the closing '---'; the unclosed '[' or quote
+        # where the context began is the place to repair
+        mark = exc.context_mark
     problem = exc.problem or "invalid YAML"
     context = f" ({exc.context})" if exc.context else ""
     line = mark.line + 2 if mark is not None else 2
@@ -275,8 +279,12 @@ class InlineMap:
 
     def span(self, start: int, end: int) -> Span:
         line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Span(line, column, end_line, end_column)
+        if end <= start:
+            return Span(line, column, line, column)
+        # end is exclusive: one past the last character, so a column map that skipped a
+        # removed backslash after it (``x\\|``) does not stretch the span over it
+        end_line, last_column = self.position(end - 1)
+        return Span(line, column, end_line, last_column + 1)
 
 
 def _locate(
