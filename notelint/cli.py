@@ -172,8 +172,14 @@ def _rules(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     for row in rows:
-        flags = ("" if row["enabled"] else " (off)") + (" [*]" if row["fixable"] else "")
-        print(f"{row['code']}  {row['name']:<28} {row['severity']:<8}{flags}  {row['summary']}")
+        flags = " ".join(
+            flag
+            for flag, shown in (("off", not row["enabled"]), ("[*]", row["fixable"]))
+            if shown
+        )
+        print(
+            f"{row['code']}  {row['name']:<28} {row['severity']:<8} {flags:<7} {row['summary']}"
+        )
     return 0
 
 
