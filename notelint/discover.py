@@ -60,8 +60,8 @@ class Walker:
     def __init__(self, root: Path, config: Config) -> None:
         self.root = root
         self.config = config
-        self.include = pathspec.PathSpec.from_lines("gitwildmatch", config.include)
-        self.exclude = pathspec.PathSpec.from_lines("gitwildmatch", config.exclude)
+        self.include = pathspec.GitIgnoreSpec.from_lines(config.include)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude)
         self.result = Discovery()
 
     def walk(self) -> Discovery:
@@ -159,7 +159,7 @@ def _read_ignore(path: Path) -> pathspec.PathSpec | None:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", text.splitlines())
+    return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
 
 
 def _dir_id(path: Path) -> tuple[int, int] | None:

@@ -394,7 +394,7 @@ class _PerFileIgnores:
     def __init__(self, config: Config, rules: RuleSet) -> None:
         self.entries = [
             (
-                pathspec.PathSpec.from_lines("gitwildmatch", [glob]),
+                pathspec.GitIgnoreSpec.from_lines([glob]),
                 rules.expand(identifiers, f"{config.source}: per-file-ignores") if identifiers else set(),
             )
             for glob, identifiers in config.per_file_ignores.items()

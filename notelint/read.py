@@ -24,13 +24,22 @@ def read_note(path: Path, rel: str, max_size: int) -> NoteText | FileProblem:
         if size > max_size:
             return FileProblem(
                 rel,
-                f"file is {size / 1_048_576:.1f} MiB, over the {max_size / 1_048_576:.1f} MiB "
-                "limit; not checked (raise 'max-file-size' or add it to 'exclude')",
+                f"file is {human_size(size)}, over the {human_size(max_size)} limit; not "
+                "checked (raise 'max-file-size' or add it to 'exclude')",
             )
         data = path.read_bytes()
     except OSError as exc:
         return FileProblem(rel, f"cannot read file: {exc.strerror or exc}")
     return decode_note(data, rel)
+
+
+def human_size(size: int) -> str:
+    """``2048`` -> ``"2.0 KiB"``: sizes a person can compare at a glance."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1_048_576:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / 1_048_576:.1f} MiB"
 
 
 def decode_note(data: bytes, rel: str) -> NoteText | FileProblem:
