@@ -565,7 +565,10 @@ class _Checker:
                     await response.aread()  # finishing the message keeps the connection
                 await response.aclose()
         except Exception as exc:  # every failure becomes a verdict, never a crash
-            return _classify_exception(exc)
+            failure = _classify_exception(exc)
+            if failure.kind == "timeout" and failure.detail == "timed out":
+                failure = _Failure("timeout", f"no answer within {self.settings.timeout:g} s")
+            return failure
         headers = response.headers
         return _Reply(
             status=response.status_code,
@@ -643,7 +646,8 @@ class _Checker:
         return not self.settings.accepts(result.status)
 
     def _redirect_problem(self, chain: list[str], target: str) -> str:
-        if chain.count(target) >= 2 or (chain.count(target) == 1 and chain[-1] == target):
+        # A page may send us back once (to set a cookie, say); twice is a loop.
+        if chain.count(target) >= 2:
             start = len(chain) - 1 - chain[::-1].index(target)
             loop = " → ".join([*chain[start:], target])
             return f"redirect loop: {loop}"

@@ -6,6 +6,7 @@ import io
 import itertools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -199,7 +200,7 @@ def test_slow_response_times_out_after_retries(server: UrlServer) -> None:
     settings = replace(FAST, timeout=0.3, retries=1)
     verdict = check_one(server.url("/slow?delay=1.5"), settings)
     assert verdict.outcome is Outcome.UNVERIFIABLE
-    assert "timed out" in verdict.reason
+    assert "no answer within 0.3 s" in verdict.reason
     assert server.hits("/slow?delay=1.5") == 2
 
 
@@ -208,6 +209,23 @@ def test_connection_reset_is_retried_then_unverifiable(server: UrlServer) -> Non
     assert verdict.outcome is Outcome.UNVERIFIABLE
     assert "reset" in verdict.reason
     assert server.hits("/reset") == 1 + 1 + FAST.retries  # HEAD, GET, 2 retries
+
+
+def test_untrusted_certificate_is_dead(tmp_path: Path) -> None:
+    """A self-signed certificate fails verification: readers get a browser warning."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+    command += " -days 1 -subj /CN=127.0.0.1"
+    subprocess.run(
+        [*command.split(), "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True
+    )
+    with UrlServer(ports=1, tls=(str(cert), str(key))) as https:
+        verdict = check_one(https.url("/ok"))
+    assert verdict.outcome is Outcome.DEAD
+    assert "TLS certificate rejected" in verdict.reason
+    assert verdict.attempts == 1  # not retried: it will not get better
 
 
 # -- politeness ----------------------------------------------------------------------------

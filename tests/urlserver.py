@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import json
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -132,8 +133,11 @@ class _Handler(BaseHTTPRequestHandler):
 class UrlServer:
     """``ports`` real HTTP servers on 127.0.0.1, each in its own thread."""
 
-    def __init__(self, ports: int = 3, delay: float = 0.0) -> None:
+    def __init__(
+        self, ports: int = 3, delay: float = 0.0, tls: tuple[str, str] | None = None
+    ) -> None:
         self.delay = delay
+        self.tls = tls is not None
         self.counts: Counter[tuple[int, str]] = Counter()
         self.log: list[tuple[float, int, str, str]] = []  # (monotonic time, port, method, path)
         self.agents: set[str] = set()
@@ -145,6 +149,10 @@ class UrlServer:
         for _ in range(ports):
             server = _Server(("127.0.0.1", 0), _Handler)
             server.owner = self
+            if tls is not None:  # (certificate file, key file): serve https instead
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                context.load_cert_chain(*tls)
+                server.socket = context.wrap_socket(server.socket, server_side=True)
             self._servers.append(server)
         self._threads = [
             threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -157,7 +165,8 @@ class UrlServer:
 
     def url(self, path: str, host: int = 0) -> str:
         """The URL of ``path`` on the ``host``-th port."""
-        return f"http://127.0.0.1:{self.ports[host]}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.ports[host]}{path}"
 
     def record(self, port: int, method: str, path: str, agent: str = "") -> int:
         """Count a request; returns how many requests that path on that port has had."""
