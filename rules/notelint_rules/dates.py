@@ -360,6 +360,8 @@ def _link_text(source: str) -> str | None:
 
 def heading_date(heading: Heading, fmt: str = DEFAULT_FORMAT) -> HeadingDate | None:
     """The date of a heading: its plain text, or the text of a leading link."""
+    if not any(char.isdigit() for char in heading.source):
+        return None  # every date has digits: the common case costs one scan
     found = parse_heading_date(heading.text, fmt)
     if found is None:
         label = _link_text(heading.source.strip())
