@@ -194,6 +194,7 @@ def load_yaml(text: str, span: Span) -> Frontmatter:
     positions: dict[tuple[str | int, ...], Span] = {}
     if node is not None:
         _collect_positions(node, (), positions, depth=0)
+        _widen_empty_items(positions, text.split("\n"))
     return Frontmatter(present=True, data=data, span=span, positions=positions)
 
 
@@ -204,6 +205,8 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
         # where the context began is the place to repair
         mark = exc.context_mark
     problem = exc.problem or "invalid YAML"
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        problem += " (a tab: indent YAML with spaces only)"
     context = f" ({exc.context})" if exc.context else ""
     line = mark.line + 2 if mark is not None else 2
     column = mark.column + 1 if mark is not None else 1
@@ -229,6 +232,27 @@ def _collect_positions(
         for index, item in enumerate(node.value):
             out[(*path, index)] = _node_span(item)
             _collect_positions(item, (*path, index), out, depth + 1)
+
+
+def _widen_empty_items(
+    positions: dict[tuple[str | int, ...], Span], yaml_lines: Sequence[str]
+) -> None:
+    """An empty list item followed by a comment (``- #tag``) spans that comment.
+
+    YAML reads ``#tag`` there as a comment and the item as null; pointing at the
+    swallowed text shows the reader what vanished.
+    """
+    for path, span in positions.items():
+        if not path or not isinstance(path[-1], int) or span.line != span.end_line:
+            continue
+        if span.column != span.end_column:
+            continue
+        source = yaml_lines[span.line - 2] if 0 <= span.line - 2 < len(yaml_lines) else ""
+        rest = source[span.column - 1 :]
+        comment = rest.lstrip(" \t")
+        if comment.startswith("#"):
+            start = span.column + len(rest) - len(comment)
+            positions[path] = Span(span.line, start, span.line, start + len(comment.rstrip()))
 
 
 def _node_span(node: yaml.Node) -> Span:

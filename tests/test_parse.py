@@ -346,8 +346,13 @@ def test_frontmatter_tags_from_list_and_string() -> None:
 def test_null_tag_item_has_a_position() -> None:
     fm = parse("---\ntags:\n  - #x\n  - y\n---\n").frontmatter
     assert fm.data == {"tags": [None, "y"]}
-    span = fm.position("tags", 0)
-    assert span is not None and span.line == 3
+    assert sp(fm.position("tags", 0)) == (3, 5, 3, 7)  # the swallowed '#x'
+    assert sp(fm.position("tags", 1)) == (4, 5, 4, 6)
+
+
+def test_empty_item_without_comment_stays_a_point() -> None:
+    fm = parse("---\ntags:\n  -\n  - y\n---\n").frontmatter
+    assert sp(fm.position("tags", 0)) == (3, 4, 3, 4)
 
 
 @pytest.mark.parametrize(
