@@ -19,6 +19,7 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from notelint.model import LinkKind, Note, Span
 
@@ -33,28 +34,28 @@ _CODE_INLINE = frozenset(
 #: Links shown as their destination: nothing in them is prose.
 _WHOLE_LINKS = frozenset({LinkKind.EMBED, LinkKind.AUTOLINK, LinkKind.BARE_URL})
 
-#: What is left as plain text by Markdown but is not prose (matched on the masked text).
-_NOT_PROSE = re.compile(
-    "|".join(
-        [
-            r"<(?:script|style)\b[\s\S]*?</(?:script|style)\s*>",  # scripts in HTML blocks
-            r"<!--[\s\S]*?-->",  # HTML comments the parser left in text
-            r"%%[\s\S]*?%%",  # Obsidian comments inside HTML blocks
-            r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>",  # HTML tags in HTML blocks
-            r"\b(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>()\[\]]+",  # URLs in plain text
-            r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail addresses
-            r"&#?[A-Za-z0-9]+;",  # HTML entities (&nbsp;)
-            r"\b\w+(?:\.\w+)+\b",  # file names, domains, dotted.identifiers
-            r"(?<![\w/])(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)*",  # /absolute/paths, ~/paths
-            r"\b[\w.@-]+(?:/[\w.@-]+){2,}/?",  # relative/paths/with/several/parts
-            r"\[\^[^\]\s]+\]",  # footnote labels [^note]
-            r"\[![\w-]+\][+-]?",  # callout types > [!note]
-            r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}",  # template placeholders
-            r"\b[\w-]+::",  # dataview inline fields key::
-            r"(?m:^[ \t>]*\[[^\]\n]+\]:[ \t]*\S[^\n]*)",  # reference definitions [ref]: url
-        ]
+#: What Markdown leaves as plain text but is not prose, matched on the masked text. Each
+#: pattern comes with a literal it cannot match without, so a note pays only for the
+#: patterns it may need (scanning every note with every pattern costs more than the rest of
+#: the masking). Dotted names, e-mail addresses and paths are left to ``split_words``.
+_NOT_PROSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (guard, re.compile(pattern))
+    for guard, pattern in (
+        ("]:", r"(?m:^[ \t>]*\[[^\]\n]+\]:(?=[ \t])[^\n]*)"),  # reference definitions
+        ("<", r"<(?:script|style)\b[\s\S]*?</(?:script|style)\s*>"),  # scripts in HTML blocks
+        ("<", r"<!--[\s\S]*?-->"),  # HTML comments the parser left in text
+        ("%%", r"%%[\s\S]*?%%"),  # Obsidian comments inside HTML blocks
+        ("<", r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"),  # HTML tags in HTML blocks
+        ("&", r"&#?[A-Za-z0-9]+;"),  # HTML entities (&nbsp;)
+        ("[^", r"\[\^[^\]\s]+\]"),  # footnote labels [^note]
+        ("[!", r"\[![\w-]+\][+-]?"),  # callout types > [!note]
+        ("{{", r"\{\{[^\n]*?\}\}"),  # template placeholders
+        ("{%", r"\{%[^\n]*?%\}"),
+        ("::", r"\b[\w-]+::"),  # dataview inline fields key::
     )
 )
+
+_URL = re.compile(r"\b(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>()\[\]]+")
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _NOT_NEWLINE = re.compile(r"[^\r\n]")
@@ -110,8 +111,19 @@ def prose_text(note: Note, *, check_title: bool = False, positions: Positions | 
     for tag in note.tags:
         if tag.source == "inline":
             cuts.append(pos.span_offsets(tag.span))
+    if "://" in note.text or "www." in note.text:
+        # from the file text, not the masked one: a URL whose parsed span is off by a
+        # few characters must not leave its scheme behind as a "word"
+        cuts.extend(m.span() for m in _URL.finditer(note.text))
     masked = _apply(note.text, cuts)
-    return _NOT_PROSE.sub(lambda m: blank(m.group()), masked)
+    for guard, pattern in _NOT_PROSE_PATTERNS:
+        if guard in masked:
+            masked = pattern.sub(_blank_match, masked)
+    return masked
+
+
+def _blank_match(match: re.Match[str]) -> str:
+    return blank(match.group())
 
 
 def _apply(text: str, cuts: Sequence[tuple[int, int]]) -> str:
@@ -252,15 +264,49 @@ class Word:
         return Span(self.line, self.column, self.line, self.end_column)
 
 
-#: A run of word characters joined by apostrophes and hyphens (``rock'n'roll``, ``x-ray``).
-_TOKEN = re.compile(r"[\w'’]+(?:[-‐][\w'’]+)*")
+#: A run of word characters joined by apostrophes, hyphens and the separators of file
+#: names, addresses and paths (``rock'n'roll``, ``x-ray``, ``notes.md``, ``a@b.org``).
+_TOKEN = re.compile(r"[\w'’]+(?:[-‐./@:]+[\w'’]+)*")
 #: Letters outside Latin (basic, Latin-1, Extended-A/B, IPA, Extended Additional).
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02AF\u1E00-\u1EFF]")
+_NOT_WORDS = re.compile(r"\w[./@:]|_\w")  # dotted.names, a@b, paths, key:value, snake_case
 _DIGIT = re.compile(r"\d")
 _LETTER_RUN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _ALLCAPS_PLURAL = re.compile(r"[A-Z]{2,}'?s")
 _HYPHENS = re.compile(r"[-‐]")
 _QUOTES = "'’"
+
+#: A word inside a token: (offset in the token, text to check, hyphenated whole or None).
+Piece = tuple[int, str, str | None]
+
+
+def tokens(masked: str) -> set[str]:
+    """The distinct tokens of ``masked``: cheap, so a whole vault can be judged per token."""
+    return set(_TOKEN.findall(masked))
+
+
+def find_tokens(masked: str, wanted: set[str]) -> Iterator[tuple[str, int]]:
+    """(token, offset) for each occurrence in ``masked`` of a token in ``wanted``."""
+    for match in _TOKEN.finditer(masked):
+        token = match.group()
+        if token in wanted:
+            yield token, match.start()
+
+
+@lru_cache(maxsize=262144)
+def token_words(token: str, options: SplitOptions) -> tuple[Piece, ...]:
+    """The checkable words of one token (see ``SplitOptions``), cached across a run."""
+    if _NOT_WORDS.search(token.strip("_")) or _NON_LATIN.search(token):
+        return ()
+    parts = _HYPHENS.split(token)
+    compound = token.replace("’", "'") if len(parts) > 1 else None
+    pieces: list[Piece] = []
+    offset = 0
+    for part in parts:
+        for text, start in _checkable(part, offset, options):
+            pieces.append((start, text, compound))
+        offset += len(part) + 1
+    return tuple(pieces)
 
 
 def split_words(
@@ -271,17 +317,9 @@ def split_words(
     pos = positions or Positions(masked)
     words: list[Word] = []
     for match in _TOKEN.finditer(masked):
-        token = match.group()
-        if "_" in token.strip("_") or _NON_LATIN.search(token):
-            continue
-        parts = _HYPHENS.split(token)
-        compound = token.replace("’", "'") if len(parts) > 1 else None
-        offset = match.start()
-        for part in parts:
-            for text, start in _checkable(part, offset, opts):
-                line, column = pos.line_column(start)
-                words.append(Word(text, line, column, column + len(text), compound))
-            offset += len(part) + 1
+        for offset, text, compound in token_words(match.group(), opts):
+            line, column = pos.line_column(match.start() + offset)
+            words.append(Word(text, line, column, column + len(text), compound))
     return words
 
 
@@ -301,13 +339,13 @@ def _checkable(part: str, offset: int, opts: SplitOptions) -> Iterator[tuple[str
             yield from _checkable(run.group(), offset + run.start(), opts)
         return
     text = stripped.replace("’", "'")
-    letters = sum(1 for ch in text if ch != "'")
+    letters = len(text) - text.count("'")
     if letters < opts.min_length:
         return
     allcaps = text.isupper() or _ALLCAPS_PLURAL.fullmatch(text) is not None
     if allcaps and opts.ignore_allcaps:
         return
-    if opts.ignore_camelcase and not allcaps and any(ch.isupper() for ch in text[1:]):
+    if opts.ignore_camelcase and not allcaps and text[1:] != text[1:].lower():
         return
     yield text, offset
 

@@ -21,7 +21,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pyspelling import Aspell
@@ -34,6 +36,9 @@ MISSING_ASPELL = f"spelling needs aspell, which was not found; {INSTALL_HINT}"
 
 #: Bump when the cache layout changes, so old caches are ignored rather than misread.
 CACHE_VERSION = 1
+
+#: Misspelled words per suggestion session before the work is shared among processes.
+SUGGEST_CHUNK = 200
 
 #: Suggestions kept per misspelled word (the message shows them all).
 MAX_SUGGESTIONS = 3
@@ -177,8 +182,12 @@ class Speller:
         cache_dir: Path | None = None,
         use_cache: bool = True,
         binary: str = "aspell",
+        jobs: int = 1,
+        sug_mode: str = "ultra",
     ) -> None:
         self.lang = lang
+        self.jobs = max(1, jobs)
+        self.sug_mode = sug_mode
         self.binary = binary
         self.wordlists = list(wordlists)
         self.use_cache = use_cache and cache_dir is not None
@@ -195,6 +204,7 @@ class Speller:
         self._dictionary_ready = False
         self._aspell_version: str | None = None
         self.aspell_runs = 0  # checking processes started, for tests and benchmarks
+        self._lock = threading.Lock()
 
     # -- public ----------------------------------------------------------------------
 
@@ -243,10 +253,14 @@ class Speller:
         )
 
     def suggest_command(self) -> list[str]:
-        """The same command in ispell pipe mode (``-a``), which answers with suggestions."""
+        """The same command in ispell pipe mode (``-a``), which answers with suggestions.
+
+        pyspelling refuses ``sug-mode`` as an option of its ``list`` runs (it means
+        nothing there), so it is added here.
+        """
         command = self.list_command()
         command[command.index("list")] = "-a"
-        return command
+        return [*command, f"--sug-mode={self.sug_mode}"]
 
     def dictionary(self) -> Path | None:
         """The compiled word-list dictionary, built now if the lists changed; None if no lists."""
@@ -321,7 +335,8 @@ class Speller:
         """Run ``command`` once, feeding ``words`` one per line (the pyspelling way)."""
         self._require_binary()
         data = "".join(f"{prefix}{w}\n" for w in words).encode("utf-8")
-        self.aspell_runs += 1
+        with self._lock:
+            self.aspell_runs += 1
         try:
             output: str = pyspelling_util.call_spellchecker(command, data, "utf-8")
         except FileNotFoundError:
@@ -336,21 +351,37 @@ class Speller:
         return [w for w in output.replace("\r", "").split("\n") if w]
 
     def _aspell_suggest(self, words: Sequence[str]) -> dict[str, list[str]]:
-        """Suggestions for each of ``words``, from one ``aspell -a`` session.
+        """Suggestions for each of ``words``: one ``aspell -a`` session per chunk.
+
+        A few hundred words take one session; more are split among ``jobs`` sessions run
+        at once (aspell works while Python waits).
+        """
+        if not words:
+            return {}
+        chunks = max(1, min(self.jobs, len(words) // SUGGEST_CHUNK))
+        if chunks == 1:
+            return self._suggest_session(words)
+        size = -(-len(words) // chunks)
+        parts = [words[i : i + size] for i in range(0, len(words), size)]
+        result: dict[str, list[str]] = {}
+        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+            for found in pool.map(self._suggest_session, parts):
+                result.update(found)
+        return result
+
+    def _suggest_session(self, words: Sequence[str]) -> dict[str, list[str]]:
+        """One ``aspell -a`` process answering for ``words``.
 
         Each word goes on its own line behind ``^`` (so a word is never read as a pipe
         command); aspell answers each line with one result line per word it found and a
         blank line, which keeps answers and words aligned.
         """
-        if not words:
-            return {}
         output = self._run(self.suggest_command(), words, prefix="^")
         lines = output.replace("\r", "").split("\n")
         if lines and lines[0].startswith("@(#)"):
             lines = lines[1:]
         result: dict[str, list[str]] = {}
-        groups = _groups(lines)
-        for word, group in zip(words, groups, strict=False):
+        for word, group in zip(words, _groups(lines), strict=False):
             for line in group:
                 if line.startswith("& ") and ": " in line:
                     found = [s.strip() for s in line.split(": ", 1)[1].split(", ")]
@@ -363,7 +394,7 @@ class Speller:
             return None
         # Word-list entries never reach the cache (they are accepted first), so the
         # cache survives list edits; a different aspell or language gets its own file.
-        key = _digest([str(CACHE_VERSION), self.lang, self.binary, self._version()])
+        key = _digest([str(CACHE_VERSION), self.lang, self.sug_mode, self.binary, self._version()])
         return self.cache_dir / "spelling" / f"words-{key}.json"
 
     def _version(self) -> str:

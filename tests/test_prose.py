@@ -242,3 +242,15 @@ def test_bad_input_never_crashes() -> None:
         masked = prose_text(note(text))
         assert len(masked) == len(text)
         split_words(masked)
+
+
+def test_urls_in_task_items_leave_no_scheme_behind() -> None:
+    assert texts("- [ ] post https://x.example/qwzx today\n") == ["post", "today"]
+
+
+@pytest.mark.xfail(
+    reason="parser: tasklists_plugin strips '[ ]' from the inline content after spans were "
+    "recorded, so task-item inline spans are 3 columns late (see the spelling report)"
+)
+def test_code_in_task_items_is_masked_exactly() -> None:
+    assert words_at("- [ ] do `qwzx` now\n", min_length=1) == [("do", 1, 7), ("now", 1, 17)]

@@ -7,8 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelint.model import Finding, Fix, Note, Severity
-from notelint.prose import SplitOptions, Word, note_words, vocabulary_words
+from notelint.model import Finding, Fix, Note, Severity, Span
+from notelint.prose import (
+    Piece,
+    Positions,
+    SplitOptions,
+    find_tokens,
+    prose_text,
+    token_words,
+    tokens,
+    vocabulary_words,
+)
 from notelint.rule import Rule, RuleContext, RuleError
 from notelint.spell import KnownWords, Speller, SpellError
 from notelint.vault import Vault, aliases_of
@@ -95,53 +104,77 @@ class Misspelling(Rule):
             ignore_words_with_digits=opts.ignore_words_with_digits,
             min_length=opts.min_length,
         )
-        vocabulary = vault_vocabulary(vault)
-        found: list[tuple[Note, list[Word]]] = []
+        # 1. every reported note's prose and distinct tokens (cheap), then each distinct
+        #    token of the vault cut into words once
+        notes: list[tuple[Note, str, set[str]]] = []
         for note in vault.reported_notes():
-            own = KnownWords(note_word_list(note))
-            words = [
-                w
-                for w in note_words(note, check_title=opts.check_title, options=split)
-                if not _known(w, vocabulary) and not _known(w, own)
-            ]
-            if words:
-                found.append((note, words))
-        if not found:
+            masked = prose_text(note, check_title=opts.check_title)
+            notes.append((note, masked, tokens(masked)))
+        distinct: set[str] = set().union(*(toks for _, _, toks in notes))
+        pieces = {token: token_words(token, split) for token in distinct}
+        # 2. the unknown words: not in the vault's vocabulary, sent to aspell in one batch
+        vocabulary = vault_vocabulary(vault)
+        candidates = {
+            text
+            for found in pieces.values()
+            for _, text, compound in found
+            if text not in vocabulary and (compound is None or compound not in vocabulary)
+        }
+        if not candidates:
             return
         wordlists = [_resolve(path, ctx.root) for path in opts.wordlists]
         try:
             with Speller(
-                opts.lang, wordlists, cache_dir=ctx.cache_dir, use_cache=ctx.use_cache
+                opts.lang,
+                wordlists,
+                cache_dir=ctx.cache_dir,
+                use_cache=ctx.use_cache,
+                jobs=ctx.jobs,
             ) as speller:
-                bad = speller.check(w.text for _, words in found for w in words)
+                bad = speller.check(candidates)
         except SpellError as exc:
             raise RuleError(str(exc), fatal=True) from None
-        for note, words in found:
-            yield from self._findings(note, words, bad, speller.listed)
+        known = speller.listed
+        wrong = {
+            token: [p for p in found if p[1] in bad and not _compound_known(p, vocabulary, known)]
+            for token, found in pieces.items()
+        }
+        wrong = {token: found for token, found in wrong.items() if found}
+        # 3. positions only where a wrong word occurs
+        for note, masked, toks in notes:
+            hits = toks & wrong.keys()
+            if hits:
+                yield from self._findings(note, masked, hits, wrong, bad)
 
     def _findings(
         self,
         note: Note,
-        words: list[Word],
+        masked: str,
+        hits: set[str],
+        wrong: dict[str, list[Piece]],
         bad: dict[str, tuple[str, ...]],
-        listed: KnownWords,
     ) -> Iterator[Finding]:
-        for word in words:
-            if word.text not in bad or (word.compound is not None and word.compound in listed):
-                continue
-            suggestions = bad[word.text]
-            fix = None
-            if self.options.autofix_unique:
-                strong = strong_suggestion(word.text, suggestions)
-                if strong is not None:
-                    fix = Fix(word.span, strong)
-            yield self.finding(
-                note,
-                word.span,
-                misspelling_message(word.text, suggestions),
-                suggestion=suggestions[0] if suggestions else None,
-                fix=fix,
-            )
+        own = KnownWords(note_word_list(note))
+        positions = Positions(note.text)
+        for token, start in find_tokens(masked, hits):
+            for offset, text, compound in wrong[token]:
+                if text in own or (compound is not None and compound in own):
+                    continue
+                line, column = positions.line_column(start + offset)
+                span = Span(line, column, line, column + len(text))
+                suggestions = bad[text]
+                fix = None
+                if self.options.autofix_unique:
+                    strong = strong_suggestion(text, suggestions)
+                    if strong is not None:
+                        fix = Fix(span, strong)
+                yield self.finding(
+                    note,
+                    span,
+                    misspelling_message(text, suggestions),
+                    suggestion=suggestions[0] if suggestions else None,
+                    fix=fix,
+                )
 
 
 def misspelling_message(word: str, suggestions: tuple[str, ...]) -> str:
@@ -186,8 +219,10 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _known(word: Word, known: KnownWords) -> bool:
-    return word.text in known or (word.compound is not None and word.compound in known)
+def _compound_known(piece: Piece, *known: KnownWords) -> bool:
+    """A part of a hyphenated word is fine when the whole is a known word."""
+    compound = piece[2]
+    return compound is not None and any(compound in words for words in known)
 
 
 def _resolve(path: str, root: Path) -> Path:
