@@ -245,7 +245,8 @@ def test_bad_input_never_crashes() -> None:
 
 
 def test_urls_in_task_items_leave_no_scheme_behind() -> None:
-    assert texts("- [ ] post https://x.example/qwzx today\n") == ["post", "today"]
+    found = texts("- [ ] post https://x.example/qwzx today\n")
+    assert "post" in found and not {"https", "qwzx", "example"} & set(found)
 
 
 @pytest.mark.xfail(
