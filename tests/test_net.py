@@ -20,6 +20,7 @@ import pytest
 
 from notelint.net import (
     USER_AGENT,
+    HostLedger,
     NetSettings,
     Outcome,
     Verdict,
@@ -172,6 +173,14 @@ def test_429_honours_retry_after(server: UrlServer) -> None:
     starts = [t for t, _, _, p in server.log if p == "/ratelimit?times=1&after=1"]
     assert len(starts) == 2
     assert starts[1] - starts[0] >= 0.95
+
+
+def test_retry_after_as_an_http_date(server: UrlServer) -> None:
+    path = "/ratelimit?times=1&after=date%2B2"
+    assert check_one(server.url(path)).outcome is Outcome.OK
+    starts = [t for t, _, _, p in server.log if p == path]
+    assert len(starts) == 2
+    assert starts[1] - starts[0] >= 0.9  # the date is whole seconds: 1 to 2 s away
 
 
 def test_429_without_retry_after_backs_off(server: UrlServer) -> None:
@@ -454,3 +463,24 @@ def test_parse_status_ranges() -> None:
     for bad in ("abc", "300-200", "42"):
         with pytest.raises(ValueError, match="bad status range"):
             parse_status_ranges([bad])
+
+
+def test_host_ledger_judges_the_network() -> None:
+    """One unknown host is a dead link; several failing hosts, or no route, a dead network."""
+    one = HostLedger()
+    one.record_failure("gone.org", "unknown-host")
+    assert not one.network_down()
+    no_route = HostLedger()
+    no_route.record_failure("a.org", "unreachable")
+    assert no_route.network_down()
+    several = HostLedger()
+    several.record_failure("a.org", "unknown-host")
+    several.record_failure("b.org", "refused")
+    several.record_failure("c.org", "blocked")  # a refusal of ours says nothing
+    assert several.network_down() and not several.clearly_down()
+    several.record_success("d.org")
+    assert not several.network_down()
+    early = HostLedger()
+    for index in range(5):
+        early.record_failure(f"h{index}.org", "dns-temporary")
+    assert early.clearly_down()

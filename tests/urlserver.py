@@ -10,7 +10,8 @@ per-host spacing. Behaviour is chosen by the path:
     /redirect?code=301&to=URL    redirect (``to`` a path or a full URL)
     /loop-a, /loop-b             302 to each other
     /status/404                  that status (any code)
-    /ratelimit?times=1&after=1   429 (with ``Retry-After: after`` if given) for the first
+    /ratelimit?times=1&after=1   429 (with ``Retry-After: after`` if given; ``after=date+2``
+                                 sends the HTTP date 2 s from now) for the first
                                  ``times`` requests of that exact path, then 200
     /flaky?fail=2&code=500       ``code`` for the first ``fail`` requests, then 200
     /chain?n=3                   302 to /chain?n=2 ... /chain?n=0 answers 200
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import email.utils
 import json
 import socket
 import ssl
@@ -111,7 +113,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(int(path.rsplit("/", 1)[1]))
         elif path == "/ratelimit":
             if count <= int(query.get("times", "1")):
-                headers = {"Retry-After": query["after"]} if "after" in query else {}
+                after = query.get("after")
+                if after is not None and after.startswith("date+"):  # an HTTP date instead
+                    after = email.utils.formatdate(time.time() + float(after[5:]), usegmt=True)
+                headers = {"Retry-After": after} if after is not None else {}
                 self._send(429, headers)
             else:
                 self._send(200)
