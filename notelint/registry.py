@@ -142,7 +142,10 @@ def build_options(rule: type[Rule], table: Mapping[str, Any], source: str) -> An
             kwargs[fld.name] = _coerce(
                 table[key], hints.get(fld.name, Any), f"{source}: '{rule.family}.{key}'"
             )
-    return rule.Options(**kwargs)
+    try:
+        return rule.Options(**kwargs)
+    except (TypeError, ValueError) as exc:  # an Options __post_init__ rejecting a value
+        raise ConfigError(f"{source}: [{rule.family}] {exc}") from None
 
 
 def _coerce(value: Any, hint: Any, where: str) -> Any:

@@ -519,14 +519,14 @@ class DateHeadingInvalid(_DatesRule):
     cannot be found by date, sorted or linked to a daily note.
 
     ## Bad
-    ``markdown
+    ```markdown
     ### 2024-02-30
-    ``
+    ```
 
     ## Good
-    ``markdown
+    ```markdown
     ### 2024-02-29
-    ``
+    ```
     """
 
     code = "NL301"
@@ -554,16 +554,16 @@ class DateHeadingFormat(_DatesRule):
     since rewriting them would change the link target.
 
     ## Bad
-    ``markdown
+    ```markdown
     ### 2024/3/5 — trip notes
     ### March 1, 2024
-    ``
+    ```
 
     ## Good
-    ``markdown
+    ```markdown
     ### 2024-03-05 — trip notes
     ### 2024-03-01
-    ``
+    ```
     """
 
     code = "NL302"
@@ -605,16 +605,16 @@ class DateHeadingOrder(_DatesRule):
     by entry.
 
     ## Bad
-    ``markdown
+    ```markdown
     ### 2024-03-01
     ### 2024-03-05
-    ``
+    ```
 
     ## Good
-    ``markdown
+    ```markdown
     ### 2024-03-05
     ### 2024-03-01
-    ``
+    ```
     """
 
     code = "NL303"
@@ -687,15 +687,15 @@ class DateHeadingDuplicate(_DatesRule):
     (`#2024-03-05` and `#2024-03-05-1`) become ambiguous. Merge the entries.
 
     ## Bad
-    ``markdown
+    ```markdown
     ### 2024-03-05
     ### 2024-03-05
-    ``
+    ```
 
     ## Good
-    ``markdown
+    ```markdown
     ### 2024-03-05
-    ``
+    ```
     """
 
     code = "NL304"
@@ -726,18 +726,18 @@ class DateHeadingLevel(_DatesRule):
     entry and is not counted.
 
     ## Bad
-    ``markdown
+    ```markdown
     ### 2024-03-12
     #### 2024-03-05
     ### 2024-02-24
-    ``
+    ```
 
     ## Good
-    ``markdown
+    ```markdown
     ### 2024-03-12
     ### 2024-03-05
     ### 2024-02-24
-    ``
+    ```
     """
 
     code = "NL305"
@@ -774,14 +774,14 @@ class DateHeadingFuture(_DatesRule):
     ahead can set `dates.allow-future = true`.
 
     ## Bad
-    ``markdown
+    ```markdown
     ### 2204-03-05
-    ``
+    ```
 
     ## Good
-    ``markdown
+    ```markdown
     ### 2024-03-05
-    ``
+    ```
     """
 
     code = "NL306"
@@ -815,20 +815,20 @@ class DateHeadingStaleModified(_DatesRule):
     the page is older than it is. Entries after today are ignored here.
 
     ## Bad
-    ``markdown
+    ```markdown
     ---
     modified: 2024-01-10
     ---
     ### 2024-03-05
-    ``
+    ```
 
     ## Good
-    ``markdown
+    ```markdown
     ---
     modified: 2024-03-05
     ---
     ### 2024-03-05
-    ``
+    ```
     """
 
     code = "NL307"
