@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -413,6 +414,23 @@ def test_network_down_results_are_not_cached(tmp_path: Path) -> None:
     report = check_urls(urls, FAST, cache=UrlCache.load(path))
     assert report.network_down
     assert not path.exists() or json.loads(path.read_text())["entries"] == {}
+
+
+def test_cache_is_saved_periodically_during_a_long_run(server: UrlServer, tmp_path: Path) -> None:
+    path = tmp_path / "urls.json"
+    settings = replace(FAST, save_interval=0.05, timeout=5.0)
+    urls = [server.url("/ok"), server.url("/slow?delay=1.5", host=1)]
+    worker = threading.Thread(
+        target=check_urls, args=(urls, settings), kwargs={"cache": UrlCache.load(path)}
+    )
+    worker.start()
+    deadline = time.monotonic() + 1.2
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    saved_early = path.exists() and worker.is_alive()
+    worker.join()
+    assert saved_early
+    assert normalise_url(urls[0]) in json.loads(path.read_text())["entries"]
 
 
 def test_ctrl_c_saves_what_was_checked(server: UrlServer, tmp_path: Path) -> None:
