@@ -108,37 +108,61 @@ class Session:
         self.internal_error = False
         self.notes: dict[str, Note] = {}
         self.problems: list[FileProblem] = []
+        self.reported_problems: set[str] = set()  # unreadable files the user asked about
+        self.reported_rels: set[str] = set()
 
     # -- the steps ----------------------------------------------------------------
 
     def execute(self) -> RunResult:
         try:
-            self.config = self._load_config()
-            self.plugins = load_plugins(
-                entry_point_plugins=self.request.entry_point_plugins,
-                extra=self.request.extra_plugins,
-            )
-            self.rules = RuleSet(self.plugins.rules())
-            self.messages.extend(f"notelint: {p}" for p in self.plugins.problems)
-            enabled = self.rules.enabled(
-                self.config,
-                select=self.request.select,
-                extend_select=self.request.extend_select,
-                ignore=self.request.ignore,
-            )
-            options = self.rules.options(self.config)
-            severities = self.rules.severities(self.config)
-            self.root = self._find_root()
-            self.plugins.manager.hook.notelint_configure.call_historic(
-                kwargs={"config": self.config}
-            )
+            self.prepare()
             vault = self._build_vault()
         except (ConfigError, UsageError) as exc:
             return self._usage_failure(str(exc))
-        findings = self._check(vault, enabled, options)
-        findings = self._filter(findings, vault, severities)
+        findings = self.check(vault)
         self.plugins.manager.hook.notelint_session_finish(session=self, findings=findings)
         return self._result(findings, vault)
+
+    def prepare(self) -> None:
+        """Load configuration, plugins and rules, and find the root (no file is read).
+
+        Raises ``ConfigError`` or ``UsageError``. A long-lived caller (the language
+        server) prepares once, then builds vaults and checks notes many times.
+        """
+        self.config = self._load_config()
+        self.plugins = load_plugins(
+            entry_point_plugins=self.request.entry_point_plugins,
+            extra=self.request.extra_plugins,
+        )
+        self.rules = RuleSet(self.plugins.rules())
+        self.messages.extend(f"notelint: {p}" for p in self.plugins.problems)
+        self.enabled = self.rules.enabled(
+            self.config,
+            select=self.request.select,
+            extend_select=self.request.extend_select,
+            ignore=self.request.ignore,
+        )
+        self.options = self.rules.options(self.config)
+        self.severities = self.rules.severities(self.config)
+        self.root = self._find_root()
+        self.markdown = self._markdown()
+        self.plugins.manager.hook.notelint_configure.call_historic(
+            kwargs={"config": self.config}
+        )
+
+    def check(self, vault: Vault) -> list[Finding]:
+        """Run the enabled rules on ``vault.reported`` and filter what they found."""
+        self.reported_rels = set(vault.reported) | self.reported_problems
+        findings = self._check(vault, self.enabled, self.options)
+        return self._filter(findings, vault, self.severities)
+
+    def parse(self, rel: str, text: str, has_bom: bool = False) -> Note:
+        """Parse ``text`` as the note at ``rel`` with this session's parser."""
+        path = self.root / rel
+        return parse_note(
+            self.markdown, rel=rel, display=self.display(path), file=path, text=text,
+            has_bom=has_bom,
+        )
 
     def _usage_failure(self, message: str) -> RunResult:
         report = Report(findings=[], root="", files=0)
@@ -150,8 +174,11 @@ class Session:
             return config_from_mapping(request.config, path=None)
         path = request.config_file
         if path is None:
+            # an unsaved note may sit in a folder that does not exist yet: start from the
+            # nearest folder that does
             first = self._first_path()
-            path = find_config(first) if first.exists() or first.parent.exists() else None
+            existing = next((p for p in (first, *first.parents) if p.exists()), None)
+            path = find_config(existing) if existing is not None else None
         elif not path.is_file():
             raise UsageError(f"configuration file {path} does not exist")
         return load_config(path) if path is not None else Config()
@@ -194,19 +221,18 @@ class Session:
     def _build_vault(self) -> Vault:
         discovery, walker = discover(self.root, self.config)
         reported = self._reported(discovery, walker)
-        md = self._markdown()
         stdin_rel = self._stdin_rel()
         for rel in discovery.notes:
             if rel != stdin_rel:
-                self._add_note(md, rel, read_note(self.root / rel, rel, self.config.max_file_size))
+                self._add_note(rel, read_note(self.root / rel, rel, self.config.max_file_size))
         if stdin_rel is not None:
             text = self.request.stdin_text or ""
             decoded = decode_note(text.encode("utf-8", errors="surrogateescape"), stdin_rel)
-            self._add_note(md, stdin_rel, decoded)
+            self._add_note(stdin_rel, decoded)
             if stdin_rel in discovery.attachments:
                 discovery.attachments.remove(stdin_rel)
         self.problems.extend(discovery.problems)
-        self.reported_rels = reported
+        self.reported_problems = {p.rel for p in self.problems if p.rel in reported}
         return Vault(
             root=self.root,
             notes=self.notes,
@@ -219,16 +245,12 @@ class Session:
         hook = self.plugins.manager.hook.notelint_configure_markdown
         return build_markdown(lambda md: hook(md=md))
 
-    def _add_note(self, md: MarkdownIt, rel: str, read: NoteText | FileProblem) -> None:
+    def _add_note(self, rel: str, read: NoteText | FileProblem) -> None:
         if isinstance(read, FileProblem):
             self.problems.append(read)
             return
-        path = self.root / rel
         try:
-            note = parse_note(
-                md, rel=rel, display=self.display(path), file=path, text=read.text,
-                has_bom=read.has_bom,
-            )
+            note = self.parse(rel, read.text, read.has_bom)
         except Exception as exc:  # a parser bug must cost one note, not the run
             self.problems.append(FileProblem(rel, f"could not be parsed: {exc}"))
             self.messages.append(f"notelint: internal error parsing {rel}:\n{_trace()}")
@@ -347,7 +369,7 @@ class Session:
     ) -> list[Finding]:
         rel_of = {note.display: rel for rel, note in vault.notes.items()}
         rel_of.update({self.display(self.root / p.rel): p.rel for p in self.problems})
-        ignores = _PerFileIgnores(self.config, self.rules)
+        ignores = self.ignores
         suppressions: dict[str, Suppressions] = {}
         kept: list[Finding] = []
         for finding in findings:
@@ -375,7 +397,7 @@ class Session:
         report = Report(
             findings=findings,
             root=self.display(self.root),
-            files=len(vault.reported) + sum(1 for p in self.problems if p.rel in self.reported_rels),
+            files=len(vault.reported) + len(self.reported_problems),
             rules=self.rules.by_code,
         )
         fail_on = self.request.fail_on or self.config.fail_on
