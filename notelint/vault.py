@@ -9,12 +9,14 @@ and Obsidian do (design §5).
 from __future__ import annotations
 
 import enum
+import heapq
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,8 @@ RESOLUTION_MODES = ("shortest", "relative", "absolute")
 SLUG_MODES = ("github", "obsidian")
 #: How close a name must be to be offered as the intended target.
 SIMILARITY = 0.7
+#: How close it must be for the fix to be applied unasked (see ``confident``).
+CONFIDENT = 0.85
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -247,6 +251,9 @@ def compile_globs(globs: Iterable[str]) -> re.Pattern[str] | None:
 
 def join_target(folder: str, target: str) -> str | None:
     """``target`` relative to ``folder`` (both vault-relative), or None above the root."""
+    if "/." not in "/" + target and "//" not in target and not target.startswith("/"):
+        joined_fast = f"{folder}/{target}" if folder else target  # nothing to normalise
+        return joined_fast.rstrip("/")
     joined = posixpath.normpath(posixpath.join("/", folder, target))
     if not joined.startswith("/"):  # pragma: no cover - normpath of an absolute path
         return None
@@ -279,8 +286,7 @@ class Resolver:
     ) -> None:
         if resolution not in RESOLUTION_MODES:
             raise ValueError(
-                f"links.resolution must be one of {', '.join(RESOLUTION_MODES)}, "
-                f"not {resolution!r}"
+                f"links.resolution must be one of {', '.join(RESOLUTION_MODES)}, not {resolution!r}"
             )
         if slug not in SLUG_MODES:
             raise ValueError(f"links.slug must be one of {', '.join(SLUG_MODES)}, not {slug!r}")
@@ -562,9 +568,7 @@ class _Anchors:
         self.slugs = frozenset(heading.slug for heading in note.headings)
         self.slug_list = tuple(heading.slug for heading in note.headings)
         self.texts = tuple(heading.text for heading in note.headings)
-        self._obsidian = [
-            (_obsidian_key(heading.text), heading.level) for heading in note.headings
-        ]
+        self._obsidian = [(_obsidian_key(heading.text), heading.level) for heading in note.headings]
         self.block_spellings = tuple(block.id for block in note.block_ids)
         self.blocks = frozenset(block.id.casefold() for block in note.block_ids)
         self.ids = frozenset(_HTML_ID_RE.findall(note.text)) if "=" in note.text else frozenset()
@@ -607,7 +611,9 @@ class _FuzzyIndex:
     a few dozen candidates and ``SequenceMatcher`` scores only those.
     """
 
-    SHORTLIST = 40
+    SHORTLIST = 20
+    RARE = 40  # trigrams shared by more names than this are not counted
+    MIN_DICE = 0.2  # of the counted trigrams; names 70% alike share far more
 
     def __init__(self, names: Iterable[str]) -> None:
         self._by_key: dict[str, list[str]] = defaultdict(list)
@@ -634,21 +640,31 @@ class _FuzzyIndex:
         return cached
 
     def _fuzzy(self, key: str) -> tuple[str, ...]:
-        counts: dict[str, int] = defaultdict(int)
         grams = _trigrams(key)
-        for gram in grams:
-            for other in self._grams.get(gram, ()):
-                counts[other] += 1
+        postings = self._grams
+        # Frequent trigrams ("  a", "ing") say little and cost the most: count only the
+        # rare ones (at least the three rarest). A name 70% alike shares a run of
+        # characters, hence some of its rarer trigrams.
+        ranked = sorted(grams, key=lambda gram: len(postings.get(gram, ())))
+        rare = [gram for gram in ranked if len(postings.get(gram, ())) <= self.RARE] or ranked[:3]
+        if len(rare) < 3:
+            rare = ranked[:3]
+        counts = Counter(chain.from_iterable(postings.get(gram, ()) for gram in rare))
+        # SequenceMatcher's ratio 2M/T >= 0.7 bounds the other name's length.
+        low = len(key) * SIMILARITY / (2 - SIMILARITY)
+        high = len(key) * (2 - SIMILARITY) / SIMILARITY
         size = len(grams)
         sizes = self._sizes
-
-        def overlap(other: str) -> tuple[float, str]:  # Dice coefficient of the trigrams
-            return (-2 * counts[other] / (size + sizes[other]), other)
-
-        shortlist = sorted(counts, key=overlap)[: self.SHORTLIST]
+        pool = [
+            (2 * count / (size + sizes[other]), other)
+            for other, count in counts.items()
+            if low <= len(other) <= high and 2 * count >= self.MIN_DICE * (size + sizes[other])
+        ]
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(key)  # the side SequenceMatcher indexes: once per query
         scored: list[tuple[float, str]] = []
-        for other in shortlist:
-            matcher = SequenceMatcher(None, key, other, autojunk=False)
+        for _, other in heapq.nlargest(self.SHORTLIST, pool):
+            matcher.set_seq1(other)
             if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
                 continue
             score = matcher.ratio()
@@ -656,6 +672,17 @@ class _FuzzyIndex:
                 scored.append((score, other))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         return tuple(name for _, other in scored for name in sorted(self._by_key[other]))
+
+
+def confident(wanted: str, suggestion: str) -> bool:
+    """Whether replacing ``wanted`` by ``suggestion`` is safe to do unasked (a fix): the
+    two differ only in case, separators and ``.md``, or are at least 85% alike. A 70%
+    match (``pie`` for ``prime``) is worth suggesting, not writing into the note."""
+    wanted_key = loose_key(wanted.rsplit("/", 1)[-1])
+    other = loose_key(suggestion.rsplit("/", 1)[-1])
+    if wanted_key == other:
+        return True
+    return SequenceMatcher(None, loose_key(wanted), loose_key(suggestion)).ratio() >= CONFIDENT
 
 
 def _trigrams(key: str) -> set[str]:

@@ -164,9 +164,9 @@ class TestModes:
         assert resolve(r, "../index", "notes/alpha.md").rel == "index.md"
 
     def test_unknown_mode_is_rejected(self, vault: Vault) -> None:
-        with pytest.raises(ValueError, match="links.resolution"):
+        with pytest.raises(ValueError, match=r"links\.resolution"):
             vault.resolver("nearest")
-        with pytest.raises(ValueError, match="links.slug"):
+        with pytest.raises(ValueError, match=r"links\.slug"):
             vault.resolver(slug="gitlab")
 
 

@@ -1,7 +1,578 @@
-"""The links rule family (being written; see its issue)."""
+"""The links rule family: every internal link, embed and image resolves (NL101–NL107).
+
+A vault is a web of links; one renamed note silently breaks every page pointing at it,
+and Quartz turns each into a 404. All resolution happens in ``notelint.vault`` (the
+``Resolver``), the same way Quartz and Obsidian resolve; this module only decides which
+outcome is worth telling, in which words, with which fix. One analysis per run is shared
+by the seven rules (it is memoised on the resolver).
+"""
 
 from __future__ import annotations
 
-from notelint.rule import Rule
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
-RULES: list[type[Rule]] = []
+from notelint.config import ConfigError
+from notelint.model import Finding, Fix, Link, LinkKind, Note, Severity, Span
+from notelint.rule import Rule, RuleContext
+from notelint.vault import (
+    RESOLUTION_MODES,
+    SLUG_MODES,
+    Resolved,
+    Resolver,
+    Status,
+    Vault,
+    confident,
+    has_note_suffix,
+    is_draft,
+    strip_note_suffix,
+)
+
+#: Schemes that are certainly not part of a wiki-link's note name (``[[Agora: x]]`` is).
+URL_SCHEMES = frozenset(
+    {"http", "https", "mailto", "tel", "file", "obsidian", "data", "javascript", "ftp", "zotero"}
+)
+_HOME_FILE_RE = re.compile(
+    r"^file:/*(?:localhost/+)?(?:~|home/|users/|[a-z]:[/\\]+(?:users|documents and settings)[/\\])",
+    re.IGNORECASE,
+)
+
+#: ``host.tld/...`` with a TLD that is no file extension: a URL missing its scheme.
+_FILE_EXTENSIONS = (
+    "md|markdown|png|jpe?g|gif|svg|webp|avif|pdf|html?|txt|csv|json|ya?ml|toml|canvas|css|js|ts|"
+    "py|mp[34]|mov|webm|ogg|wav|zip|gz|tar|docx?|xlsx?|pptx?|excalidraw|base|ipynb|rst|tex|bib"
+)
+_WEB_ADDRESS_RE = re.compile(
+    rf"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?!(?:{_FILE_EXTENSIONS})(?:/|$))[a-z]{{2,24}}(?:/|$)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class LinksOptions:
+    """Settings of the ``[tool.notelint.links]`` table, shared by NL101–NL107."""
+
+    resolution: str = field(
+        default="shortest",
+        metadata={
+            "help": "shortest (Quartz and Obsidian default: a bare name matches anywhere), "
+            "relative (to the linking note) or absolute (from the vault root)"
+        },
+    )
+    virtual: tuple[str, ...] = field(
+        default=("tags/**",),
+        metadata={"help": "globs of pages the site generator makes (valid link targets)"},
+    )
+    slug: str = field(
+        default="github",
+        metadata={
+            "help": "how #anchors name headings: github (Quartz/GitHub slugs, -1 for "
+            "duplicates) or obsidian (the heading text, case-insensitive, #A#B chains)"
+        },
+    )
+
+    def __post_init__(self) -> None:
+        if self.resolution not in RESOLUTION_MODES:
+            raise ConfigError(
+                f"links.resolution must be one of {', '.join(RESOLUTION_MODES)}, "
+                f"not {self.resolution!r}"
+            )
+        if self.slug not in SLUG_MODES:
+            raise ConfigError(
+                f"links.slug must be one of {', '.join(SLUG_MODES)}, not {self.slug!r}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One link outcome worth a finding, before it becomes a rule's ``Finding``."""
+
+    code: str
+    note: Note
+    span: Span
+    message: str
+    suggestion: str | None = None
+    fix: Fix | None = None
+
+
+# -- the shared analysis -----------------------------------------------------------------
+
+
+def resolver_for(vault: Vault, options: LinksOptions) -> Resolver:
+    return vault.resolver(options.resolution, options.virtual, options.slug)
+
+
+def analyse(vault: Vault, options: LinksOptions) -> list[Problem]:
+    """Every link problem in the reported notes (computed once per vault and settings)."""
+    resolver = resolver_for(vault, options)
+    cached = resolver.memo.get("problems")
+    if cached is None:
+        cached = resolver.memo["problems"] = list(_analyse(vault, resolver))
+    problems: list[Problem] = cached
+    return problems
+
+
+def _analyse(vault: Vault, resolver: Resolver) -> Iterator[Problem]:
+    for note in vault.reported_notes():
+        source_is_draft = is_draft(note)
+        for link in note.links:
+            yield from check_link(resolver, note, link, source_is_draft)
+
+
+def is_local(link: Link) -> bool:
+    """A path inside the vault: no scheme, or (for wiki-links) a colon in a note's name."""
+    if link.kind in (LinkKind.AUTOLINK, LinkKind.BARE_URL):
+        return False
+    if link.scheme is None:
+        return True
+    return link.kind.is_wiki and link.scheme not in URL_SCHEMES and "://" not in link.raw
+
+
+def check_link(
+    resolver: Resolver, note: Note, link: Link, source_is_draft: bool = False
+) -> Iterator[Problem]:
+    """The problems of one link written in ``note``."""
+    if not is_local(link):
+        if link.scheme == "file" and _HOME_FILE_RE.match(link.raw.strip()):
+            yield Problem(
+                _missing_code(link),
+                note,
+                link.span,
+                f"{_shown(link)} is an absolute file:// path into a home folder; it will "
+                "not work once published: put the file in the vault and link it relatively",
+            )
+        return
+    if not link.target.strip() and not (link.fragment or "").strip():
+        return  # "[x]()" or "[x](#)": nothing to resolve
+    found = resolver.resolve_link(link, note.rel)
+    if found.status.broken:
+        yield _missing(resolver, note, link, found)
+        return
+    if found.status is Status.AMBIGUOUS:
+        yield _ambiguous(note, link, found)
+    elif found.status is Status.CASE_MISMATCH:
+        yield _case_mismatch(note, link, found)
+    if not found.status.found or found.rel is None:
+        return
+    if link.fragment:
+        problem = _anchor(resolver, note, link, found.rel)
+        if problem is not None:
+            yield problem
+    target = resolver.vault.notes.get(found.rel)
+    if target is not None and target is not note and is_draft(target) and not source_is_draft:
+        yield Problem(
+            "NL107",
+            note,
+            link.span,
+            f"{_shown(link)} links to '{found.rel}', a draft (draft: true); Quartz leaves "
+            "drafts out, so the link breaks once published: publish the target or drop the link",
+        )
+
+
+def _missing_code(link: Link) -> str:
+    if link.kind.is_image_like:
+        return "NL103"
+    return "NL101" if link.kind is LinkKind.WIKILINK else "NL102"
+
+
+def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Problem:
+    shown = _shown(link)
+    target = link.target.strip()
+    if found.status is Status.OUTSIDE:
+        return Problem(
+            _missing_code(link),
+            note,
+            link.span,
+            f"{shown} climbs above the vault root; only files inside the vault are published",
+        )
+    if not link.kind.is_wiki and _WEB_ADDRESS_RE.match(target):
+        return _missing_scheme(note, link)
+    choices = resolver.suggest(target, note.rel, wiki=link.kind.is_wiki)
+    what = "image or file" if link.kind.is_image_like else "note or file"
+    if target.endswith("/"):
+        what = "folder"
+    where = f"named '{target}'" if _name_style(target, resolver) else f"at '{target}'"
+    message = f"{shown} points to nothing: no {what} {where} in the vault"
+    suggestion = choices[0] if choices else None
+    fix = None
+    if suggestion is not None:
+        message += f"; did you mean '{suggestion}'?"
+        if len(choices) == 1 and confident(target, suggestion):
+            fix = _target_fix(note, link, suggestion)
+    else:
+        message += "; create it or correct the name"
+    return Problem(_missing_code(link), note, link.span, message, suggestion, fix)
+
+
+def _missing_scheme(note: Note, link: Link) -> Problem:
+    """``[x](nav.al)``: a web address written without ``https://`` reads as a file path."""
+    suggestion = "https://" + link.raw
+    span = link.target_span
+    fix = Fix(span, suggestion) if span is not None and _span_text(note, span) == link.raw else None
+    return Problem(
+        _missing_code(link),
+        note,
+        link.span,
+        f"{_shown(link)} looks like a web address without 'https://', so it is read as a "
+        f"file in the vault, which does not exist; write '{suggestion}'",
+        suggestion,
+        fix,
+    )
+
+
+def _name_style(target: str, resolver: Resolver) -> bool:
+    return "/" not in target.rstrip("/") and resolver.resolution == "shortest"
+
+
+def _ambiguous(note: Note, link: Link, found: Resolved) -> Problem:
+    names = ", ".join(found.candidates[:5])
+    more = f" and {len(found.candidates) - 5} more" if len(found.candidates) > 5 else ""
+    chosen = strip_note_suffix(found.rel or "")
+    return Problem(
+        "NL105",
+        note,
+        link.span,
+        f"{_shown(link)} matches {len(found.candidates)} files ({names}{more}); Obsidian "
+        f"opens '{found.rel}' but Quartz may resolve it differently: write the path, "
+        f"e.g. '{chosen}'",
+        suggestion=chosen,
+    )
+
+
+def _case_mismatch(note: Note, link: Link, found: Resolved) -> Problem:
+    spelled = respell(link.target.strip(), found.rel or "")
+    others = [rel for rel in found.candidates if rel != found.rel]
+    extra = f" (also {', '.join(others[:3])})" if others else ""
+    return Problem(
+        "NL106",
+        note,
+        link.span,
+        f"{_shown(link)} matches '{found.rel}' only when case is ignored{extra}; the file "
+        f"is spelled '{spelled}' and the link 404s on Quartz and Linux",
+        suggestion=spelled,
+        fix=_target_fix(note, link, spelled),
+    )
+
+
+def _anchor(resolver: Resolver, note: Note, link: Link, rel: str) -> Problem | None:
+    fragment = link.fragment or ""
+    check = resolver.check_anchor(rel, fragment, wiki=link.kind.is_wiki)
+    if check.ok:
+        return None
+    where = "this note" if rel == note.rel else f"'{rel}'"
+    if check.block:
+        message = f"{_shown(link)}: there is no block ^{fragment[1:]} in {where}"
+        choices = tuple("^" + choice for choice in check.choices)
+    else:
+        message = f"{_shown(link)}: there is no heading '#{fragment}' in {where}"
+        choices = check.choices
+    suggestion = choices[0] if choices else None
+    fix = None
+    if suggestion is not None:
+        message += f"; did you mean '#{suggestion}'?"
+        if len(choices) == 1:
+            fix = _fragment_fix(note, link, suggestion)
+    return Problem("NL104", note, link.span, message, suggestion, fix)
+
+
+# -- spelling things back into the source ----------------------------------------------
+
+
+def respell(target: str, rel: str) -> str:
+    """``target`` with each name part spelled as the file ``rel`` on disk is."""
+    parts = target.split("/")
+    real = rel.split("/")
+    index = len(real) - 1
+    for position in range(len(parts) - 1, -1, -1):
+        part = parts[position]
+        if part in ("", "."):
+            continue
+        if part == ".." or index < 0:
+            break
+        actual = real[index]
+        if part.casefold() == actual.casefold():
+            parts[position] = actual
+        elif part.casefold() == strip_note_suffix(actual).casefold():
+            parts[position] = strip_note_suffix(actual)
+        else:
+            break
+        index -= 1
+    return "/".join(parts)
+
+
+def _span_text(note: Note, span: Span) -> str | None:
+    if span.line != span.end_line:
+        return None
+    line = note.line_text(span.line)
+    if span.end_column - 1 > len(line):
+        return None
+    return line[span.column - 1 : span.end_column - 1]
+
+
+def _target_fix(note: Note, link: Link, new_target: str) -> Fix | None:
+    """Replace the path part of the written target, keeping ``#fragment``/``?query``."""
+    span = link.target_span
+    if span is None or _span_text(note, span) != link.raw:
+        return None
+    raw = link.raw
+    if link.kind.is_wiki:
+        cut = raw.find("#")
+        rest = raw[cut:] if cut >= 0 else ""
+        if any(char in new_target for char in "|#[]"):
+            return None
+    else:
+        cuts = [index for index in (raw.find("#"), raw.find("?")) if index >= 0]
+        rest = raw[min(cuts) :] if cuts else ""
+        new_target = _encode(new_target, keep_spaces=" " in raw)
+    if has_note_suffix(link.target) and not has_note_suffix(new_target):
+        return None  # never drop a written extension silently
+    return Fix(span, new_target + rest)
+
+
+def _fragment_fix(note: Note, link: Link, fragment: str) -> Fix | None:
+    span = link.target_span
+    if span is None or _span_text(note, span) != link.raw or "#" not in link.raw:
+        return None
+    if link.kind.is_wiki and any(char in fragment for char in "|[]"):
+        return None
+    if not link.kind.is_wiki:
+        fragment = _encode(fragment, keep_spaces=False)
+    head = link.raw[: link.raw.index("#") + 1]
+    return Fix(span, head + fragment)
+
+
+def _encode(text: str, *, keep_spaces: bool) -> str:
+    """A path as a Markdown destination: spaces as ``%20`` unless written in ``<...>``."""
+    text = text.replace("%", "%25") if "%" in text else text
+    return text if keep_spaces else text.replace(" ", "%20")
+
+
+def _shown(link: Link) -> str:
+    """The link as the reader wrote it, short enough for a message."""
+    raw = link.raw if len(link.raw) <= 80 else link.raw[:77] + "..."
+    if link.kind is LinkKind.WIKILINK:
+        return f"[[{raw}]]"
+    if link.kind is LinkKind.EMBED:
+        return f"![[{raw}]]"
+    if link.kind is LinkKind.IMAGE:
+        return f"image '{raw}'"
+    if link.kind is LinkKind.HTML_IMAGE:
+        return f'<img src="{raw}">'
+    if link.kind is LinkKind.HTML_LINK:
+        return f'<a href="{raw}">'
+    return f"link '{raw}'"
+
+
+# -- the rules ---------------------------------------------------------------------------
+
+
+class _LinkRule(Rule):
+    """Shared plumbing: run the analysis, keep this rule's code."""
+
+    family = "links"
+    Options = LinksOptions
+
+    def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterable[Finding]:
+        for problem in analyse(vault, self.options):
+            if problem.code == self.code:
+                yield self.finding(
+                    problem.note,
+                    problem.span,
+                    problem.message,
+                    suggestion=problem.suggestion,
+                    fix=problem.fix,
+                )
+
+
+class BrokenWikilink(_LinkRule):
+    """A `[[wiki-link]]` names no note, file, folder or generated page in the vault.
+
+    Quartz renders a broken wiki-link as a link to a 404 page, and Obsidian silently
+    creates an empty note when someone clicks it. Names are matched as Quartz and
+    Obsidian match them (see `resolution`): a bare name anywhere in the vault, `.md`
+    optional; a path from the vault root, then from the linking note's folder; frontmatter
+    `aliases` count; folders count; `links.virtual` globs (default `tags/**`) name pages
+    the site generator makes. The finding suggests the closest existing name (same words
+    with different case, `-`, `_` or spaces, or at least 70% alike) and fixes the link when
+    exactly one name fits.
+
+    ## Bad
+    ```markdown
+    See [[Zeons Call]] and [[projects/2023 plan]].
+    ```
+
+    ## Good
+    ```markdown
+    See [[Zeon's Call]] and [[projects/2024 plan]].
+    ```
+    """
+
+    code = "NL101"
+    name = "broken-wikilink"
+    summary = "wiki-link to a note that does not exist"
+    severity = Severity.ERROR
+    fixable = True
+
+
+class BrokenLink(_LinkRule):
+    """A relative Markdown or HTML link points to no file or folder in the vault.
+
+    Covers `[text](path.md)`, `[text](<a b.md>)`, `[text](Zeon's%20Call.md)`,
+    reference-style links, `[text](folder/)` and `<a href>`. Paths are read relative to
+    the linking note first (as GitHub shows them), then from the vault root; `/path`
+    always from the root. A `file://` link into a home folder is reported too: it only
+    works on the author's own machine. Other schemes (`https:`, `mailto:`, `obsidian://`)
+    are not vault paths and are left to the URL rules.
+
+    ## Bad
+    ```markdown
+    [the plan](../projects/plan.md) and [notes](file:///home/me/notes/x.md)
+    ```
+
+    ## Good
+    ```markdown
+    [the plan](../projects/2024%20plan.md) and [notes](notes/x.md)
+    ```
+    """
+
+    code = "NL102"
+    name = "broken-link"
+    summary = "relative Markdown or HTML link to a missing file or folder"
+    severity = Severity.ERROR
+    fixable = True
+
+
+class BrokenImage(_LinkRule):
+    """An image or embed points to no file: `![alt](img.png)`, `![[file.png|300]]`,
+    `![[note#section]]`, `<img src>`.
+
+    A missing image shows as a broken icon, a missing embed as an empty box. The finding
+    suggests the closest existing file (say `quartz-layout.png` for `quartz layout.png`).
+
+    ## Bad
+    ```markdown
+    ![[quartz layout.png|800]]
+    ```
+
+    ## Good
+    ```markdown
+    ![[quartz-layout.png|800]]
+    ```
+    """
+
+    code = "NL103"
+    name = "broken-image"
+    summary = "image or embed of a missing file"
+    severity = Severity.ERROR
+    fixable = True
+
+
+class BrokenAnchor(_LinkRule):
+    """A `#heading` or `#^block` names nothing in the target note (or this note).
+
+    With `slug = "github"` (default, as Quartz and GitHub), `[[note#Next Steps]]` and
+    `[x](note.md#next-steps)` both mean the heading whose slug is `next-steps`; duplicate
+    headings get `-1`, `-2`... With `slug = "obsidian"` the fragment is the heading text,
+    case ignored, and `#A#B` names heading `B` below `A`. `#^id` names a block id.
+
+    ## Bad
+    ```markdown
+    [[configuration#Plugin]] and [[#^missing-block]]
+    ```
+
+    ## Good
+    ```markdown
+    [[configuration#Plugins]] and [[#^block-1]]
+    ```
+    """
+
+    code = "NL104"
+    name = "broken-anchor"
+    summary = "#heading or #^block missing in the target note"
+    severity = Severity.ERROR
+    fixable = True
+
+
+class AmbiguousLink(_LinkRule):
+    """A bare name that several files carry: which one opens depends on the tool.
+
+    Obsidian takes the file in the linking note's folder, then the shortest path;
+    Quartz's shortest-path resolution takes the name only when it is unique and otherwise
+    reads it from the vault root. The finding names every candidate; write the path of
+    the one you mean.
+
+    ## Bad
+    ```markdown
+    [[index]]   <!-- index.md, features/index.md and plugins/index.md -->
+    ```
+
+    ## Good
+    ```markdown
+    [[features/index]]
+    ```
+    """
+
+    code = "NL105"
+    name = "ambiguous-link"
+    summary = "link name matched by several files"
+    severity = Severity.WARNING
+
+
+class LinkCaseMismatch(_LinkRule):
+    """The link matches a file only when case is ignored.
+
+    macOS and Windows file systems and Obsidian ignore case, so the link works while
+    writing; Quartz on Linux (and GitHub Pages) does not, so the published link 404s.
+    The finding names the exact spelling on disk and the fix rewrites the link to it.
+
+    ## Bad
+    ```markdown
+    [[obsidian compatibility]]   <!-- the file is "Obsidian compatibility.md" -->
+    ```
+
+    ## Good
+    ```markdown
+    [[Obsidian compatibility]]
+    ```
+    """
+
+    code = "NL106"
+    name = "link-case-mismatch"
+    summary = "link resolves only when case is ignored"
+    severity = Severity.WARNING
+    fixable = True
+
+
+class LinkToDraft(_LinkRule):
+    """The link points to a note with `draft: true` in its frontmatter.
+
+    Quartz's `RemoveDrafts` filter leaves drafts out of the site, so the link works in
+    the editor and 404s once published. Links between drafts are fine.
+
+    ## Bad
+    ```markdown
+    Read [[upcoming plans]] next.   <!-- upcoming plans.md has draft: true -->
+    ```
+
+    ## Good
+    ```markdown
+    Read [[published plans]] next.
+    ```
+    """
+
+    code = "NL107"
+    name = "link-to-draft"
+    summary = "link to a note marked draft: true"
+    severity = Severity.WARNING
+
+
+RULES: list[type[Rule]] = [
+    BrokenWikilink,
+    BrokenLink,
+    BrokenImage,
+    BrokenAnchor,
+    AmbiguousLink,
+    LinkCaseMismatch,
+    LinkToDraft,
+]
