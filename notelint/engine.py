@@ -144,6 +144,7 @@ class Session:
         )
         self.options = self.rules.options(self.config)
         self.severities = self.rules.severities(self.config)
+        self.ignores = _PerFileIgnores(self.config, self.rules)
         self.root = self._find_root()
         self.markdown = self._markdown()
         self.plugins.manager.hook.notelint_configure.call_historic(
