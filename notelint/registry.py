@@ -95,7 +95,10 @@ class RuleSet:
         """Each rule's severity after ``severity`` overrides in the configuration."""
         result = {rule.code: rule.severity for rule in self.rules}
         for identifier, level in config.severity.items():
-            for code in self.expand([identifier], f"{config.source}: severity"):
+            self.expand([identifier], f"{config.source}: severity")  # unknown -> error
+            # every rule of a family or prefix, also those off by default: enabling one
+            # later (extend-select) must not bring back its default severity
+            for code in self.codes_for(identifier):
                 result[code] = level
         return result
 
