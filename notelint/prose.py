@@ -205,7 +205,7 @@ def vocabulary_words(name: str) -> Iterator[str]:
     a possessive is dropped (``Zeon's`` gives ``Zeon``). No length or case filter: a
     vocabulary entry only ever accepts words.
     """
-    for match in _TOKEN.finditer(name):
+    for match in _NAME_TOKEN.finditer(name):
         token = match.group().replace("’", "'").strip("_'")
         if not token:
             continue
@@ -269,6 +269,7 @@ class Word:
 _TOKEN = re.compile(r"[\w'’]+(?:[-‐./@:]+[\w'’]+)*")
 #: Letters outside Latin (basic, Latin-1, Extended-A/B, IPA, Extended Additional).
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02AF\u1E00-\u1EFF]")
+_NAME_TOKEN = re.compile(r"[\w'’]+(?:[-‐][\w'’]+)*")  # names split at dots and slashes too
 _NOT_WORDS = re.compile(r"\w[./@:]|_\w")  # dotted.names, a@b, paths, key:value, snake_case
 _DIGIT = re.compile(r"\d")
 _LETTER_RUN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")

@@ -36,7 +36,11 @@ class SpellingOptions:
         },
     )
     check_title: bool = field(
-        default=False, metadata={"help": "also check the frontmatter `title` value"}
+        default=False,
+        metadata={
+            "help": "also check the frontmatter `title` value (titles then stop counting "
+            "as known words)"
+        },
     )
     ignore_allcaps: bool = field(
         default=True, metadata={"help": "skip all-capital words (NASA, HTTP, URLs)"}
@@ -113,7 +117,7 @@ class Misspelling(Rule):
         distinct: set[str] = set().union(*(toks for _, _, toks in notes))
         pieces = {token: token_words(token, split) for token in distinct}
         # 2. the unknown words: not in the vault's vocabulary, sent to aspell in one batch
-        vocabulary = vault_vocabulary(vault)
+        vocabulary = vault_vocabulary(vault, titles=not opts.check_title)
         candidates = {
             text
             for found in pieces.values()
@@ -230,13 +234,18 @@ def _resolve(path: str, root: Path) -> Path:
     return candidate if candidate.is_absolute() else root / candidate
 
 
-def vault_vocabulary(vault: Vault) -> KnownWords:
+def vault_vocabulary(vault: Vault, *, titles: bool = True) -> KnownWords:
     """Words the vault itself vouches for: its note titles, file and folder names,
-    aliases and tags (their words, split like prose)."""
+    aliases and tags (their words, split like prose).
+
+    With ``titles=False`` (when titles are being checked) frontmatter titles vouch for
+    nothing, or every title typo would vouch for itself.
+    """
     names: set[str] = set()
     for note in vault.notes.values():
         names.add(note.stem)
-        names.add(note.title)
+        if titles:
+            names.add(note.title)
         names.update(aliases_of(note))
         names.update(tag.name for tag in note.tags)
     for rel in (*vault.attachments, *vault.folders):

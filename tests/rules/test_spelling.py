@@ -1,0 +1,242 @@
+"""NL501 misspelling, end to end through the engine with real aspell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from notelint.spell import aspell_available
+from notelint.testing import lint
+from notelint_rules.spelling import misspelling_message, strong_suggestion
+
+pytestmark = pytest.mark.skipif(
+    not aspell_available(), reason="aspell is not installed (apt-get install aspell aspell-en)"
+)
+
+JOURNAL = """---
+tags: [journal]
+title: Journal
+---
+# 2024-05-01
+
+Worked on the techncial side of the home network today.
+
+## 2024-04-30
+
+- Measured the bandwith of the new router.
+- Wrote it down in [[router]] and `iperf3 --bandwith-test`.
+"""
+
+
+def test_journal_note_gives_exactly_its_two_typos(tmp_path: Path) -> None:
+    result = lint(tmp_path, {"journal.md": JOURNAL, "router.md": "# Router\n"}, select=["NL501"])
+    assert result.brief() == ["journal.md:7:15: NL501", "journal.md:11:16: NL501"]
+    first, second = result.findings
+    assert first.message == misspelling_message("techncial", ("technical",)) or (
+        first.message.startswith("'techncial' is not in the dictionary; did you mean 'technical'")
+    )
+    assert first.suggestion == "technical"
+    assert "'bandwidth'" in second.message
+    assert "notelint words --add bandwith" in second.message
+    assert (first.span.end_column - first.span.column) == len("techncial")
+    assert result.exit_code == 0  # warnings do not fail by default
+
+
+PLACES = {
+    "paragraph.md": ("Intro.\n\nA paragraph with a techncial word.\n", "3:20"),
+    "heading.md": ("# Heading\n\n## The techncial heading\n", "3:8"),
+    "list.md": ("- one\n- two with techncial\n  - nested techncial\n", "2:12 3:12"),
+    "table.md": ("| a | b |\n|---|---|\n| ok | techncial cell |\n", "3:8"),
+    "link.md": ("See [the techncial docs](https://x.example/) and [[router|techncial alias]].\n",
+                "1:10 1:59"),
+    "callout.md": ("> [!note] A techncial title\n> Body with techncial words.\n", "1:13 2:13"),
+}
+
+
+def test_typos_found_at_exact_positions_everywhere_prose_lives(tmp_path: Path) -> None:
+    files = {name: text for name, (text, _) in PLACES.items()}
+    files["router.md"] = "# Router\n"
+    result = lint(tmp_path, files, select=["NL501"])
+    expected = sorted(
+        f"{name}:{place}: NL501"
+        for name, (_, places) in PLACES.items()
+        for place in places.split()
+    )
+    assert sorted(result.brief()) == expected
+    for finding in result.findings:
+        line = (tmp_path / finding.path).read_text(encoding="utf-8").splitlines()[
+            finding.span.line - 1
+        ]
+        assert line[finding.span.column - 1 : finding.span.end_column - 1] == "techncial"
+
+
+MASKED_NOTE = """---
+title: techncial frontmatter
+summary: techncial summary
+tags: [techncial]
+---
+```
+techncial in a fence
+```
+
+    techncial indented code
+
+Inline `techncial code` and $techncial$ math.
+
+$$
+\\techncial
+$$
+
+Links: [text](techncial/page.md "techncial title") ![](techncial.png) [[techncial]]
+[[techncial#Techncial|shown]] ![[techncial.png]] <https://techncial.example/>
+https://techncial.example/path www.techncial.com mail@techncial.example
+
+<div class="techncial">
+<!-- techncial comment -->
+</div>
+
+Inline <span title="techncial">text</span> and <!-- techncial --> and %% techncial %%.
+
+%%
+techncial block comment
+%%
+
+Tagged #techncial and #area/techncial. Block ^techncial
+
+A claim[^techncial].
+
+[^techncial]: Source.
+
+> [!techncial] Title
+
+Files techncial.md, paths /usr/techncial/bin and snake_techncial_case.
+Other scripts: 技術的 техничный.
+"""
+
+
+def test_nothing_inside_masked_constructs(tmp_path: Path) -> None:
+    result = lint(tmp_path, {"masked.md": MASKED_NOTE}, select=["NL501"])
+    assert result.brief() == []
+
+
+def test_check_title_checks_the_title_only(tmp_path: Path) -> None:
+    result = lint(
+        tmp_path,
+        {"note.md": "---\ntitle: A techncial title\nsummary: techncial\n---\nBody.\n"},
+        select=["NL501"],
+        config={"spelling": {"check-title": True}},
+    )
+    assert result.brief() == ["note.md:2:10: NL501"]
+
+
+def test_vault_vocabulary_is_known(tmp_path: Path) -> None:
+    files = {
+        "Zeonic Drive.md": "# Zeonic Drive\n",
+        "people/Qwertyan.md": "---\naliases: [Flancian]\ntags: [agoran]\n---\nHi.\n",
+        "Hyperwidgetry/index.md": "Folder note.\n",
+        "diagram-xylofonics.png": b"\x89PNG",
+        "self-hostingish.md": "x\n",
+        "uses.md": (
+            "Zeonic's notes by Qwertyan, Flancian and the agoran crowd, on Hyperwidgetry, "
+            "xylofonics and self-hostingish setups.\n"
+        ),
+    }
+    result = lint(tmp_path, files, select=["NL501"])
+    assert result.brief() == []
+
+
+def test_note_word_list_in_frontmatter(tmp_path: Path) -> None:
+    files = {
+        "a.md": "---\nnotelint:\n  words: [techncial]\n---\nA techncial note.\n",
+        "b.md": "Another techncial note.\n",
+    }
+    result = lint(tmp_path, files, select=["NL501"])
+    assert result.brief() == ["b.md:1:9: NL501"]
+
+
+def test_wordlists_are_known(tmp_path: Path) -> None:
+    files = {
+        "words/team.txt": "# our words\ntechncial\nBandwith  # sic\n",
+        "a.md": "A techncial note about Bandwith, not bandwith or Recieve.\n",
+    }
+    result = lint(
+        tmp_path, files, select=["NL501"], config={"spelling": {"wordlists": ["words/team.txt"]}}
+    )
+    # "Bandwith" with a capital accepts only itself (and BANDWITH), as aspell does
+    assert result.brief() == ["a.md:1:38: NL501", "a.md:1:50: NL501"]
+
+
+def test_only_reported_notes_get_findings(tmp_path: Path) -> None:
+    files = {"a.md": "A techncial note.\n", "b.md": "B techncial note.\n"}
+    result = lint(tmp_path, files, select=["NL501"], paths=["a.md"])
+    assert result.brief() == ["a.md:1:3: NL501"]
+
+
+def test_options_change_what_is_checked(tmp_path: Path) -> None:
+    files = {"a.md": "QWZXQ iQwzx qwzx9 qw.\n"}
+    assert lint(tmp_path, files, select=["NL501"]).brief() == []
+    config = {
+        "spelling": {
+            "ignore-allcaps": False,
+            "ignore-camelcase": False,
+            "ignore-words-with-digits": False,
+            "min-length": 2,
+        }
+    }
+    result = lint(tmp_path, {}, select=["NL501"], config=config)
+    assert result.brief() == [
+        "a.md:1:1: NL501",
+        "a.md:1:7: NL501",
+        "a.md:1:13: NL501",
+        "a.md:1:19: NL501",
+    ]
+
+
+def test_autofix_unique_fixes_only_clear_cases(tmp_path: Path) -> None:
+    files = {"a.md": "The techncial side of bandwith, and xqzzyplonk.\n"}
+    plain = lint(tmp_path, files, select=["NL501"])
+    assert [f.fix for f in plain.findings] == [None, None, None]
+    result = lint(
+        tmp_path, {}, select=["NL501"], fix=True, config={"spelling": {"autofix-unique": True}}
+    )
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == (
+        "The technical side of bandwidth, and xqzzyplonk.\n"
+    )
+    assert result.brief() == ["a.md:1:38: NL501"]
+
+
+def test_missing_dictionary_fails_spelling_alone(tmp_path: Path) -> None:
+    files = {"a.md": "A techncial note with a [[missing]] link.\n"}
+    config = {"spelling": {"lang": "zz_ZZ"}}
+    selected = lint(tmp_path, files, select=["NL501", "NL101"], config=config)
+    assert selected.exit_code == 2
+    assert selected.codes() == ["NL101"]  # the link rule still ran
+    (message,) = [m for m in selected.messages if "NL501" in m]
+    assert "apt-get install aspell aspell-en" in message and "brew install aspell" in message
+
+
+def test_spelling_not_selected_explicitly_does_not_exit_2(tmp_path: Path) -> None:
+    files = {"a.md": "---\ntags: [x]\n---\nA fine note.\n"}
+    config = {"spelling": {"lang": "zz_ZZ"}}
+    result = lint(tmp_path, files, ignore=["NL201", "NL203"], config=config)
+    assert result.exit_code != 2
+    assert any("NL501" in m and "apt-get install aspell" in m for m in result.messages)
+
+
+def test_strong_suggestion() -> None:
+    assert strong_suggestion("techncial", ("technical", "technician")) == "technical"
+    assert strong_suggestion("bandwith", ("bandwidth", "band with", "band-with")) == "bandwidth"
+    assert strong_suggestion("teh", ("the", "tech", "Te")) is None  # two one-edit words
+    assert strong_suggestion("xqzzy", ("scuzzy",)) is None
+    assert strong_suggestion("recieve", ()) is None
+
+
+def test_message_reads_well() -> None:
+    assert misspelling_message("teh", ("the", "tech", "Te")) == (
+        "'teh' is not in the dictionary; did you mean 'the', 'tech' or 'Te'? "
+        "(if it is right, add it with `notelint words --add teh`)"
+    )
+    assert misspelling_message("xq", ()) == (
+        "'xq' is not in the dictionary (if it is right, add it with `notelint words --add xq`)"
+    )
