@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from notelint.config import ConfigError
 from notelint.model import Finding, Fix, Link, LinkKind, Note, Severity, Span
@@ -371,7 +372,8 @@ class _LinkRule(Rule):
     """Shared plumbing: run the analysis, keep this rule's code."""
 
     family = "links"
-    Options = LinksOptions
+    Options: type[Any] = LinksOptions
+    options: LinksOptions
 
     def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterable[Finding]:
         for problem in analyse(vault, self.options):

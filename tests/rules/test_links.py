@@ -1,0 +1,418 @@
+"""Tests of the links family (NL101–NL107) on small vaults run through the real engine.
+
+Every link form the parser extracts gets a vault where it resolves and one where it does
+not; each resolution mode and slug style is exercised; a Hypothesis test builds random
+vaults whose links are all good and expects silence.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from notelint.model import Link, LinkKind, Span
+from notelint.testing import LintResult, lint
+from notelint.vault import Vault
+from notelint_rules.links import LinksOptions, check_link, respell
+
+LINK_CODES = ["NL101", "NL102", "NL103", "NL104", "NL105", "NL106", "NL107"]
+
+BASE = {
+    "index.md": "# Home\n",
+    "Zeon's Call.md": "# Zeon\n\n## Next Steps\n\n## Next Steps\n\nA paragraph. ^quote-1\n",
+    "folder/inner.md": "# Inner\n",
+    "images/quartz-layout.png": b"\x89PNG",
+    "a b.md": "# A B\n",
+}
+
+
+def run(tmp_path: Path, files: dict[str, str | bytes], **kwargs: object) -> LintResult:
+    vault: dict[str, str | bytes] = {**BASE, **files}
+    kwargs.setdefault("select", LINK_CODES)
+    return lint(tmp_path, vault, **kwargs)  # type: ignore[arg-type]
+
+
+def codes_in(result: LintResult, path: str = "n.md") -> list[str]:
+    return [f.code for f in result.findings if f.path == path]
+
+
+# -- every form resolves ------------------------------------------------------------
+
+GOOD_FORMS = [
+    "[[Zeon's Call]]",
+    "[[zeon's call.md|alias]]".replace("zeon's call", "Zeon's Call"),
+    "[[Zeon's Call#Next Steps]]",
+    "[[Zeon's Call#Next Steps|the steps]]",
+    "[[Zeon's Call#^quote-1]]",
+    "[[#Own Heading]]",
+    "![[quartz-layout.png|300]]",
+    "![[Zeon's Call#Next Steps]]",
+    "| a | [[Zeon's Call\\|alias]] |\n|---|---|\n| x | y |",
+    "[x](Zeon's%20Call.md)",
+    "[x](<a b.md>)",
+    "[x](folder/)",
+    "[x](./folder/inner.md)",
+    "[x](Zeon's%20Call.md#next-steps-1)",
+    "[x][ref]\n\n[ref]: folder/inner.md",
+    "<https://example.com/page>",
+    '<a href="folder/inner.md">x</a>',
+    '<img src="images/quartz-layout.png">',
+    "![alt](images/quartz-layout.png)",
+    "[x](/folder/inner.md)",
+    "[[folder/inner]]",
+    "[[tags/some/tag]]",
+    "[mail](mailto:me@example.com) [o](obsidian://open?vault=x)",
+    "[x](#own-heading)",
+]
+
+
+@pytest.mark.parametrize("form", GOOD_FORMS)
+def test_every_form_resolves(tmp_path: Path, form: str) -> None:
+    result = run(tmp_path, {"n.md": f"# Own Heading\n\n{form}\n"})
+    assert result.brief() == []
+
+
+# -- every form can break -----------------------------------------------------------
+
+BAD_FORMS = [
+    ("[[Zeons Calls]]", "NL101"),
+    ("[[Nothing|alias]]", "NL101"),
+    ("[[Zeon's Call#Later Steps]]", "NL104"),
+    ("[[Zeon's Call#^quote-9]]", "NL104"),
+    ("[[#No Such Heading]]", "NL104"),
+    ("![[quartz layout 2.png|300]]", "NL103"),
+    ("![[Zeon's Call#Missing]]", "NL104"),
+    ("| a | [[Nowhere\\|alias]] |\n|---|---|\n| x | y |", "NL101"),
+    ("[x](Zeons%20Call.md)", "NL102"),
+    ("[x](<a c d.md>)", "NL102"),
+    ("[x](nofolder/)", "NL102"),
+    ("[x](Zeon's%20Call.md#next-steps-2)", "NL104"),
+    ("[x][ref]\n\n[ref]: folder/missing.md", "NL102"),
+    ('<a href="folder/missing.md">x</a>', "NL102"),
+    ('<img src="images/missing.png">', "NL103"),
+    ("![alt](images/missing.png)", "NL103"),
+    ("[x](/inner.md)", "NL102"),
+    ("[x](../../outside.md)", "NL102"),
+]
+
+
+@pytest.mark.parametrize(("form", "code"), BAD_FORMS)
+def test_every_form_can_break(tmp_path: Path, form: str, code: str) -> None:
+    result = run(tmp_path, {"n.md": f"# Own Heading\n\n{form}\n"})
+    assert codes_in(result) == [code]
+    assert result.findings[0].span.line == 3
+
+
+IGNORED = [
+    "`[[missing]]`",
+    "```\n[[missing]] ![x](missing.png)\n```",
+    "    [[missing]]",
+    "$[[missing]]$",
+    "$$\n[[missing]]\n$$",
+    "<!-- [[missing]] [x](missing.md) -->",
+    "%% [[missing]] %%",
+    "%%\n[[missing]]\n%%",
+]
+
+
+@pytest.mark.parametrize("form", IGNORED)
+def test_links_in_code_math_and_comments_do_not_count(tmp_path: Path, form: str) -> None:
+    assert run(tmp_path, {"n.md": f"text\n\n{form}\n"}).brief() == []
+
+
+# -- messages, suggestions, fixes ------------------------------------------------------
+
+
+def test_broken_wikilink_suggests_and_fixes(tmp_path: Path) -> None:
+    result = run(tmp_path, {"n.md": "See [[zeons-call#Next Steps|it]].\n"})
+    [finding] = result.findings
+    assert finding.code == "NL101"
+    assert (finding.span.line, finding.span.column) == (1, 5)
+    assert finding.suggestion == "Zeon's Call"
+    assert "[[zeons-call#Next Steps]] points to nothing" in finding.message
+    assert finding.fix is not None
+    assert finding.fix.replacement == "Zeon's Call#Next Steps"
+    assert finding.fix.span == Span(1, 7, 1, 28)
+
+
+def test_fix_is_applied_and_keeps_alias_fragment_and_line_endings(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "n.md": "\ufeffSee [[zeons-call#Next Steps|it]] and [x](zeon's-call.md#next-steps).\r\n"
+    }
+    result = run(tmp_path, files, fix=True)
+    assert result.brief() == []
+    data = (tmp_path / "n.md").read_bytes()
+    assert data.decode("utf-8") == (
+        "\ufeffSee [[Zeon's Call#Next Steps|it]] and [x](Zeon's%20Call.md#next-steps).\r\n"
+    )
+
+
+def test_no_fix_when_several_candidates_fit(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "n.md": "[[report 2024]]\n",
+        "report 2023.md": "",
+        "report 2022.md": "",
+    }
+    [finding] = run(tmp_path, files).findings
+    assert finding.suggestion in ("report 2023", "report 2022")
+    assert finding.fix is None
+
+
+def test_no_suggestion_when_nothing_is_close(tmp_path: Path) -> None:
+    [finding] = run(tmp_path, {"n.md": "[[completely unrelated words]]\n"}).findings
+    assert finding.suggestion is None and finding.fix is None
+    assert "create it or correct the name" in finding.message
+
+
+def test_suggestion_across_dash_space_and_percent(tmp_path: Path) -> None:
+    [finding] = run(tmp_path, {"n.md": "![[quartz layout.png]]\n"}).findings
+    assert (finding.code, finding.suggestion) == ("NL103", "quartz-layout.png")
+    assert finding.fix is not None and finding.fix.replacement == "quartz-layout.png"
+
+
+def test_web_address_without_scheme(tmp_path: Path) -> None:
+    [finding] = run(tmp_path, {"n.md": "[Naval](nav.al)\n"}).findings
+    assert finding.code == "NL102"
+    assert finding.suggestion == "https://nav.al"
+    assert "without 'https://'" in finding.message
+
+
+def test_moved_file_is_suggested_in_the_links_frame(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"sub/n.md": "[x](../old/inner.md)\n"}
+    [finding] = run(tmp_path, files).findings
+    assert finding.suggestion == "../folder/inner.md"
+    assert finding.fix is not None and finding.fix.replacement == "../folder/inner.md"
+
+
+# -- anchors --------------------------------------------------------------------------
+
+
+def test_duplicate_headings_get_github_suffixes(tmp_path: Path) -> None:
+    good = "[a](Zeon's%20Call.md#next-steps) [b](Zeon's%20Call.md#next-steps-1)\n"
+    assert run(tmp_path, {"n.md": good}).brief() == []
+
+
+def test_broken_anchor_suggests_the_heading(tmp_path: Path) -> None:
+    [finding] = run(tmp_path, {"n.md": "[[Zeon's Call#Next Step]]\n"}).findings
+    assert finding.code == "NL104"
+    assert "no heading '#Next Step' in 'Zeon's Call.md'" in finding.message
+    assert finding.suggestion == "Next Steps"
+    assert finding.fix is not None and finding.fix.replacement == "Zeon's Call#Next Steps"
+
+
+def test_broken_block_reference(tmp_path: Path) -> None:
+    [finding] = run(tmp_path, {"n.md": "[[Zeon's Call#^quote-2]]\n"}).findings
+    assert "no block ^quote-2" in finding.message
+    assert finding.suggestion == "^quote-1"
+
+
+def test_obsidian_slug_mode(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "n.md": "[[t#top#Sub Part]] [[t#sub-part]]\n",
+        "t.md": "# Top\n## Sub Part\n",
+    }
+    result = run(tmp_path, files, config={"links": {"slug": "obsidian"}})
+    assert [(f.code, f.span.column) for f in result.findings] == [("NL104", 20)]
+    github = run(tmp_path / "g", files)
+    assert [f.code for f in github.findings] == []  # top#Sub Part -> last part "sub-part"
+
+
+# -- ambiguity, case, drafts ----------------------------------------------------------
+
+
+def test_ambiguous_names_every_candidate(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "a/n.md": "[[beta]]\n",
+        "x/beta.md": "",
+        "y/beta.md": "",
+    }
+    [finding] = run(tmp_path, files).findings
+    assert finding.code == "NL105"
+    assert "x/beta.md" in finding.message and "y/beta.md" in finding.message
+    assert finding.severity.name == "WARNING"
+
+
+def test_same_folder_root_candidate_is_not_ambiguous(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"n.md": "[[beta]]\n", "beta.md": "", "y/beta.md": ""}
+    assert run(tmp_path, files).brief() == []
+
+
+def test_case_mismatch_names_the_spelling_on_disk(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"n.md": "[[zeon's call]] [x](Folder/Inner.md)\n"}
+    result = run(tmp_path, files)
+    assert [f.code for f in result.findings] == ["NL106", "NL106"]
+    assert result.findings[0].suggestion == "Zeon's Call"
+    assert "spelled 'Zeon's Call'" in result.findings[0].message
+    assert result.findings[1].fix is not None
+    assert result.findings[1].fix.replacement == "folder/inner.md"
+
+
+def test_case_mismatch_fix_applies(tmp_path: Path) -> None:
+    run(tmp_path, {"n.md": "[[zeon's call#Next Steps|x]]\n"}, fix=True)
+    assert (tmp_path / "n.md").read_text() == "[[Zeon's Call#Next Steps|x]]\n"
+
+
+def test_link_to_draft(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "n.md": "[[plans]]\n",
+        "plans.md": "---\ndraft: true\n---\n# Plans\n[[n]]\n",
+        "other draft.md": "---\ndraft: true\n---\n[[plans]]\n",
+    }
+    result = run(tmp_path, files)
+    assert result.brief() == ["n.md:1:1: NL107"]
+    assert "draft" in result.findings[0].message
+
+
+# -- resolution modes and settings --------------------------------------------------------
+
+
+MODE_VAULT: dict[str, str | bytes] = {
+    "a/n.md": "[[sib]] [[b/far]] [[/b/far]]\n",
+    "a/sib.md": "",
+    "b/far.md": "",
+}
+
+
+def test_shortest_mode(tmp_path: Path) -> None:
+    assert run(tmp_path, MODE_VAULT).brief() == []
+
+
+def test_relative_mode(tmp_path: Path) -> None:
+    result = run(tmp_path, MODE_VAULT, config={"links": {"resolution": "relative"}})
+    assert [(f.code, f.span.column) for f in result.findings] == [("NL101", 9)]
+
+
+def test_absolute_mode(tmp_path: Path) -> None:
+    result = run(tmp_path, MODE_VAULT, config={"links": {"resolution": "absolute"}})
+    assert [(f.code, f.span.column) for f in result.findings] == [("NL101", 1)]
+
+
+def test_unknown_mode_is_a_config_error(tmp_path: Path) -> None:
+    result = run(tmp_path, MODE_VAULT, config={"links": {"resolution": "nearest"}})
+    assert result.exit_code == 2
+    assert any("links.resolution" in message for message in result.messages)
+
+
+def test_virtual_globs(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"n.md": "[[tags/x]] [[gen/page]]\n"}
+    assert codes_in(run(tmp_path, files)) == ["NL101"]
+    configured = run(tmp_path / "c", files, config={"links": {"virtual": ["gen/*"]}})
+    assert [f.span.column for f in configured.findings] == [1]
+
+
+def test_reports_only_passed_notes_but_resolves_against_all(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"n.md": "[[other]] [[gone]]\n", "other.md": "[[gone]]\n"}
+    result = run(tmp_path, files, paths=["n.md"])
+    assert result.brief() == ["n.md:1:11: NL101"]
+
+
+def test_file_url_into_home_is_reported_other_schemes_are_not(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"n.md": "x\n"}
+    result = run(tmp_path, files)
+    assert result.brief() == []
+    vault = _vault_of(result, tmp_path)
+    resolver = vault.resolver()
+    note = vault.notes["n.md"]
+    home = _link(LinkKind.MARKDOWN, "file:///home/me/notes/a.md", "file")
+    windows = _link(LinkKind.MARKDOWN, "file:///C:/Users/me/a.md", "file")
+    tmp = _link(LinkKind.MARKDOWN, "file:///srv/shared/a.md", "file")
+    mail = _link(LinkKind.MARKDOWN, "mailto:me@example.com", "mailto")
+    image = _link(LinkKind.IMAGE, "file:///Users/me/pic.png", "file")
+    found = [
+        [p.code for p in check_link(resolver, note, link)]
+        for link in (home, windows, tmp, mail, image)
+    ]
+    assert found == [["NL102"], ["NL102"], [], [], ["NL103"]]
+    [problem] = check_link(resolver, note, home)
+    assert "will not work once published" in problem.message
+
+
+def test_file_url_end_to_end(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "n.md": "[x](file:///home/me/notes/a.md) [y](file:///srv/a.md) [z](obsidian://open)\n"
+    }
+    result = run(tmp_path, files)
+    assert result.brief() == ["n.md:1:1: NL102"]
+
+
+def _link(kind: LinkKind, raw: str, scheme: str) -> Link:
+    return Link(kind, raw, raw, None, None, Span(1, 1, 1, 5), Span(1, 2, 1, 4), scheme)
+
+
+def _vault_of(result: LintResult, root: Path) -> Vault:
+    from notelint import syntax
+    from notelint.parse import build_markdown, parse_note
+
+    md = build_markdown(syntax.notelint_configure_markdown)
+    text = (root / "n.md").read_text()
+    note = parse_note(md, rel="n.md", display="n.md", file=root / "n.md", text=text)
+    return Vault(root, {"n.md": note}, frozenset(), frozenset(), frozenset({"n.md"}))
+
+
+def test_options_reject_bad_values() -> None:
+    from notelint.config import ConfigError
+
+    with pytest.raises(ConfigError, match="slug"):
+        LinksOptions(slug="gitlab")
+    assert LinksOptions().virtual == ("tags/**",)
+
+
+def test_respell() -> None:
+    assert respell("folder/INNER", "Folder/inner.md") == "Folder/inner"
+    assert respell("../a/B.md", "x/A/b.md") == "../A/b.md"
+    assert respell("zeon's call", "Zeon's Call.md") == "Zeon's Call"
+
+
+# -- generated vaults with good links stay silent -------------------------------------------
+
+NAME = (
+    st.text(alphabet=string.ascii_letters + string.digits + " -_'", min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(lambda name: bool(name) and not name.startswith(("-", "'")) and "  " not in name)
+)
+
+
+@st.composite
+def good_vaults(draw: st.DrawFn) -> dict[str, str]:
+    """Notes in a few folders, each linking to others in every form that must resolve."""
+    folders = draw(st.lists(st.sampled_from(["", "a", "b", "a/c"]), min_size=2, max_size=6))
+    names = draw(
+        st.lists(NAME, min_size=len(folders), max_size=len(folders), unique_by=str.casefold)
+    )
+    rels = [f"{folder}/{name}.md".lstrip("/") for folder, name in zip(folders, names, strict=True)]
+    headings = {rel: draw(st.lists(NAME, min_size=1, max_size=3)) for rel in rels}
+    files: dict[str, str] = {}
+    for rel in rels:
+        lines = [f"# {heading}" for heading in headings[rel]]
+        for target in draw(st.lists(st.sampled_from(rels), max_size=4)):
+            stem = target[:-3].rsplit("/", 1)[-1]
+            heading = draw(st.sampled_from(headings[target]))
+            form = draw(st.sampled_from(["name", "path", "anchor", "md", "rootmd"]))
+            if form == "name":
+                lines.append(f"[[{stem}|x]]")
+            elif form == "path":
+                lines.append(f"[[{target[:-3]}]]")
+            elif form == "anchor":
+                lines.append(f"[[{stem}#{heading}]]")
+            else:
+                encoded = target.replace(" ", "%20")
+                prefix = "/" if form == "rootmd" else "../" * rel.count("/")
+                lines.append(f"[x]({prefix}{encoded})")
+        files[rel] = "\n\n".join(lines) + "\n"
+    return files
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(vault=good_vaults())
+def test_generated_good_vaults_give_no_link_findings(
+    tmp_path_factory: pytest.TempPathFactory, vault: dict[str, str]
+) -> None:
+    root = tmp_path_factory.mktemp("vault")
+    result = lint(root, dict(vault), select=LINK_CODES)
+    assert result.brief() == [], (vault, [f.message for f in result.findings])
