@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from notelint.model import Finding, Fix, Note, Severity, Span
 from notelint.prose import (
@@ -97,7 +96,7 @@ class Misspelling(Rule):
     summary = "word not in the dictionary nor the vault's word lists"
     severity = Severity.WARNING
     fixable = True
-    Options: type[Any] = SpellingOptions
+    Options = SpellingOptions
     options: SpellingOptions
 
     def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterable[Finding]:
