@@ -120,7 +120,7 @@ class Session:
         except (ConfigError, UsageError) as exc:
             return self._usage_failure(str(exc))
         findings = self.check(vault)
-        self.plugins.manager.hook.notelint_session_finish(session=self, findings=findings)
+        self._notify("notelint_session_finish", session=self, findings=findings)
         return self._result(findings, vault)
 
     def prepare(self) -> None:
@@ -147,9 +147,7 @@ class Session:
         self.ignores = _PerFileIgnores(self.config, self.rules)
         self.root = self._find_root()
         self.markdown = self._markdown()
-        self.plugins.manager.hook.notelint_configure.call_historic(
-            kwargs={"config": self.config}
-        )
+        self._notify("notelint_configure", config=self.config)
 
     def check(self, vault: Vault) -> list[Finding]:
         """Run the enabled rules on ``vault.reported`` and filter what they found."""
@@ -243,8 +241,12 @@ class Session:
         )
 
     def _markdown(self) -> MarkdownIt:
-        hook = self.plugins.manager.hook.notelint_configure_markdown
-        return build_markdown(lambda md: hook(md=md))
+        return build_markdown(lambda md: self._notify("notelint_configure_markdown", md=md))
+
+    def _notify(self, hook_name: str, **kwargs: Any) -> None:
+        """Call a hook plugin by plugin; one that raises is reported, not a traceback."""
+        for problem in self.plugins.call_each(hook_name, **kwargs):
+            self.messages.append(f"notelint: {problem}")
 
     def _add_note(self, rel: str, read: NoteText | FileProblem) -> None:
         if isinstance(read, FileProblem):

@@ -54,13 +54,24 @@ class Plugins:
                 found.update(result)
         return found
 
-    def _call_each(self, hook_name: str) -> Iterable[tuple[str, Any]]:
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[str]:
+        """Call a notification hook plugin by plugin; returns the failures it met.
+
+        One plugin raising in ``notelint_configure_markdown``, ``notelint_configure`` or
+        ``notelint_session_finish`` is reported and skipped, as a broken pack is.
+        """
+        before = len(self.problems)
+        for _ in self._call_each(hook_name, **kwargs):
+            pass
+        return self.problems[before:]
+
+    def _call_each(self, hook_name: str, **kwargs: Any) -> Iterable[tuple[str, Any]]:
         """Call each implementation on its own, so one failure stays one plugin's."""
         caller = getattr(self.manager.hook, hook_name)
         for impl in caller.get_hookimpls():
             name = self.manager.get_name(impl.plugin) or repr(impl.plugin)
             try:
-                yield name, impl.function()
+                yield name, impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
             except Exception as exc:  # a plugin's bug must not stop the run
                 self.problems.append(
                     f"plugin {name!r} failed in {hook_name}: {type(exc).__name__}: {exc}"
