@@ -29,8 +29,6 @@ RESOLUTION_MODES = ("shortest", "relative", "absolute")
 SLUG_MODES = ("github", "obsidian")
 #: How close a name must be to be offered as the intended target.
 SIMILARITY = 0.7
-#: How close it must be for the fix to be applied unasked (see ``confident``).
-CONFIDENT = 0.85
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -54,12 +52,14 @@ def has_note_suffix(name: str) -> bool:
 
 
 def loose_key(text: str) -> str:
-    """A spelling-insensitive key: case, ``-``/``_``/``%20``/space runs and ``.md`` ignored.
+    """A spelling-insensitive key: case, ``-``/``_``/``%20``/space runs, apostrophes and
+    ``.md`` ignored.
 
     ``[[my-note]]``, ``[[My Note]]`` and ``my%20note.md`` all mean ``my note.md`` to a
     person; the suggestion index uses this to find them.
     """
     text = strip_note_suffix(text.replace("%20", " ")).casefold()
+    text = re.sub(r"['\u2019\"]", "", text)
     return " ".join(re.split(r"[\s_-]+", text)).strip()
 
 
@@ -675,14 +675,14 @@ class _FuzzyIndex:
 
 
 def confident(wanted: str, suggestion: str) -> bool:
-    """Whether replacing ``wanted`` by ``suggestion`` is safe to do unasked (a fix): the
-    two differ only in case, separators and ``.md``, or are at least 85% alike. A 70%
-    match (``pie`` for ``prime``) is worth suggesting, not writing into the note."""
-    wanted_key = loose_key(wanted.rsplit("/", 1)[-1])
-    other = loose_key(suggestion.rsplit("/", 1)[-1])
-    if wanted_key == other:
-        return True
-    return SequenceMatcher(None, loose_key(wanted), loose_key(suggestion)).ratio() >= CONFIDENT
+    """Whether replacing ``wanted`` by ``suggestion`` is safe to do unasked (a fix).
+
+    Only when the names differ in case, ``-``/``_``/space/``%20`` or ``.md`` alone (a
+    file moved to another folder keeps its name). Merely similar names stay suggestions:
+    on real vaults ``misinformation`` -> ``information`` and ``centralized`` ->
+    ``decentralized`` score above 0.85 and would be wrong to write into the note.
+    """
+    return loose_key(wanted.rsplit("/", 1)[-1]) == loose_key(suggestion.rsplit("/", 1)[-1])
 
 
 def _trigrams(key: str) -> set[str]:

@@ -252,7 +252,7 @@ def _case_mismatch(note: Note, link: Link, found: Resolved) -> Problem:
         f"{_shown(link)} matches '{found.rel}' only when case is ignored{extra}; the file "
         f"is spelled '{spelled}' and the link 404s on Quartz and Linux",
         suggestion=spelled,
-        fix=_target_fix(note, link, spelled),
+        fix=_target_fix(note, link, spelled) if not others else None,
     )
 
 

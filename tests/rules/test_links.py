@@ -416,3 +416,21 @@ def test_generated_good_vaults_give_no_link_findings(
     root = tmp_path_factory.mktemp("vault")
     result = lint(root, dict(vault), select=LINK_CODES)
     assert result.brief() == [], (vault, [f.message for f in result.findings])
+
+
+def test_similar_but_different_name_is_suggested_not_fixed(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"n.md": "[[misinformation]]\n", "information.md": ""}
+    [finding] = run(tmp_path, files).findings
+    assert finding.suggestion == "information"
+    assert finding.fix is None
+
+
+def test_case_mismatch_with_two_spellings_is_not_fixed(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "n.md": "[[A pattern language]]\n",
+        "A Pattern Language.md": "",
+        "sub/a pattern language.md": "",
+    }
+    [finding] = run(tmp_path, files).findings
+    assert finding.code == "NL106"
+    assert "also" in finding.message and finding.fix is None
