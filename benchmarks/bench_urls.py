@@ -11,7 +11,7 @@ A second, warm run must be served from the cache in under a second, and peak mem
 stay under 200 MB. Loopback only: the server is ``tests/urlserver.py`` in a child
 process, so its threads are not counted in our time or memory.
 
-    python benchmarks/bench_urls.py [--urls 2000] [--hosts 50] [--delay 0.05]
+    python benchmarks/bench_urls.py [--urls 2000] [--hosts 50] [--delay 0.05] [--interval 0.2]
 """
 
 from __future__ import annotations
@@ -78,9 +78,16 @@ def main() -> int:
     parser.add_argument("--urls", type=int, default=2000)
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--delay", type=float, default=0.05, help="server answer time (s)")
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=NetSettings.interval,
+        help="per-host interval (s); 0 makes the global concurrency the bound",
+    )
     args = parser.parse_args()
 
-    settings = NetSettings(allow_private=True)  # defaults otherwise; loopback needs this
+    # defaults otherwise; loopback needs allow_private
+    settings = NetSettings(allow_private=True, interval=args.interval)
     proc, ports = start_server(args.hosts, args.delay)
     urls = [f"http://127.0.0.1:{ports[i % len(ports)]}/ok?n={i}" for i in range(args.urls)]
     per_host = -(-args.urls // len(ports))

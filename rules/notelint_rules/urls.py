@@ -285,7 +285,15 @@ def shared_batch(vault: Vault, ctx: RuleContext, options: UrlsOptions) -> Batch:
             return _last[2]
         batch = run_batch(vault, ctx, options)
         _last = (weakref.ref(vault), key, batch)
+        weakref.finalize(vault, _forget, id(batch))  # the run is over: free its notes
         return batch
+
+
+def _forget(batch_id: int) -> None:
+    global _last
+    with _lock:
+        if _last is not None and id(_last[2]) == batch_id:
+            _last = None
 
 
 def run_batch(vault: Vault, ctx: RuleContext, options: UrlsOptions) -> Batch:
