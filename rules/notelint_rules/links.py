@@ -50,6 +50,14 @@ _WEB_ADDRESS_RE = re.compile(
 )
 
 
+_MEDIA_SUFFIXES = frozenset(
+    {
+        *("png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "ico", "tif", "tiff"),
+        *("heic", "mp4", "webm", "mov", "mkv", "ogv", "mp3", "wav", "ogg", "m4a", "flac", "pdf"),
+    }
+)
+
+
 @dataclass(frozen=True)
 class LinksOptions:
     """Settings of the ``[tool.notelint.links]`` table, shared by NL101–NL107."""
@@ -190,7 +198,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
     if not link.kind.is_wiki and _WEB_ADDRESS_RE.match(target):
         return _missing_scheme(note, link)
     choices = resolver.suggest(target, note.rel, wiki=link.kind.is_wiki)
-    what = "image or file" if link.kind.is_image_like else "note or file"
+    what = "image or file" if _looks_like_media(target) else "note or file"
     if target.endswith("/"):
         what = "folder"
     where = f"named '{target}'" if _name_style(target, resolver) else f"at '{target}'"
@@ -220,6 +228,11 @@ def _missing_scheme(note: Note, link: Link) -> Problem:
         suggestion,
         fix,
     )
+
+
+def _looks_like_media(target: str) -> bool:
+    suffix = target.rsplit(".", 1)[-1].lower() if "." in target.rsplit("/", 1)[-1] else ""
+    return suffix in _MEDIA_SUFFIXES
 
 
 def _name_style(target: str, resolver: Resolver) -> bool:
