@@ -434,3 +434,27 @@ def test_case_mismatch_with_two_spellings_is_not_fixed(tmp_path: Path) -> None:
     [finding] = run(tmp_path, files).findings
     assert finding.code == "NL106"
     assert "also" in finding.message and finding.fix is None
+
+
+QUARTZ_DOCS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "quartz-docs"
+
+
+@pytest.mark.skipif(not QUARTZ_DOCS.is_dir(), reason="quartz-docs corpus absent")
+def test_quartz_docs_has_exactly_one_broken_link() -> None:
+    """Tag pages are virtual, [[advanced/]] is a folder: only the missing image link."""
+    from notelint.engine import RunRequest
+    from notelint.engine import run as run_engine
+
+    result = run_engine(
+        RunRequest(
+            paths=[str(QUARTZ_DOCS)],
+            select=["NL101", "NL102", "NL103"],
+            offline=True,
+            use_cache=False,
+            cwd=QUARTZ_DOCS,
+        )
+    )
+    assert [(f.path, f.code) for f in result.findings] == [
+        ("features/popover previews.md", "NL101")
+    ]
+    assert "quartz layout.png" in result.findings[0].message
