@@ -272,7 +272,7 @@ class Batch:
         return self.report is not None and self.report.network_down and verdict.network_failure
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: the finalizer may run inside shared_batch (GC)
 _last: tuple[weakref.ref[Vault], str, Batch] | None = None
 
 
