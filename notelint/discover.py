@@ -44,7 +44,7 @@ class _IgnoreFile:
 
     base: str  # root-relative folder it applies to ("" for the root and above)
     prefix: str
-    spec: pathspec.PathSpec
+    spec: pathspec.GitIgnoreSpec
 
     def ignores(self, rel: str, is_dir: bool) -> bool:
         if self.base and not (rel + "/").startswith(self.base + "/"):
@@ -128,13 +128,12 @@ class Walker:
             self._walk_dir(Path(entry.path), rel, ignores, ancestors | {identity or (0, 0)})
         elif is_file:
             (self.result.notes if self.is_note(rel) else self.result.attachments).append(rel)
-        elif entry.is_symlink():
-            if self.is_note(rel):
-                target = os.readlink(entry.path)
-                self.result.problems.append(
-                    FileProblem(rel, f"broken symlink: '{rel}' points to '{target}', which "
-                                "does not exist")
-                )
+        elif entry.is_symlink() and self.is_note(rel):
+            target = os.readlink(entry.path)
+            self.result.problems.append(
+                FileProblem(rel, f"broken symlink: '{rel}' points to '{target}', which does "
+                            "not exist; fix or remove the link")
+            )
 
     def _ignore_file(self, folder: Path, rel: str) -> list[_IgnoreFile]:
         spec = _read_ignore(folder / ".gitignore")
@@ -154,7 +153,7 @@ class Walker:
         return found
 
 
-def _read_ignore(path: Path) -> pathspec.PathSpec | None:
+def _read_ignore(path: Path) -> pathspec.GitIgnoreSpec | None:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:

@@ -54,7 +54,12 @@ def render_rule_doc(rule: type[Rule]) -> str:
 
 
 def render_index(rules: Sequence[type[Rule]]) -> str:
-    lines = ["# Rules", "", "| code | name | severity | default | summary |", "|---|---|---|---|---|"]
+    lines = [
+        "# Rules",
+        "",
+        "| code | name | severity | default | summary |",
+        "|---|---|---|---|---|",
+    ]
     for rule in rules:
         lines.append(
             f"| {rule.code} | [{rule.name}]({rule.name}.md) | {rule.severity} | "

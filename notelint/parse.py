@@ -514,7 +514,7 @@ class _Extractor:
                 self.comments.append(Comment(child.content, span, "obsidian"))
 
     def _wikilink(self, token: Token, inline_map: InlineMap) -> Link:
-        inner_start, inner_end = token.meta["inner"]
+        inner_start = token.meta["inner"][0]
         inner = token.content
         raw, alias = _split_alias(inner)
         target_part = raw.rstrip("\\")
@@ -589,7 +589,8 @@ class _Extractor:
             raw = match.group(group)
             span = inline_map.span(base + match.start(), base + match.end())
             target_span = inline_map.span(base + match.start(group), base + match.end(group))
-            kind = LinkKind.HTML_IMAGE if match.group("tag").lower() == "img" else LinkKind.HTML_LINK
+            is_image = match.group("tag").lower() == "img"
+            kind = LinkKind.HTML_IMAGE if is_image else LinkKind.HTML_LINK
             self.links.append(make_link(kind, raw, span, target_span, None))
 
     def _html_block(self, token: Token) -> None:

@@ -51,6 +51,11 @@ class RuleError(Exception):
         self.fatal = fatal
 
 
+@dataclass(frozen=True)
+class NoOptions:
+    """A rule with no options."""
+
+
 class Rule:
     """Base class of every check.
 
@@ -69,9 +74,8 @@ class Rule:
     enabled_by_default: ClassVar[bool] = True
     fixable: ClassVar[bool] = False
 
-    @dataclass(frozen=True)
-    class Options:
-        """A rule with no options."""
+    Options: type[Any] = NoOptions
+    options: Any
 
     def __init__(self, options: Any = None) -> None:
         self.options = options if options is not None else self.Options()

@@ -87,7 +87,8 @@ def suppressions_for(note: Note, resolve: Resolve) -> Suppressions:
         elif verb == "disable-line":
             regions.append(_Region(line, comment.span.end_line, rule_codes))
         elif verb == "disable-next-line":
-            regions.append(_Region(comment.span.end_line + 1, comment.span.end_line + 1, rule_codes))
+            next_line = comment.span.end_line + 1
+            regions.append(_Region(next_line, next_line, rule_codes))
         elif verb == "disable":
             for code in rule_codes:
                 open_blocks.setdefault(code, line)

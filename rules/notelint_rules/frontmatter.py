@@ -234,7 +234,8 @@ def _tag_problem(item: Any, *, in_list: bool) -> str | None:
     for name in names:
         text = name.strip()
         if text.startswith("#"):
-            return f"tag '{text}' starts with '#'; write '{text.lstrip('#')}' (no '#' in frontmatter)"
+            bare = text.lstrip("#")
+            return f"tag '{text}' starts with '#'; write '{bare}' (no '#' in frontmatter)"
         if " " in text:
             return f"tag '{text}' contains spaces; use '{_hyphenate(text)}'"
         if text and text.isdigit():
@@ -293,7 +294,9 @@ class TagInconsistent(Rule):
             return f"tag '{tag.name}' is not in allowed-tags ({', '.join(allowed)})"
         if len(variants) < 2:
             return None
-        preferred, count = max(variants.items(), key=lambda item: (item[1], item[0] == item[0].lower()))
+        preferred, count = max(
+            variants.items(), key=lambda item: (item[1], item[0] == item[0].lower())
+        )
         if tag.name == preferred:
             return None
         return (
