@@ -22,12 +22,12 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import IO
 
 from pyspelling import Aspell
-from pyspelling import util as pyspelling_util
 
 #: How to get aspell, named in every "aspell is missing" message.
 INSTALL_HINT = "install it with `apt-get install aspell aspell-en` (or `brew install aspell`)"
@@ -37,8 +37,8 @@ MISSING_ASPELL = f"spelling needs aspell, which was not found; {INSTALL_HINT}"
 #: Bump when the cache layout changes, so old caches are ignored rather than misread.
 CACHE_VERSION = 1
 
-#: Misspelled words per suggestion session before the work is shared among processes.
-SUGGEST_CHUNK = 200
+#: Words written to aspell between flushes: enough to keep it busy, few enough to stream.
+FLUSH_EVERY = 256
 
 #: Suggestions kept per misspelled word (the message shows them all).
 MAX_SUGGESTIONS = 3
@@ -203,8 +203,7 @@ class Speller:
         self._dictionary: Path | None = None
         self._dictionary_ready = False
         self._aspell_version: str | None = None
-        self.aspell_runs = 0  # checking processes started, for tests and benchmarks
-        self._lock = threading.Lock()
+        self.aspell_runs = 0  # aspell processes started to check words, for tests
 
     # -- public ----------------------------------------------------------------------
 
@@ -213,20 +212,15 @@ class Speller:
 
         Words in the word lists are accepted without asking; the rest are judged by the
         per-word cache when it knows them, else by one ``aspell list`` run, and only the
-        misspelled ones go through the ``aspell -a`` suggestion session.
+        misspelled ones go through ``aspell -a`` suggestion sessions.
         """
-        unique = sorted(
-            {w for w in words if w and not _has_space(w) and w not in self.listed}
-        )
-        cache = self._load_cache()
-        unknown = [w for w in unique if w not in cache]
-        if unknown:
-            bad = set(self._aspell_list(unknown))
-            suggestions = self._aspell_suggest(sorted(w for w in unknown if w in bad))
-            for word in unknown:
-                cache[word] = list(suggestions.get(word, ())) if word in bad else None
-            self._save_cache(cache)
-        return {w: tuple(cache[w] or ()) for w in unique if cache.get(w) is not None}
+        session = self.session()
+        session.feed(words)
+        return session.finish()
+
+    def session(self) -> CheckSession:
+        """A check fed little by little: aspell works while the caller reads more notes."""
+        return CheckSession(self)
 
     def close(self) -> None:
         """Remove the temporary dictionary folder, if one was made."""
@@ -331,63 +325,10 @@ class Speller:
             )
         return f"aspell failed: {text[:300]}"
 
-    def _run(self, command: list[str], words: Sequence[str], *, prefix: str = "") -> str:
-        """Run ``command`` once, feeding ``words`` one per line (the pyspelling way)."""
+    def _pipeline(self) -> _Pipeline:
+        """Start the aspell processes of one check (counted in ``aspell_runs``)."""
         self._require_binary()
-        data = "".join(f"{prefix}{w}\n" for w in words).encode("utf-8")
-        with self._lock:
-            self.aspell_runs += 1
-        try:
-            output: str = pyspelling_util.call_spellchecker(command, data, "utf-8")
-        except FileNotFoundError:
-            raise SpellError(MISSING_ASPELL) from None
-        except (OSError, RuntimeError) as exc:
-            raise SpellError(self._explain(str(exc))) from None
-        return output
-
-    def _aspell_list(self, words: Sequence[str]) -> list[str]:
-        """The words aspell's ``list`` mode rejects, one process for all of them."""
-        output = self._run(self.list_command(), words)
-        return [w for w in output.replace("\r", "").split("\n") if w]
-
-    def _aspell_suggest(self, words: Sequence[str]) -> dict[str, list[str]]:
-        """Suggestions for each of ``words``: one ``aspell -a`` session per chunk.
-
-        A few hundred words take one session; more are split among ``jobs`` sessions run
-        at once (aspell works while Python waits).
-        """
-        if not words:
-            return {}
-        chunks = max(1, min(self.jobs, len(words) // SUGGEST_CHUNK))
-        if chunks == 1:
-            return self._suggest_session(words)
-        size = -(-len(words) // chunks)
-        parts = [words[i : i + size] for i in range(0, len(words), size)]
-        result: dict[str, list[str]] = {}
-        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
-            for found in pool.map(self._suggest_session, parts):
-                result.update(found)
-        return result
-
-    def _suggest_session(self, words: Sequence[str]) -> dict[str, list[str]]:
-        """One ``aspell -a`` process answering for ``words``.
-
-        Each word goes on its own line behind ``^`` (so a word is never read as a pipe
-        command); aspell answers each line with one result line per word it found and a
-        blank line, which keeps answers and words aligned.
-        """
-        output = self._run(self.suggest_command(), words, prefix="^")
-        lines = output.replace("\r", "").split("\n")
-        if lines and lines[0].startswith("@(#)"):
-            lines = lines[1:]
-        result: dict[str, list[str]] = {}
-        for word, group in zip(words, _groups(lines), strict=False):
-            for line in group:
-                if line.startswith("& ") and ": " in line:
-                    found = [s.strip() for s in line.split(": ", 1)[1].split(", ")]
-                    result[word] = [s for s in found if s][:MAX_SUGGESTIONS]
-                    break
-        return result
+        return _Pipeline(self.list_command(), self.suggest_command(), self.jobs)
 
     def _cache_file(self) -> Path | None:
         if not self.use_cache or self.cache_dir is None:
@@ -427,6 +368,197 @@ class Speller:
         payload = {"version": CACHE_VERSION, "lang": self.lang, "words": dict(cache)}
         with contextlib.suppress(OSError):
             _atomic_write(path, json.dumps(payload, ensure_ascii=False, sort_keys=True))
+
+
+class CheckSession:
+    """One check of many words, fed as they are found.
+
+    ``feed`` drops words already known (word lists, verdict cache, earlier feeds) and
+    streams the rest into ``aspell list``; the words it rejects stream on into ``aspell
+    -a`` sessions for suggestions. So aspell runs while the caller is still reading notes,
+    and ``finish`` only waits for what is left.
+    """
+
+    def __init__(self, speller: Speller) -> None:
+        self._speller = speller
+        self._cache = speller._load_cache()
+        self._asked: set[str] = set()
+        self._fed: set[str] = set()
+        self._pipeline: _Pipeline | None = None
+
+    def feed(self, words: Iterable[str]) -> None:
+        """Queue ``words`` for checking (any number of calls, duplicates welcome)."""
+        new = {w for w in words if w not in self._fed}
+        if not new:
+            return
+        self._fed |= new
+        listed, cache = self._speller.listed, self._cache
+        unknown = sorted(
+            w for w in new if not _has_space(w) and w not in listed and w not in cache
+        )
+        if not unknown:
+            return
+        if self._pipeline is None:
+            self._pipeline = self._speller._pipeline()
+        self._asked.update(unknown)
+        self._pipeline.feed(unknown)
+
+    def finish(self) -> dict[str, tuple[str, ...]]:
+        """The misspelled words among everything fed, with their suggestions."""
+        if self._pipeline is not None:
+            try:
+                bad, suggestions = self._pipeline.finish()
+            except SpellError as exc:
+                raise SpellError(self._speller._explain(str(exc))) from None
+            finally:
+                self._speller.aspell_runs += self._pipeline.processes
+            for word in self._asked:
+                self._cache[word] = list(suggestions.get(word, ())) if word in bad else None
+            self._speller._save_cache(self._cache)
+            self._pipeline = None
+        cache, listed = self._cache, self._speller.listed
+        return {
+            w: tuple(cache[w] or ())
+            for w in self._fed
+            if w not in listed and cache.get(w) is not None
+        }
+
+
+class _Pipeline:
+    """``aspell list`` whose rejected words flow straight into ``aspell -a`` sessions.
+
+    One thread reads the list process and deals each rejected word to a suggestion
+    session (round robin); one thread per session reads its answers. aspell ``-a``
+    answers every input line with its result lines and a blank line, so each session
+    keeps the words it was sent, in order, to pair them with the answers.
+    """
+
+    def __init__(self, list_command: list[str], suggest_command: list[str], sessions: int) -> None:
+        self.lister = _start(list_command)
+        self.suggest_command = suggest_command
+        self.sessions = max(1, sessions)
+        self.suggesters: list[subprocess.Popen[bytes]] = []  # started at the first bad word
+        self.sent: list[deque[str]] = []
+        self.bad: set[str] = set()
+        self.suggestions: dict[str, list[str]] = {}
+        self.broken = False
+        self.error: SpellError | None = None
+        self._dealer = threading.Thread(target=self._deal, daemon=True)
+        self._readers: list[threading.Thread] = []
+        self._dealer.start()
+
+    @property
+    def processes(self) -> int:
+        return 1 + len(self.suggesters)
+
+    def feed(self, words: Sequence[str]) -> None:
+        if self.broken:
+            return
+        try:
+            stdin = self.lister.stdin
+            assert stdin is not None
+            stdin.write("".join(f"{w}\n" for w in words).encode("utf-8"))
+            stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.broken = True  # aspell stopped: finish() reports why
+
+    def finish(self) -> tuple[set[str], dict[str, list[str]]]:
+        _close(self.lister.stdin)
+        self._dealer.join()
+        for thread in self._readers:
+            thread.join()
+        errors = [str(self.error)] if self.error is not None else []
+        for process in [self.lister, *self.suggesters]:
+            process.wait()
+            if process.returncode != 0:
+                text = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+                errors.append(text.strip() or f"exit status {process.returncode}")
+            _close(process.stdout)
+            _close(process.stderr)
+        if errors:
+            raise SpellError(errors[0])
+        return self.bad, self.suggestions
+
+    def _deal(self) -> None:
+        """Read rejected words from ``aspell list``; send each to a suggestion session."""
+        stdout = self.lister.stdout
+        assert stdout is not None
+        turn = 0
+        for raw in stdout:
+            word = raw.decode("utf-8", "replace").strip()
+            if not word or word in self.bad:
+                continue
+            self.bad.add(word)
+            if not self.suggesters and not self._start_suggesters():
+                continue  # the error is kept for finish(); keep draining the list
+            index = turn % len(self.suggesters)
+            turn += 1
+            self.sent[index].append(word)
+            self._write(index, f"^{word}\n", flush=turn % FLUSH_EVERY == 0)
+        for process in self.suggesters:
+            _close(process.stdin)
+
+    def _start_suggesters(self) -> bool:
+        if self.error is not None:
+            return False
+        try:
+            for index in range(self.sessions):
+                self.suggesters.append(_start(self.suggest_command))
+                self.sent.append(deque())
+                reader = threading.Thread(target=self._answers, args=(index,), daemon=True)
+                self._readers.append(reader)
+                reader.start()
+        except SpellError as exc:
+            self.error = exc
+            return False
+        return True
+
+    def _write(self, index: int, line: str, *, flush: bool) -> None:
+        stdin = self.suggesters[index].stdin
+        assert stdin is not None
+        try:
+            stdin.write(line.encode("utf-8"))
+            if flush:
+                stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.broken = True
+
+    def _answers(self, index: int) -> None:
+        """Pair each ``aspell -a`` answer group with the word sent for it."""
+        stdout = self.suggesters[index].stdout
+        assert stdout is not None
+        sent = self.sent[index]
+        found: list[str] | None = None
+        for raw in stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if line.startswith("@(#)"):
+                continue  # the version banner
+            if line:
+                if found is None and line.startswith("& ") and ": " in line:
+                    found = [s.strip() for s in line.split(": ", 1)[1].split(", ") if s.strip()]
+                continue
+            if sent:
+                word = sent.popleft()
+                self.suggestions[word] = (found or [])[:MAX_SUGGESTIONS]
+            found = None
+
+
+def _start(command: list[str]) -> subprocess.Popen[bytes]:
+    """An aspell process with all three streams piped (stderr is read only at the end)."""
+    try:
+        return subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+    except FileNotFoundError:
+        raise SpellError(MISSING_ASPELL) from None
+    except OSError as exc:
+        raise SpellError(f"cannot start aspell: {exc}") from None
+
+
+def _close(stream: IO[bytes] | None) -> None:
+    if stream is not None:
+        with contextlib.suppress(OSError):
+            stream.close()
 
 
 def _has_space(word: str) -> bool:

@@ -21,6 +21,12 @@ from notelint.rule import Rule, RuleContext, RuleError
 from notelint.spell import KnownWords, Speller, SpellError
 from notelint.vault import Vault, aliases_of
 
+#: Misspelled words and their suggestions.
+Misspelled = dict[str, tuple[str, ...]]
+
+#: New words gathered before they are handed to aspell.
+FEED_BATCH = 512
+
 
 @dataclass(frozen=True)
 class SpellingOptions:
@@ -107,24 +113,7 @@ class Misspelling(Rule):
             ignore_words_with_digits=opts.ignore_words_with_digits,
             min_length=opts.min_length,
         )
-        # 1. every reported note's prose and distinct tokens (cheap), then each distinct
-        #    token of the vault cut into words once
-        notes: list[tuple[Note, str, set[str]]] = []
-        for note in vault.reported_notes():
-            masked = prose_text(note, check_title=opts.check_title)
-            notes.append((note, masked, tokens(masked)))
-        distinct: set[str] = set().union(*(toks for _, _, toks in notes))
-        pieces = {token: token_words(token, split) for token in distinct}
-        # 2. the unknown words: not in the vault's vocabulary, sent to aspell in one batch
         vocabulary = vault_vocabulary(vault, titles=not opts.check_title)
-        candidates = {
-            text
-            for found in pieces.values()
-            for _, text, compound in found
-            if text not in vocabulary and (compound is None or compound not in vocabulary)
-        }
-        if not candidates:
-            return
         wordlists = [_resolve(path, ctx.root) for path in opts.wordlists]
         try:
             with Speller(
@@ -134,7 +123,7 @@ class Misspelling(Rule):
                 use_cache=ctx.use_cache,
                 jobs=ctx.jobs,
             ) as speller:
-                bad = speller.check(candidates)
+                notes, pieces, bad = self._gather(vault, speller, vocabulary, split)
         except SpellError as exc:
             raise RuleError(str(exc), fatal=True) from None
         known = speller.listed
@@ -143,11 +132,43 @@ class Misspelling(Rule):
             for token, found in pieces.items()
         }
         wrong = {token: found for token, found in wrong.items() if found}
-        # 3. positions only where a wrong word occurs
+        # positions only where a wrong word occurs
         for note, masked, toks in notes:
-            hits = toks & wrong.keys()
+            hits = {token for token in toks if token in wrong}
             if hits:
                 yield from self._findings(note, masked, hits, wrong, bad)
+
+    def _gather(
+        self, vault: Vault, speller: Speller, vocabulary: KnownWords, split: SplitOptions
+    ) -> tuple[list[tuple[Note, str, set[str]]], dict[str, tuple[Piece, ...]], Misspelled]:
+        """Read every reported note's prose once, feeding aspell as new words appear.
+
+        Each distinct token of the vault is cut into words once; words not in the vault's
+        vocabulary stream to aspell in batches, so it works while later notes are read.
+        """
+        opts = self.options
+        session = speller.session()
+        notes: list[tuple[Note, str, set[str]]] = []
+        pieces: dict[str, tuple[Piece, ...]] = {}
+        batch: list[str] = []
+        for note in vault.reported_notes():
+            masked = prose_text(note, check_title=opts.check_title)
+            toks = tokens(masked)
+            notes.append((note, masked, toks))
+            for token in toks:
+                if token in pieces:
+                    continue
+                found = pieces[token] = token_words(token, split)
+                batch.extend(
+                    text
+                    for _, text, compound in found
+                    if text not in vocabulary and (compound is None or compound not in vocabulary)
+                )
+            if len(batch) >= FEED_BATCH:
+                session.feed(batch)
+                batch = []
+        session.feed(batch)
+        return notes, pieces, session.finish()
 
     def _findings(
         self,
@@ -155,7 +176,7 @@ class Misspelling(Rule):
         masked: str,
         hits: set[str],
         wrong: dict[str, list[Piece]],
-        bad: dict[str, tuple[str, ...]],
+        bad: Misspelled,
     ) -> Iterator[Finding]:
         own = KnownWords(note_word_list(note))
         positions = Positions(note.text)
