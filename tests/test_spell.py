@@ -168,3 +168,31 @@ def test_missing_dictionary_names_the_language(tmp_path: Path) -> None:
         speller.check(["hello"])
     assert "'zz_ZZ'" in str(caught.value)
     assert "apt-get install aspell aspell-en" in str(caught.value)
+
+
+@needs_aspell
+def test_streamed_feeds_keep_words_and_suggestions_paired(tmp_path: Path) -> None:
+    letters = "bcdfghjklmnpqrstvwxz"
+    nonsense = [f"zq{a}{b}{c}x" for a in letters[:9] for b in letters[:9] for c in "vw"]
+    typos = {"techncial": "technical", "bandwith": "bandwidth", "recieve": "receive"}
+    words = [*nonsense[:150], "techncial", *nonsense[150:], "bandwith", "recieve", "hello"]
+    with Speller(cache_dir=tmp_path, jobs=3) as speller:
+        session = speller.session()
+        for start in range(0, len(words), 37):
+            session.feed(words[start : start + 37])
+        session.feed(words)  # repeats are ignored
+        bad = session.finish()
+    assert "hello" not in bad
+    assert set(bad) >= set(typos) and len(bad) == len(words) - 1
+    for typo, right in typos.items():
+        assert bad[typo][0] == right
+    assert speller.aspell_runs == 4  # one list, three suggestion sessions
+
+
+@needs_aspell
+def test_words_known_to_the_lists_never_reach_aspell(tmp_path: Path) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text("techncial\n", encoding="utf-8")
+    with Speller("en_US", [words], cache_dir=tmp_path / "c") as speller:
+        assert speller.check(["techncial", "Techncial"]) == {}
+    assert speller.aspell_runs == 0
