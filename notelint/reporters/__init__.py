@@ -51,7 +51,14 @@ def severity_order(severity: Severity) -> int:
 
 @hookimpl
 def notelint_add_reporters() -> Mapping[str, type[Reporter]]:
+    from notelint.reporters.github import GithubReporter
     from notelint.reporters.json import JsonReporter
+    from notelint.reporters.sarif import SarifReporter
     from notelint.reporters.text import TextReporter
 
-    return {"text": TextReporter, "json": JsonReporter}
+    return {
+        "text": TextReporter,
+        "json": JsonReporter,
+        "sarif": SarifReporter,
+        "github": GithubReporter,
+    }
