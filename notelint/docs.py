@@ -41,7 +41,8 @@ def render_rule_doc(rule: type[Rule]) -> str:
         ]
         for key, type_name, default, help_text in options:
             shown = repr(default) if not isinstance(default, bool) else str(default).lower()
-            lines.append(f"| `{key}` | {type_name} | `{shown}` | {help_text} |")
+            cells = (f"`{key}`", type_name, f"`{shown}`", help_text)
+            lines.append("| " + " | ".join(_table_cell(cell) for cell in cells) + " |")
         lines.append("")
     lines += [
         "## Silencing it",
@@ -51,6 +52,11 @@ def render_rule_doc(rule: type[Rule]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _table_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, on one line."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_index(rules: Sequence[type[Rule]]) -> str:

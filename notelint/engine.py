@@ -26,7 +26,7 @@ from notelint.discover import Discovery, FileProblem, discover, relative_to_root
 from notelint.fix import apply_fixes
 from notelint.model import Finding, Fix, Note, Severity
 from notelint.parse import build_markdown, parse_note
-from notelint.plugins import Plugins, load_plugins
+from notelint.plugins import load_plugins
 from notelint.read import NoteText, decode_note, read_note
 from notelint.registry import RuleSet
 from notelint.reporters import Report
@@ -320,6 +320,7 @@ class Session:
             stderr_is_tty=sys.stderr.isatty(),
             explicitly_selected=explicit,
             file_problems=tuple(self._problem_views()),
+            warn=lambda message: self.messages.append(f"notelint: warning: {message}"),
         )
         findings: list[Finding] = []
         for rule_class in enabled:
@@ -420,7 +421,9 @@ class _PerFileIgnores:
         self.entries = [
             (
                 pathspec.GitIgnoreSpec.from_lines([glob]),
-                rules.expand(identifiers, f"{config.source}: per-file-ignores") if identifiers else set(),
+                rules.expand(identifiers, f"{config.source}: per-file-ignores")
+                if identifiers
+                else set(),
             )
             for glob, identifiers in config.per_file_ignores.items()
         ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import textwrap
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -37,6 +37,8 @@ class RuleContext:
     stderr_is_tty: bool = False
     explicitly_selected: frozenset[str] = frozenset()  # codes named by select/--select
     file_problems: tuple[FileProblem, ...] = ()  # files that could not be read as notes
+    warn: Callable[[str], None] = field(default=lambda message: None, repr=False)
+    """Tell the user something about the run itself (a corrupt cache, say) on stderr."""
 
 
 class RuleError(Exception):

@@ -315,17 +315,8 @@ def run_batch(vault: Vault, ctx: RuleContext, options: UrlsOptions) -> Batch:
         )
     report = check_urls(unique, settings, cache=cache, progress_stream=sys.stderr)
     for warning in report.warnings:
-        _warn(ctx, warning)
+        ctx.warn(warning)
     return Batch(occurrences, report, settings.budget)
-
-
-def _warn(ctx: RuleContext, message: str) -> None:
-    """A run diagnostic (a corrupt cache, say): through the engine when it offers a channel."""
-    warn = getattr(ctx, "warn", None)
-    if callable(warn):
-        warn(message)
-    else:
-        sys.stderr.write(f"notelint: warning: {message}\n")
 
 
 # -- the rules --------------------------------------------------------------------------------
