@@ -18,11 +18,14 @@ from notelint.prose import (
     vocabulary_words,
 )
 from notelint.rule import Rule, RuleContext, RuleError
-from notelint.spell import KnownWords, Speller, SpellError
+from notelint.spell import KnownWords, Speller, SpellError, base_language
 from notelint.vault import Vault, aliases_of
 
 #: Misspelled words and their suggestions.
 Misspelled = dict[str, tuple[str, ...]]
+
+#: Distinct words a note needs before its language is guessed from its unknown words.
+FOREIGN_MIN_WORDS = 20
 
 #: New words gathered before they are handed to aspell.
 FEED_BATCH = 512
@@ -64,6 +67,14 @@ class SpellingOptions:
         metadata={
             "help": "let --fix replace a misspelling when aspell has exactly one strong "
             "suggestion (one edit away, a single word)"
+        },
+    )
+    foreign_ratio: float = field(
+        default=0.2,
+        metadata={
+            "help": "a note with at least 20 distinct words, more than this share of them "
+            "unknown, is taken to be in another language and skipped (0 checks every note); "
+            "a frontmatter `lang` of another language skips the note too"
         },
     )
 
@@ -132,11 +143,35 @@ class Misspelling(Rule):
             for token, found in pieces.items()
         }
         wrong = {token: found for token, found in wrong.items() if found}
-        # positions only where a wrong word occurs
+        # positions only where a wrong word occurs, in notes written in the dictionary's language
         for note, masked, toks in notes:
             hits = {token for token in toks if token in wrong}
-            if hits:
+            if hits and not self._foreign(note, toks, pieces, hits, wrong):
                 yield from self._findings(note, masked, hits, wrong, bad)
+
+    def _foreign(
+        self,
+        note: Note,
+        toks: set[str],
+        pieces: dict[str, tuple[Piece, ...]],
+        hits: set[str],
+        wrong: dict[str, list[Piece]],
+    ) -> bool:
+        """Whether the note is written in another language than the dictionary's.
+
+        Said by its frontmatter ``lang``, or guessed: a note of 20 distinct words or more
+        with over ``foreign-ratio`` of them unknown is not English with typos, it is
+        Spanish (or a list of names), and thousands of findings would bury real typos.
+        """
+        declared = note.frontmatter.get("lang", note.frontmatter.get("language"))
+        if isinstance(declared, str) and declared.strip():
+            return base_language(declared.strip()).lower() != base_language(self.options.lang)
+        ratio = self.options.foreign_ratio
+        if ratio <= 0:
+            return False
+        words = {text for token in toks for _, text, _ in pieces[token]}
+        unknown = {text for token in hits for _, text, _ in wrong[token]}
+        return len(words) >= FOREIGN_MIN_WORDS and len(unknown) > ratio * len(words)
 
     def _gather(
         self, vault: Vault, speller: Speller, vocabulary: KnownWords, split: SplitOptions

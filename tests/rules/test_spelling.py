@@ -240,3 +240,26 @@ def test_message_reads_well() -> None:
     assert misspelling_message("xq", ()) == (
         "'xq' is not in the dictionary (if it is right, add it with `notelint words --add xq`)"
     )
+
+
+SPANISH = (
+    "Lo que me está pasando podría ser considerado raro, por lo que prefiero escribirlo "
+    "acá antes de olvidarlo. Ayer fuimos con mis amigos a la casa de campo y hablamos "
+    "durante horas sobre literatura argentina, Borges y la novela del siglo pasado.\n"
+)
+
+
+def test_notes_in_another_language_are_skipped(tmp_path: Path) -> None:
+    files = {
+        "es.md": SPANISH,
+        "es-declared.md": "---\nlang: es\n---\nUna nota corta.\n",
+        "en.md": "An English note with one techncial typo.\n",
+    }
+    assert lint(tmp_path, files, select=["NL501"]).brief() == ["en.md:1:26: NL501"]
+    every = lint(tmp_path, {}, select=["NL501"], config={"spelling": {"foreign-ratio": 0}})
+    assert {f.path for f in every.findings} == {"es.md", "es-declared.md", "en.md"}
+
+
+def test_declared_english_is_always_checked(tmp_path: Path) -> None:
+    files = {"en.md": "---\nlang: en-GB\n---\n" + SPANISH}
+    assert len(lint(tmp_path, files, select=["NL501"]).findings) > 10
