@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,6 +92,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("notelint: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `notelint rules | head`: the reader left, nothing is wrong
+        _silence_stdout()
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 def _flatten(groups: Sequence[Sequence[str]] | None) -> list[str] | None:
@@ -100,6 +113,15 @@ def _flatten(groups: Sequence[Sequence[str]] | None) -> list[str] | None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    # the format is checked before the run: a typo must not cost a long run, nor follow
+    # a --fix that already rewrote files
+    reporters = load_plugins().reporters()
+    reporter_class = reporters.get(args.format)
+    if reporter_class is None:
+        choices = ", ".join(sorted(reporters))
+        print(f"notelint: error: unknown --format {args.format!r} (choose from {choices})",
+              file=sys.stderr)
+        return 2
     stdin_text = sys.stdin.read() if args.stdin_filename else None
     request = RunRequest(
         paths=[p for p in args.paths if p != "-"],
@@ -121,14 +143,14 @@ def _check(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
     if result.exit_code == 2 and not result.report.files:
         return 2
-    reporters = load_plugins().reporters()
-    reporter_class = reporters.get(args.format)
-    if reporter_class is None:
-        choices = ", ".join(sorted(reporters))
-        print(f"notelint: error: unknown --format {args.format!r} (choose from {choices})",
-              file=sys.stderr)
+    try:
+        _write_report(reporter_class, result.report, args)
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        print(f"notelint: error: cannot write the report to {args.output}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
         return 2
-    _write_report(reporter_class, result.report, args)
     if result.exit_code == 2:
         return 2
     return 0 if args.exit_zero else result.exit_code

@@ -1,0 +1,333 @@
+"""The ``notelint`` command: exit codes, options, stdin, ``rules`` and ``explain``."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from notelint import __version__
+from notelint.cli import main
+from notelint.testing import write_vault
+
+SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "notelint" / "schema" / "report-v1.json").read_text()
+)
+FM = "---\ntags: [a]\n---\n"
+VAULT = {
+    "ok.md": FM + "# Fine\n[[bad-tag]]\n",
+    "bad-tag.md": "---\ntags: [reading notes]\n---\n",  # NL204, a warning
+    "nofm.md": "# No frontmatter\n[[gone]]\n",  # NL201 and NL101, errors
+}
+
+
+@pytest.fixture
+def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_vault(tmp_path, VAULT)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def lines(out: str) -> list[str]:
+    return out.splitlines()
+
+
+# -- exit codes ------------------------------------------------------------------------
+
+
+def test_errors_exit_1_with_ruff_like_lines(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "check", ".", "--select", "NL101,NL201,NL204")
+    assert code == 1
+    assert lines(out) == [
+        "bad-tag.md:2:8: NL204 [tag-format] tag 'reading notes' contains spaces; use "
+        "'reading-notes'",
+        "nofm.md:1:1: NL201 [missing-frontmatter] note has no frontmatter; add a '---' block "
+        "at the top with: tags",
+        "nofm.md:2:1: NL101 [broken-wikilink] [[gone]] points to nothing: no note or file "
+        "named 'gone' in the vault; create it or correct the name",
+        "Found 2 errors, 1 warning in 2 files (3 files checked).",
+    ]
+    assert err == ""
+
+
+def test_clean_run_exits_0(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "check", "ok.md", "--select", "NL101")
+    assert code == 0
+    assert out == "No problems found (1 file checked).\n"
+
+
+def test_warnings_alone_exit_0_unless_fail_on_warning(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(capsys, "check", "--select", "NL204")[0] == 0
+    assert cli(capsys, "check", "--select", "NL204", "--fail-on", "warning")[0] == 1
+    assert cli(capsys, "check", "--select", "NL204", "--fail-on", "info")[0] == 1
+    assert cli(capsys, "check", "--select", "NL201", "--fail-on", "error")[0] == 1
+
+
+def test_fail_on_from_config(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (vault / "notelint.toml").write_text('fail-on = "warning"\n')
+    assert cli(capsys, "check", "--select", "NL204")[0] == 1
+    assert cli(capsys, "check", "--select", "NL204", "--fail-on", "error")[0] == 0
+
+
+def test_exit_zero(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "check", "--select", "NL201", "--exit-zero")
+    assert code == 0 and "NL201" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["check", "--select", "NL999"], "--select: unknown rule 'NL999'"),
+        (["check", "--ignore", "nonsense"], "--ignore: unknown rule 'nonsense'"),
+        (["check", "missing-folder"], "missing-folder: no such file or folder"),
+        (["check", "--format", "xml"], "unknown --format 'xml' (choose from "),
+        (["check", "--config", "nope.toml"], "nope.toml does not exist"),
+        (["check", "--root", "nope"], "is not a folder"),
+        (["check", "/tmp", "--root", "."], "outside the vault root"),
+        (["explain", "NL999"], "no rule 'NL999'"),
+    ],
+)
+def test_usage_errors_exit_2(
+    vault: Path, capsys: pytest.CaptureFixture[str], args: list[str], words: str
+) -> None:
+    code, out, err = cli(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert words in err and "Traceback" not in err
+
+
+def test_bad_config_exits_2_even_with_exit_zero(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / "notelint.toml").write_text("selekt = 1\n")
+    code, out, err = cli(capsys, "check", "--exit-zero")
+    assert code == 2 and out == ""
+    assert "unknown key 'selekt'" in err and "notelint.toml" in err
+
+
+def test_argparse_errors_exit_2(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(capsys, "check", "--fail-on", "fatal")[0] == 2
+    assert cli(capsys, "check", "--no-such-option")[0] == 2
+    code, _, err = cli(capsys)
+    assert code == 2 and "usage:" in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "--version")
+    assert code == 0 and out == f"notelint {__version__}\n"
+
+
+def test_path_without_subcommand_means_check(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "nofm.md", "--select", "NL201")
+    assert code == 1 and out.startswith("nofm.md:1:1: NL201")
+
+
+# -- selection -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("select", "expected"),
+    [
+        ("NL201", ["NL201"]),
+        ("missing-frontmatter", ["NL201"]),
+        ("NL20", ["NL204", "NL201"]),
+        ("frontmatter", ["NL204", "NL201"]),
+        ("NL101,tag-format", ["NL204", "NL101"]),
+    ],
+)
+def test_select_by_code_name_prefix_family(
+    vault: Path, capsys: pytest.CaptureFixture[str], select: str, expected: list[str]
+) -> None:
+    code, out, _ = cli(capsys, "check", "--select", select, "--format", "json")
+    assert [f["code"] for f in json.loads(out)["findings"]] == expected
+
+
+def test_select_repeated_and_ignore(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = cli(capsys, "check", "--select", "NL101", "--select", "frontmatter",
+                    "--ignore", "NL204", "--ignore", "missing-frontmatter", "--format", "json")
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["NL101"]
+
+
+def test_select_in_config_and_on_the_command_line(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / "notelint.toml").write_text('select = ["NL204"]\n')
+    _, out, _ = cli(capsys, "check", "--format", "json")
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["NL204"]
+    _, out, _ = cli(capsys, "check", "--format", "json", "--select", "NL201")
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["NL201"]
+
+
+# -- output ----------------------------------------------------------------------------
+
+
+def test_json_output_validates_against_the_schema(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = cli(capsys, "check", "--select", "NL1,NL2", "--format", "json")
+    document = json.loads(out)
+    jsonschema.validate(document, SCHEMA)
+    assert code == 1 and err == ""
+    assert document["files"] == 3 and document["root"] == "."
+    assert document["summary"] == {"error": 2, "warning": 1, "info": 0}
+    assert [(f["path"], f["line"], f["code"]) for f in document["findings"]] == [
+        ("bad-tag.md", 2, "NL204"), ("nofm.md", 1, "NL201"), ("nofm.md", 2, "NL101"),
+    ]
+
+
+def test_paths_are_relative_to_the_working_directory(
+    vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (vault / "sub").mkdir()
+    monkeypatch.chdir(vault / "sub")
+    _, out, _ = cli(capsys, "check", "..", "--select", "NL201", "--format", "json")
+    document = json.loads(out)
+    assert document["root"] == ".."
+    assert [f["path"] for f in document["findings"]] == ["../nofm.md"]
+
+
+def test_output_file(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "check", "--select", "NL201", "--output", "report.txt",
+                         "--color", "always")
+    assert code == 1 and out == "" and err == ""
+    text = (vault / "report.txt").read_text()
+    assert text.startswith("nofm.md:1:1: NL201") and "\x1b[" not in text
+    code, out, _ = cli(capsys, "check", "--select", "NL201", "--format", "json",
+                       "--output", "report.json")
+    assert out == "" and json.loads((vault / "report.json").read_text())["files"] == 3
+
+
+def test_output_file_that_cannot_be_written(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "check", "--select", "NL201", "--output", "no/such/dir/r.txt")
+    assert code == 2 and out == ""
+    assert "cannot write the report to no/such/dir/r.txt" in err
+
+
+def test_statistics(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (vault / "more.md").write_text("x\n")
+    _, out, _ = cli(capsys, "check", "--select", "NL101,NL201", "--statistics")
+    assert lines(out)[-3:] == [
+        "     2  NL201  missing-frontmatter",
+        "     1  NL101  broken-wikilink",
+        "Found 3 errors in 2 files (4 files checked).",
+    ]
+
+
+def test_colour_only_when_asked_or_on_a_tty(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, plain, _ = cli(capsys, "check", "--select", "NL201")
+    assert "\x1b[" not in plain
+    _, coloured, _ = cli(capsys, "check", "--select", "NL201", "--color", "always")
+    assert "\x1b[31mNL201\x1b[0m" in coloured
+
+
+# -- editors: stdin ---------------------------------------------------------------------
+
+
+def test_stdin_filename_with_json(
+    vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unsaved = FM + "[[ok]] and [[nowhere]]\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(unsaved))
+    code, out, err = cli(capsys, "check", "--stdin-filename", "nofm.md", "--format", "json",
+                         "--select", "NL101,NL201")
+    document = json.loads(out)
+    jsonschema.validate(document, SCHEMA)
+    assert code == 1 and err == ""
+    assert document["files"] == 1
+    assert [(f["path"], f["line"], f["column"], f["code"]) for f in document["findings"]] == [
+        ("nofm.md", 4, 12, "NL101"),
+    ]
+
+
+def test_stdin_for_a_new_file_in_a_new_folder_uses_the_config(
+    vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (vault / "notelint.toml").write_text('[frontmatter]\nrequired = ["title"]\n')
+    monkeypatch.setattr(sys, "stdin", io.StringIO("no frontmatter\n"))
+    code, out, _ = cli(capsys, "check", "--stdin-filename", "drafts/new/idea.md",
+                       "--format", "json", "--select", "NL201")
+    findings = json.loads(out)["findings"]
+    assert code == 1 and [f["path"] for f in findings] == ["drafts/new/idea.md"]
+    assert findings[0]["message"].endswith("with: title")
+
+
+def test_stdin_text_replaces_the_file_on_disk(
+    vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(FM))
+    code, out, _ = cli(capsys, "check", "--stdin-filename", "nofm.md", "--select", "NL101,NL201")
+    assert code == 0 and out == "No problems found (1 file checked).\n"
+
+
+# -- rules and explain -------------------------------------------------------------------
+
+
+def test_rules_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "rules", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["NL001"] == {
+        "code": "NL001", "name": "unreadable-file", "family": "files", "severity": "error",
+        "enabled": True, "fixable": False, "summary": "binary, undecodable or unreadable file",
+    }
+    assert by_code["NL403"]["enabled"] is False and by_code["NL403"]["fixable"] is True
+    assert [row["code"] for row in rows] == sorted(by_code)
+    assert {"NL201", "NL202", "NL203", "NL204", "NL205", "NL206"} <= set(by_code)
+
+
+def test_rules_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "rules")
+    assert code == 0
+    row = next(line for line in lines(out) if line.startswith("NL204"))
+    assert "tag-format" in row and "warning" in row
+
+
+@pytest.mark.parametrize("rule", ["NL202", "nl202", "invalid-frontmatter"])
+def test_explain(capsys: pytest.CaptureFixture[str], rule: str) -> None:
+    code, out, _ = cli(capsys, "explain", rule)
+    assert code == 0
+    assert out.startswith("# NL202 invalid-frontmatter\n")
+    assert "## Bad" in out and "## Good" in out
+
+
+def test_explain_shows_options(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = cli(capsys, "explain", "NL206")
+    assert "`allowed-tags`" in out and "`date-fields`" in out
+
+
+# -- the real process ------------------------------------------------------------------
+
+
+def test_python_dash_m(vault: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "notelint", "check", "--select", "NL201", "--format", "json"],
+        capture_output=True, text=True, cwd=vault, timeout=60,
+    )
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["summary"]["error"] == 1
+
+
+def test_closed_pipe_is_no_traceback(vault: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "notelint", "rules", "--format", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=vault,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader leaves before notelint writes: `| head -0`
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err
