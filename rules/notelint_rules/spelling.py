@@ -73,8 +73,8 @@ class SpellingOptions:
         default=0.2,
         metadata={
             "help": "a note with at least 20 distinct words, more than this share of them "
-            "unknown, is taken to be in another language and skipped (0 checks every note); "
-            "a frontmatter `lang` of another language skips the note too"
+            "unknown, is taken to be in another language and skipped (0 turns this guess "
+            "off); a frontmatter `lang` of another language skips the note too"
         },
     )
 
