@@ -8,6 +8,7 @@ per-file ignores in one place.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import sys
 import traceback
@@ -21,6 +22,7 @@ from typing import Any
 import pathspec
 from markdown_it import MarkdownIt
 
+from notelint.cache import FileStamp, IndexCache, parser_key
 from notelint.config import Config, ConfigError, config_from_mapping, find_config, load_config
 from notelint.discover import Discovery, FileProblem, discover, relative_to_root
 from notelint.fix import apply_fixes
@@ -53,6 +55,7 @@ class RunRequest:
     fix: bool = False
     jobs: int | None = None
     use_cache: bool = True
+    cache_dir: Path | None = None  # overrides the configuration's cache-dir
     stdin_filename: str | None = None
     stdin_text: str | None = None
     cwd: Path | None = None
@@ -200,7 +203,12 @@ class Session:
         return root.resolve()
 
     def _default_root(self) -> Path:
-        """The given folder; else a marked vault above the file; else the config's folder."""
+        """The given folder; else a marked vault above the file; else the config's folder;
+        else the git work tree holding the file (where pre-commit runs); else its folder.
+
+        Never the working directory as such: a stray ``notelint check ~/x.md`` must not
+        index a whole home folder.
+        """
         first = self._first_path()
         if first.is_dir() and self.request.stdin_filename is None:
             return first
@@ -213,7 +221,10 @@ class Session:
                     return folder
         if self.config.path is not None:
             return self.config.path.parent
-        return self.cwd
+        for folder in first.parents:
+            if (folder / ".git").exists():
+                return folder
+        return first.parent if not first.is_dir() else first
 
     # -- reading ------------------------------------------------------------------
 
@@ -221,9 +232,15 @@ class Session:
         discovery, walker = discover(self.root, self.config)
         reported = self._reported(discovery, walker)
         stdin_rel = self._stdin_rel()
+        cache = self._index_cache()
         for rel in discovery.notes:
             if rel != stdin_rel:
-                self._add_note(rel, read_note(self.root / rel, rel, self.config.max_file_size))
+                self._load_note(rel, reported, cache)
+        if cache is not None:
+            cache.forget_missing(discovery.notes)
+            cache.save()
+            if cache.warning:
+                self.messages.append(f"notelint: warning: {cache.warning}")
         if stdin_rel is not None:
             text = self.request.stdin_text or ""
             decoded = decode_note(text.encode("utf-8", errors="surrogateescape"), stdin_rel)
@@ -239,6 +256,38 @@ class Session:
             folders=frozenset(discovery.folders),
             reported=frozenset(rel for rel in reported if rel in self.notes),
         )
+
+    def _load_note(self, rel: str, reported: set[str], cache: IndexCache | None) -> None:
+        """Rebuild an unchanged, unreported note from the cache; read and parse the rest."""
+        path = self.root / rel
+        stamp = FileStamp.of(path) if cache is not None else None
+        if cache is not None and rel not in reported:
+            note = cache.note(rel, stamp, self.display_rel(rel), path)
+            if note is not None:
+                self.notes[rel] = note
+                return
+        self._add_note(rel, read_note(path, rel, self.config.max_file_size))
+        if cache is not None and rel in self.notes:
+            cache.store(self.notes[rel], stamp)
+
+    def _index_cache(self) -> IndexCache | None:
+        if not self.request.use_cache:
+            return None
+        impls = self.plugins.manager.hook.notelint_configure_markdown.get_hookimpls()
+        names = []
+        for impl in impls:
+            source = getattr(impl.plugin, "__file__", None)
+            stamp = FileStamp.of(Path(source)) if source else None
+            names.append(f"{impl.plugin_name}@{stamp.mtime_ns if stamp else 0}")
+        return IndexCache(self.cache_dir, parser_key(names)).load()
+
+    @property
+    def cache_dir(self) -> Path:
+        """``--cache-dir``; else ``cache-dir`` beside the configuration file, else in the root."""
+        if self.request.cache_dir is not None:
+            return self.request.cache_dir
+        base = self.config.path.parent if self.config.path else self.root
+        return base / self.config.cache_dir
 
     def _markdown(self) -> MarkdownIt:
         return build_markdown(lambda md: self._notify("notelint_configure_markdown", md=md))
@@ -297,6 +346,21 @@ class Session:
 
     def display(self, path: Path) -> str:
         """A path as users see it: relative to the working directory, with ``/``."""
+        if path != self.root and path.is_relative_to(self.root):
+            return self.display_rel(path.relative_to(self.root).as_posix())
+        return self._relative_to_cwd(path)
+
+    def display_rel(self, rel: str) -> str:
+        """The display path of root-relative ``rel`` (hot: called once per note)."""
+        prefix = self._root_prefix
+        return f"{prefix}{rel}" if prefix else rel
+
+    @functools.cached_property
+    def _root_prefix(self) -> str:
+        shown = self._relative_to_cwd(self.root)
+        return "" if shown == "." else shown.rstrip("/") + "/"
+
+    def _relative_to_cwd(self, path: Path) -> str:
         try:
             return Path(os.path.relpath(path, self.cwd)).as_posix()
         except ValueError:  # another drive on Windows
@@ -308,13 +372,12 @@ class Session:
         self, vault: Vault, enabled: Sequence[type[Rule]], options: Mapping[str, Any]
     ) -> list[Finding]:
         explicit = frozenset(self.rules.explicitly_selected(self.config, self.request.select))
-        cache_base = self.config.path.parent if self.config.path else self.root
         ctx = RuleContext(
             vault=vault,
             root=self.root,
             today=self.request.today or date.today(),
             offline=self.request.offline,
-            cache_dir=cache_base / self.config.cache_dir,
+            cache_dir=self.cache_dir,
             use_cache=self.request.use_cache,
             jobs=self.request.jobs or os.cpu_count() or 1,
             stderr_is_tty=sys.stderr.isatty(),

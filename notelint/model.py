@@ -236,6 +236,9 @@ class Note:
     comments: tuple[Comment, ...]
     has_bom: bool = False
     newline: str = "\n"
+    #: True for a note rebuilt from the index cache: it was not reported on, so only its
+    #: cross-file facts and text were kept; ``tokens`` is empty.
+    summary_only: bool = False
 
     @property
     def stem(self) -> str:

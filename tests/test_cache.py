@@ -1,0 +1,96 @@
+"""The index cache: unchanged notes that are not reported are rebuilt without parsing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from notelint.cache import INDEX_FILE, note_from_summary, summary_of
+from notelint.engine import RunRequest, RunResult, run
+from notelint.testing import write_vault
+
+NOTES = {
+    "a.md": "---\ntags: [x]\n---\nSee [[b#Second]] and [[b#Third]]; [x](b.md#x).\n",
+    "b.md": "---\ntags: [x]\naliases: [Bee]\n---\n# First\n## Second\nText ^blk <a id=\"x\"></a>\n",
+    "c.md": "---\ntags: [x]\n---\n[[Bee]] #topic\n",
+}
+
+
+def _check(root: Path, *paths: str, use_cache: bool = True) -> RunResult:
+    request = RunRequest(
+        paths=[str(root / p) for p in paths] or [str(root)],
+        config={},
+        root=root,
+        select=["links"],
+        offline=True,
+        use_cache=use_cache,
+        cwd=root,
+    )
+    return run(request)
+
+
+def _brief(result: RunResult) -> list[str]:
+    return [f"{f.path}:{f.span.line}:{f.span.column}: {f.code}" for f in result.findings]
+
+
+def test_second_run_rebuilds_unreported_notes_from_the_cache(tmp_path: Path) -> None:
+    write_vault(tmp_path, NOTES)
+    first = _check(tmp_path)
+    assert (tmp_path / ".notelint-cache" / INDEX_FILE).is_file()
+    assert not any(note.summary_only for note in first.notes.values())
+
+    second = _check(tmp_path, "a.md")
+    assert not second.notes["a.md"].summary_only  # reported: parsed in full
+    assert second.notes["b.md"].summary_only and second.notes["c.md"].summary_only
+    assert _brief(second) == ["a.md:4:22: NL104"]  # b has '## Second' but no 'Third'
+
+
+def test_a_changed_note_is_parsed_again(tmp_path: Path) -> None:
+    write_vault(tmp_path, NOTES)
+    _check(tmp_path)
+    b = tmp_path / "b.md"
+    b.write_text(NOTES["b.md"] + "## Third\n")
+    os.utime(b, ns=(b.stat().st_atime_ns, b.stat().st_mtime_ns + 1_000_000_000))
+    result = _check(tmp_path, "a.md")
+    assert not result.notes["b.md"].summary_only
+    assert _brief(result) == []
+
+
+def test_a_deleted_note_leaves_the_index(tmp_path: Path) -> None:
+    write_vault(tmp_path, NOTES)
+    _check(tmp_path)
+    (tmp_path / "b.md").unlink()
+    result = _check(tmp_path, "a.md")
+    assert "b.md" not in result.notes
+    assert [f.code for f in result.findings] == ["NL101", "NL101", "NL102"]
+
+
+def test_corrupt_cache_is_a_warning_not_a_failure(tmp_path: Path) -> None:
+    write_vault(tmp_path, NOTES)
+    cache = tmp_path / ".notelint-cache" / INDEX_FILE
+    cache.parent.mkdir()
+    cache.write_bytes(b"\x80\x04 not a pickle")
+    result = _check(tmp_path, "a.md")
+    assert result.exit_code == 1
+    assert any("ignoring unreadable cache" in m for m in result.messages)
+    assert _brief(result) == ["a.md:4:22: NL104"]
+
+
+def test_no_cache_reads_and_writes_nothing(tmp_path: Path) -> None:
+    write_vault(tmp_path, NOTES)
+    _check(tmp_path, use_cache=False)
+    assert not (tmp_path / ".notelint-cache").exists()
+
+
+def test_summary_round_trip_keeps_every_cross_file_fact(tmp_path: Path) -> None:
+    write_vault(tmp_path, NOTES)
+    result = _check(tmp_path, use_cache=False)
+    for note in result.notes.values():
+        rebuilt = note_from_summary(summary_of(note), rel=note.rel, display=note.display,
+                                    file=note.file)
+        assert rebuilt.frontmatter == note.frontmatter
+        assert (rebuilt.headings, rebuilt.links, rebuilt.tags) == (
+            note.headings, note.links, note.tags)
+        assert (rebuilt.block_ids, rebuilt.comments) == (note.block_ids, note.comments)
+        assert (rebuilt.text, rebuilt.lines) == (note.text, note.lines)
+        assert rebuilt.summary_only and rebuilt.tokens == ()
