@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fix", action="store_true", help="apply the fixes of fixable findings")
     check.add_argument("--jobs", type=int, help="processes to use (default: cores)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write caches")
+    check.add_argument("--cache-dir", type=Path,
+                       help="folder for caches (default: .notelint-cache beside the config)")
     check.add_argument("--stdin-filename", metavar="PATH",
                        help="read the note from stdin as if it were the file at PATH")
     check.add_argument("--fail-on", choices=["error", "warning", "info"],
@@ -135,6 +137,7 @@ def _check(args: argparse.Namespace) -> int:
         fix=args.fix,
         jobs=args.jobs,
         use_cache=not args.no_cache,
+        cache_dir=args.cache_dir.resolve() if args.cache_dir else None,
         stdin_filename=args.stdin_filename,
         stdin_text=stdin_text,
     )
