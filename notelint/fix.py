@@ -82,7 +82,10 @@ def apply_fixes(note: Note, fixes: Sequence[Fix]) -> FixOutcome:
         return FixOutcome(
             0, len(fixes), f"{note.display}: changed while notelint ran; not fixed, run again"
         )
-    write_atomically(note.file, bom + new_text.encode("utf-8"))
+    try:
+        write_atomically(note.file, bom + new_text.encode("utf-8"))
+    except OSError as exc:  # a read-only folder or a full disk: say so, keep the file
+        return FixOutcome(0, len(fixes), f"{note.display}: not fixed: {exc.strerror or exc}")
     return FixOutcome(applied, skipped)
 
 
