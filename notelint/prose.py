@@ -302,12 +302,12 @@ def tokens(masked: str) -> set[str]:
     return set(_TOKEN.findall(masked))
 
 
-def find_tokens(masked: str, wanted: set[str]) -> Iterator[tuple[str, int]]:
-    """(token, offset) for each occurrence in ``masked`` of a token in ``wanted``."""
-    for match in _TOKEN.finditer(masked):
-        token = match.group()
-        if token in wanted:
-            yield token, match.start()
+def tokens_by_line(masked: str) -> Iterator[tuple[int, list[tuple[str, int]]]]:
+    """(line, [(token, column), ...]) for each line of ``masked`` holding tokens (1-based)."""
+    for index, line in enumerate(_NEWLINE.split(masked)):
+        found = [(m.group(), m.start() + 1) for m in _TOKEN.finditer(line)]
+        if found:
+            yield index + 1, found
 
 
 @lru_cache(maxsize=262144)

@@ -9,12 +9,11 @@ from pathlib import Path
 from notelint.model import Finding, Fix, Note, Severity, Span
 from notelint.prose import (
     Piece,
-    Positions,
     SplitOptions,
-    find_tokens,
     prose_text,
     token_words,
     tokens,
+    tokens_by_line,
     vocabulary_words,
 )
 from notelint.rule import Rule, RuleContext, RuleError
@@ -26,6 +25,9 @@ Misspelled = dict[str, tuple[str, ...]]
 
 #: Distinct words a note needs before its language is guessed from its unknown words.
 FOREIGN_MIN_WORDS = 20
+
+#: Distinct words a line needs before it may be taken for another language.
+FOREIGN_LINE_WORDS = 3
 
 #: New words gathered before they are handed to aspell.
 FEED_BATCH = 512
@@ -73,8 +75,9 @@ class SpellingOptions:
         default=0.2,
         metadata={
             "help": "a note with at least 20 distinct words, more than this share of them "
-            "unknown, is taken to be in another language and skipped (0 turns this guess "
-            "off); a frontmatter `lang` of another language skips the note too"
+            "unknown, is taken to be in another language and skipped, and so is a line of "
+            "3 words or more, most of them unknown (0 turns this guess off); a frontmatter "
+            "`lang` of another language skips the note too"
         },
     )
 
@@ -146,31 +149,40 @@ class Misspelling(Rule):
         # positions only where a wrong word occurs, in notes written in the dictionary's language
         for note, masked, toks in notes:
             hits = {token for token in toks if token in wrong}
-            if hits and not self._foreign(note, toks, pieces, hits, wrong):
-                yield from self._findings(note, masked, hits, wrong, bad)
+            if not hits:
+                continue
+            declared = self._declared_language(note)
+            if declared is False:
+                continue
+            guess = self.options.foreign_ratio > 0 and declared is None
+            if guess and self._foreign(toks, pieces, hits, wrong):
+                continue
+            yield from self._findings(note, masked, hits, pieces, wrong, bad, guess=guess)
+
+    def _declared_language(self, note: Note) -> bool | None:
+        """True when the frontmatter ``lang`` is the dictionary's, False for another, None
+        when the note does not say."""
+        declared = note.frontmatter.get("lang", note.frontmatter.get("language"))
+        if not isinstance(declared, str) or not declared.strip():
+            return None
+        return base_language(declared.strip()).lower() == base_language(self.options.lang)
 
     def _foreign(
         self,
-        note: Note,
         toks: set[str],
         pieces: dict[str, tuple[Piece, ...]],
         hits: set[str],
         wrong: dict[str, list[Piece]],
     ) -> bool:
-        """Whether the note is written in another language than the dictionary's.
+        """Whether the note seems written in another language than the dictionary's.
 
-        Said by its frontmatter ``lang``, or guessed: a note of 20 distinct words or more
-        with over ``foreign-ratio`` of them unknown is not English with typos, it is
-        Spanish (or a list of names), and thousands of findings would bury real typos.
+        A note of 20 distinct words or more with over ``foreign-ratio`` of them unknown is
+        not English with typos, it is Spanish (or a list of names), and thousands of
+        findings would bury the real typos.
         """
-        declared = note.frontmatter.get("lang", note.frontmatter.get("language"))
-        if isinstance(declared, str) and declared.strip():
-            return base_language(declared.strip()).lower() != base_language(self.options.lang)
-        ratio = self.options.foreign_ratio
-        if ratio <= 0:
-            return False
         words = {text for token in toks for _, text, _ in pieces[token]}
         unknown = {text for token in hits for _, text, _ in wrong[token]}
+        ratio = self.options.foreign_ratio
         return len(words) >= FOREIGN_MIN_WORDS and len(unknown) > ratio * len(words)
 
     def _gather(
@@ -210,30 +222,51 @@ class Misspelling(Rule):
         note: Note,
         masked: str,
         hits: set[str],
+        pieces: dict[str, tuple[Piece, ...]],
         wrong: dict[str, list[Piece]],
         bad: Misspelled,
+        *,
+        guess: bool,
     ) -> Iterator[Finding]:
         own = KnownWords(note_word_list(note))
-        positions = Positions(note.text)
-        for token, start in find_tokens(masked, hits):
-            for offset, text, compound in wrong[token]:
-                if text in own or (compound is not None and compound in own):
-                    continue
-                line, column = positions.line_column(start + offset)
-                span = Span(line, column, line, column + len(text))
-                suggestions = bad[text]
-                fix = None
-                if self.options.autofix_unique:
-                    strong = strong_suggestion(text, suggestions)
-                    if strong is not None:
-                        fix = Fix(span, strong)
-                yield self.finding(
-                    note,
-                    span,
-                    misspelling_message(text, suggestions),
-                    suggestion=suggestions[0] if suggestions else None,
-                    fix=fix,
-                )
+        for line, found in tokens_by_line(masked):
+            if not any(token in hits for token, _ in found):
+                continue
+            if guess and _foreign_line(found, pieces, wrong):
+                continue
+            for token, column in found:
+                for offset, text, compound in wrong.get(token, ()):
+                    if text in own or (compound is not None and compound in own):
+                        continue
+                    start = column + offset
+                    yield self._finding(note, Span(line, start, line, start + len(text)), text, bad)
+
+    def _finding(self, note: Note, span: Span, text: str, bad: Misspelled) -> Finding:
+        suggestions = bad[text]
+        fix = None
+        if self.options.autofix_unique:
+            strong = strong_suggestion(text, suggestions)
+            if strong is not None:
+                fix = Fix(span, strong)
+        return self.finding(
+            note,
+            span,
+            misspelling_message(text, suggestions),
+            suggestion=suggestions[0] if suggestions else None,
+            fix=fix,
+        )
+
+
+def _foreign_line(
+    found: list[tuple[str, int]],
+    pieces: dict[str, tuple[Piece, ...]],
+    wrong: dict[str, list[Piece]],
+) -> bool:
+    """A line of three words or more, most of them unknown: a quote in another language
+    (or a list of names) inside an English note, not a run of typos."""
+    words = {text for token, _ in found for _, text, _ in pieces.get(token, ())}
+    unknown = {text for token, _ in found for _, text, _ in wrong.get(token, ())}
+    return len(words) >= FOREIGN_LINE_WORDS and 2 * len(unknown) > len(words)
 
 
 def misspelling_message(word: str, suggestions: tuple[str, ...]) -> str:

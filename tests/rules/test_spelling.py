@@ -182,6 +182,7 @@ def test_options_change_what_is_checked(tmp_path: Path) -> None:
             "ignore-camelcase": False,
             "ignore-words-with-digits": False,
             "min-length": 2,
+            "foreign-ratio": 0,  # a line of unknown words would pass for another language
         }
     }
     result = lint(tmp_path, {}, select=["NL501"], config=config)
@@ -264,3 +265,14 @@ def test_notes_in_another_language_are_skipped(tmp_path: Path) -> None:
 def test_declared_english_is_always_checked(tmp_path: Path) -> None:
     files = {"en.md": "---\nlang: en-GB\n---\n" + SPANISH}
     assert len(lint(tmp_path, files, select=["NL501"]).findings) > 10
+
+
+def test_a_line_in_another_language_is_skipped(tmp_path: Path) -> None:
+    note = (
+        "# Journal\n\n"
+        "- Met the team about the techncial plan.\n"
+        "- Amadeo me preguntó sobre recursos para aprender.\n"
+        "- Fixed the bandwith graph.\n"
+    )
+    result = lint(tmp_path, {"j.md": note}, select=["NL501"])
+    assert result.brief() == ["j.md:3:26: NL501", "j.md:5:13: NL501"]
