@@ -1,0 +1,660 @@
+"""``notelint server``: a Language Server over stdio, so editors show findings as you type.
+
+The server loads the vault once (``notelint.workspace``) and, after each pause in typing,
+re-parses only the edited buffer and checks that note against the warm index. It offers
+the findings' fixes as code actions, plus "disable this rule for this line" and, for
+misspellings, "add the word to the word list"; and completes wiki-link targets after
+``[[`` and heading anchors after ``[[note#``.
+
+All engine work runs on one worker thread, one operation at a time, so the event loop
+keeps answering completions while a check runs, and the workspace is never touched by
+two threads at once. Requests that arrive while a check of the same note is running are
+coalesced: only the newest text is checked next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument
+
+from notelint import __version__
+from notelint.config import ConfigError
+from notelint.engine import UsageError
+from notelint.model import Finding, Note, Severity, Span
+from notelint.reporters.sarif import docs_url
+from notelint.workspace import Workspace, WorkspaceOptions
+
+log = logging.getLogger("notelint.server")
+
+T = TypeVar("T")
+
+#: Milliseconds of quiet after an edit before the note is checked.
+DEFAULT_DEBOUNCE_MS = 50
+ADD_WORD_COMMAND = "notelint.addWord"
+#: At most this many completion items; the list is marked incomplete past it.
+COMPLETION_LIMIT = 500
+
+_SEVERITIES = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+
+
+# -- positions -----------------------------------------------------------------------------
+#
+# notelint columns count code points from 1; LSP characters count from 0 in the negotiated
+# encoding's units (UTF-16 unless the client offers another): an astral character such as
+# an emoji is one notelint column but two UTF-16 units.
+
+
+def _units(char: str, encoding: str) -> int:
+    code = ord(char)
+    if encoding == types.PositionEncodingKind.Utf8:
+        return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+    if encoding == types.PositionEncodingKind.Utf32:
+        return 1
+    return 2 if code >= 0x10000 else 1
+
+
+def to_character(line_text: str, column: int, encoding: str = "utf-16") -> int:
+    """The LSP character of 1-based code-point ``column`` in ``line_text`` (clamped)."""
+    prefix = line_text[: max(column - 1, 0)]
+    if encoding == types.PositionEncodingKind.Utf32:
+        return len(prefix)
+    return sum(_units(char, encoding) for char in prefix)
+
+
+def to_column(line_text: str, character: int, encoding: str = "utf-16") -> int:
+    """The 1-based code-point column of LSP ``character`` in ``line_text`` (clamped).
+
+    A character pointing inside a surrogate pair (or a UTF-8 sequence) lands after it.
+    """
+    seen = 0
+    for index, char in enumerate(line_text):
+        if seen >= character:
+            return index + 1
+        seen += _units(char, encoding)
+    return len(line_text) + 1
+
+
+def to_position(lines: Sequence[str], line: int, column: int, encoding: str) -> types.Position:
+    """An LSP position for notelint's (line, column); past the end clamps to the end."""
+    if not lines:
+        return types.Position(line=0, character=0)
+    if line < 1:
+        return types.Position(line=0, character=0)
+    if line > len(lines):
+        last = len(lines) - 1
+        return types.Position(line=last, character=to_character(lines[last], 1 << 30, encoding))
+    return types.Position(line=line - 1, character=to_character(lines[line - 1], column, encoding))
+
+
+def to_range(lines: Sequence[str], span: Span, encoding: str) -> types.Range:
+    start = to_position(lines, span.line, span.column, encoding)
+    end = to_position(lines, span.end_line, span.end_column, encoding)
+    if (end.line, end.character) < (start.line, start.character):
+        end = start
+    return types.Range(start=start, end=end)
+
+
+# -- what the server remembers per open document --------------------------------------------
+
+
+@dataclass
+class Checked:
+    """The last findings of one document, with the note they were computed on."""
+
+    version: int | None
+    note: Note
+    findings: list[Finding]
+    messages: list[str]
+
+
+class NotelintServer(LanguageServer):
+    """The language server; state lives here, handlers are registered below."""
+
+    def __init__(self, options: WorkspaceOptions | None = None,
+                 debounce_ms: int = DEFAULT_DEBOUNCE_MS) -> None:
+        super().__init__("notelint", __version__)
+        self.options = options or WorkspaceOptions()
+        self.debounce = debounce_ms / 1000
+        self.root_override: Path | None = None
+        self.notelint: Workspace | None = None
+        self.load_error: str | None = None
+        self.checked: dict[str, Checked] = {}
+        self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.running: set[str] = set()
+        self.dirty: set[str] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notelint")
+        self._targets_cache: tuple[int, list[tuple[str, str]]] | None = None
+
+    # -- running work on the worker thread ----------------------------------------------
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.worker, function, *args)
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def document(self, uri: str) -> TextDocument | None:
+        """The open document ``uri`` (pygls keys them by the percent-decoded URI)."""
+        found: TextDocument | None = self.workspace.text_documents.get(unquote(uri))
+        return found
+
+    def open_uris(self) -> list[str]:
+        """The URIs of the open documents, as the client spelled them."""
+        return [document.uri for document in self.workspace.text_documents.values()]
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    # -- the vault ----------------------------------------------------------------------
+
+    def load(self, root: Path) -> None:
+        """Load the vault at ``root`` (worker thread). A broken config is shown, once."""
+        workspace = Workspace(root, self.options)
+        try:
+            workspace.load()
+        except (ConfigError, UsageError) as exc:
+            self.load_error = str(exc)
+            return
+        self.notelint = workspace
+        self.load_error = None
+
+    def rel_of(self, uri: str) -> str | None:
+        path = to_fs_path(uri)
+        if self.notelint is None or path is None:
+            return None
+        return self.notelint.rel_for(Path(path))
+
+    def check_now(self, uri: str, text: str) -> Checked | None:
+        """Update the note from ``text`` and check it (worker thread)."""
+        workspace = self.notelint
+        rel = self.rel_of(uri)
+        if workspace is None or rel is None:
+            return None
+        note = workspace.update(rel, text)
+        findings = workspace.check(rel)
+        return Checked(None, note, findings, workspace.messages)
+
+    async def check_document(self, uri: str) -> None:
+        """Check the open document ``uri`` as it is now and publish; coalesces bursts."""
+        if uri in self.running:
+            self.dirty.add(uri)
+            return
+        self.running.add(uri)
+        try:
+            while True:
+                self.dirty.discard(uri)
+                document = self.document(uri)
+                if document is None:
+                    return
+                version, text = document.version, document.source
+                checked = await self.run(self.check_now, uri, text)
+                if uri not in self.dirty:
+                    self.publish(uri, version, checked)
+                    return
+        finally:
+            self.running.discard(uri)
+
+    def publish(self, uri: str, version: int | None, checked: Checked | None) -> None:
+        diagnostics: list[types.Diagnostic] = []
+        if checked is not None:
+            checked.version = version
+            self.checked[uri] = checked
+            for message in checked.messages:  # a rule that could not run, say
+                self.log(message, types.MessageType.Warning)
+            lines = checked.note.lines
+            diagnostics = [self.diagnostic(lines, finding) for finding in checked.findings]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+        )
+
+    def diagnostic(self, lines: Sequence[str], finding: Finding) -> types.Diagnostic:
+        message = finding.message
+        if finding.suggestion and finding.suggestion not in message:
+            message += f" (did you mean {finding.suggestion!r}?)"
+        return types.Diagnostic(
+            range=to_range(lines, finding.span, self.encoding),
+            severity=_SEVERITIES[finding.severity],
+            code=finding.code,
+            code_description=types.CodeDescription(href=docs_url(finding.rule)),
+            source="notelint",
+            message=message,
+        )
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """Check ``uri`` after ``delay`` seconds of quiet (restarted by each edit)."""
+        loop = asyncio.get_running_loop()
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+
+        def fire() -> None:
+            self.pending.pop(uri, None)
+            task = loop.create_task(self.check_document(uri))
+            self.tasks.add(task)  # a task nobody references may be collected mid-run
+            task.add_done_callback(self.tasks.discard)
+
+        if delay <= 0:
+            fire()
+        else:
+            self.pending[uri] = loop.call_later(delay, fire)
+
+    def link_targets(self) -> list[tuple[str, str]]:
+        workspace = self.notelint
+        if workspace is None or workspace.vault is None:
+            return []
+        key = id(workspace.vault.notes) ^ hash(workspace.vault.attachments)
+        if self._targets_cache is None or self._targets_cache[0] != key:
+            self._targets_cache = (key, workspace.link_targets())
+        return self._targets_cache[1]
+
+
+server = NotelintServer()
+
+
+# -- lifecycle and document sync ---------------------------------------------------------------
+
+
+@server.feature(types.INITIALIZED)
+async def _initialized(ls: NotelintServer, params: types.InitializedParams) -> None:
+    root = ls.root_override
+    if root is None:
+        folders = ls.workspace.folders
+        first = next(iter(folders.values()), None) if folders else None
+        uri = first.uri if first is not None else ls.workspace.root_uri
+        path = to_fs_path(uri) if uri else None
+        root = Path(path) if path else None
+    if root is None:
+        ls.log("notelint: no workspace folder; the folder of the first opened note is used")
+        return
+    await ls.run(ls.load, root)
+    report_load(ls)
+
+
+def report_load(ls: NotelintServer) -> None:
+    if ls.load_error is not None:
+        ls.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Error, message=f"notelint: {ls.load_error}"))
+    elif ls.notelint is not None:
+        count = len(ls.notelint.vault.notes) if ls.notelint.vault else 0
+        ls.log(f"notelint: {count} notes indexed under {ls.notelint.root}")
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+async def _did_open(ls: NotelintServer, params: types.DidOpenTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if ls.notelint is None and ls.load_error is None:
+        path = to_fs_path(uri)
+        if path is not None:  # no workspace folder: the note's folder is the vault
+            await ls.run(ls.load, Path(path).parent)
+            report_load(ls)
+    ls.schedule(uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def _did_change(ls: NotelintServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, ls.debounce)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+async def _did_save(ls: NotelintServer, params: types.DidSaveTextDocumentParams) -> None:
+    # a saved note may break or mend links in the other open notes: check them all
+    for uri in ls.open_uris():
+        ls.schedule(uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+async def _did_close(ls: NotelintServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    handle = ls.pending.pop(uri, None)
+    if handle is not None:
+        handle.cancel()
+    ls.checked.pop(uri, None)
+    rel = ls.rel_of(uri)
+    if ls.notelint is not None and rel is not None:
+        await ls.run(ls.notelint.revert, rel)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+async def _watched(ls: NotelintServer, params: types.DidChangeWatchedFilesParams) -> None:
+    workspace = ls.notelint
+    if workspace is None:
+        return
+    open_rels = {ls.rel_of(uri) for uri in ls.open_uris()}
+    for change in params.changes:
+        path = to_fs_path(change.uri)
+        rel = None
+        if path is not None:
+            from notelint.discover import relative_to_root
+
+            rel = relative_to_root(Path(path), workspace.root)
+        if rel:
+            await ls.run(workspace.file_changed, rel, {r for r in open_rels if r})
+    for uri in ls.open_uris():
+        ls.schedule(uri, ls.debounce)
+
+
+# -- code actions ---------------------------------------------------------------------------------
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    a_start, a_end = (a.start.line, a.start.character), (a.end.line, a.end.character)
+    b_start, b_end = (b.start.line, b.start.character), (b.end.line, b.end.character)
+    return a_start <= b_end and b_start <= a_end
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+)
+def _code_action(ls: NotelintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    checked = ls.checked.get(uri)
+    if checked is None:
+        return []
+    lines = checked.note.lines
+    actions: list[types.CodeAction] = []
+    for finding in checked.findings:
+        found_range = to_range(lines, finding.span, ls.encoding)
+        if not _overlaps(found_range, params.range):
+            continue
+        diagnostic = ls.diagnostic(lines, finding)
+        actions.extend(code_actions(ls, uri, checked.note, finding, diagnostic))
+    return actions
+
+
+def code_actions(
+    ls: NotelintServer, uri: str, note: Note, finding: Finding, diagnostic: types.Diagnostic
+) -> Iterable[types.CodeAction]:
+    """The quick fixes for one finding: its fix, a spelling choice, silencing, word list."""
+    encoding = ls.encoding
+    if finding.fix is not None:
+        fix = finding.fix
+        shown = fix.replacement if len(fix.replacement) <= 60 else fix.replacement[:57] + "..."
+        title = f"Replace with '{shown}'" if fix.replacement else "Remove it"
+        yield _edit_action(
+            f"{title} ({finding.code})",
+            uri,
+            [types.TextEdit(range=to_range(note.lines, fix.span, encoding),
+                            new_text=fix.replacement)],
+            diagnostic,
+            preferred=True,
+        )
+    if finding.code == "NL501":
+        yield from _spelling_actions(ls, uri, note, finding, diagnostic)
+    yield _disable_action(uri, note, finding, diagnostic, encoding)
+
+
+def _edit_action(
+    title: str, uri: str, edits: list[types.TextEdit], diagnostic: types.Diagnostic,
+    *, preferred: bool = False,
+) -> types.CodeAction:
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        is_preferred=preferred or None,
+        edit=types.WorkspaceEdit(changes={uri: edits}),
+    )
+
+
+_SUGGESTIONS_RE = re.compile(r"'([^']+)'")
+
+
+def _spelling_actions(
+    ls: NotelintServer, uri: str, note: Note, finding: Finding, diagnostic: types.Diagnostic
+) -> Iterable[types.CodeAction]:
+    span = finding.span
+    word = note.line_text(span.line)[span.column - 1 : span.end_column - 1]
+    suggestions: list[str] = []
+    if finding.suggestion:
+        suggestions.append(finding.suggestion)
+    # the message lists aspell's other suggestions quoted; offer the first few too
+    for quoted in _SUGGESTIONS_RE.findall(finding.message):
+        if quoted != word and quoted not in suggestions and " " not in quoted:
+            suggestions.append(quoted)
+    replaced = finding.fix.replacement if finding.fix is not None else None
+    for suggestion in suggestions[:5]:
+        if suggestion == replaced:
+            continue
+        yield _edit_action(
+            f"Replace with '{suggestion}' (NL501)",
+            uri,
+            [types.TextEdit(range=to_range(note.lines, span, ls.encoding), new_text=suggestion)],
+            diagnostic,
+        )
+    workspace = ls.notelint
+    wordlist = workspace.wordlist() if workspace is not None else None
+    if word and wordlist is not None:
+        yield types.CodeAction(
+            title=f"Add '{word}' to the word list {wordlist.name}",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[diagnostic],
+            command=types.Command(
+                title=f"Add '{word}' to {wordlist.name}",
+                command=ADD_WORD_COMMAND,
+                arguments=[word],
+            ),
+        )
+
+
+def _disable_action(
+    uri: str, note: Note, finding: Finding, diagnostic: types.Diagnostic, encoding: str
+) -> types.CodeAction:
+    """Silence the rule for this line with a comment above it (or for the file, when
+    the finding sits in the frontmatter, where a comment would break the YAML)."""
+    block = note.frontmatter.span
+    line = max(finding.span.line, 1)
+    if block is not None and block.line <= line <= block.end_line:
+        at = block.end_line + 1 if block.end_column > 1 else block.end_line
+        comment = f"<!-- notelint-disable-file {finding.code} -->"
+        title = f"Disable {finding.code} ({finding.rule}) for this file"
+        indent = ""
+    else:
+        at = line
+        comment = f"<!-- notelint-disable-next-line {finding.code} -->"
+        title = f"Disable {finding.code} ({finding.rule}) for this line"
+        text = note.line_text(line)
+        indent = text[: len(text) - len(text.lstrip(" \t"))]
+    position = types.Position(line=max(at - 1, 0), character=0)
+    if at > len(note.lines):  # after the last line: begin a new line first
+        last = len(note.lines) - 1
+        end = to_character(note.lines[last], 1 << 30, encoding) if note.lines else 0
+        position = types.Position(line=max(last, 0), character=end)
+        new_text = note.newline + indent + comment
+    else:
+        new_text = indent + comment + note.newline
+    return _edit_action(
+        title, uri, [types.TextEdit(range=types.Range(start=position, end=position),
+                                    new_text=new_text)],
+        diagnostic,
+    )
+
+
+@server.command(ADD_WORD_COMMAND)
+async def _add_word(ls: NotelintServer, *arguments: Any) -> list[str]:
+    from notelint.spell import add_words
+
+    workspace = ls.notelint
+    wordlist = workspace.wordlist() if workspace is not None else None
+    words = [str(argument) for argument in arguments if isinstance(argument, str)]
+    if wordlist is None or not words:
+        return []
+    added = await ls.run(add_words, wordlist, words)
+    for uri in ls.open_uris():
+        ls.schedule(uri, 0)
+    return added
+
+
+# -- completion -----------------------------------------------------------------------------------
+
+_OPEN_LINK_RE = re.compile(r"!?\[\[(?P<inner>[^\[\]|]*)$")
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION,
+    types.CompletionOptions(trigger_characters=["[", "#", "^"]),
+)
+def _completion(ls: NotelintServer, params: types.CompletionParams) -> types.CompletionList:
+    empty = types.CompletionList(is_incomplete=False, items=[])
+    document = ls.document(params.text_document.uri)
+    workspace = ls.notelint
+    if document is None or workspace is None:
+        return empty
+    lines = document.lines
+    if params.position.line >= len(lines):
+        return empty
+    line_text = lines[params.position.line].rstrip("\r\n")
+    column = to_column(line_text, params.position.character, ls.encoding)
+    match = _OPEN_LINK_RE.search(line_text[: column - 1])
+    if match is None:
+        return empty
+    inner = match.group("inner")
+    start_column = match.start("inner") + 1
+    rel = ls.rel_of(params.text_document.uri) or ""
+    if "#" in inner:
+        target, _, partial = inner.partition("#")
+        start_column += len(target) + 1
+        return _anchor_items(ls, workspace, target, rel, partial, line_text, start_column,
+                             params.position)
+    return _target_items(ls, inner, line_text, start_column, params.position)
+
+
+def _replace_range(
+    ls: NotelintServer, line_text: str, start_column: int, position: types.Position
+) -> types.Range:
+    start = types.Position(line=position.line,
+                           character=to_character(line_text, start_column, ls.encoding))
+    return types.Range(start=start, end=position)
+
+
+def _target_items(
+    ls: NotelintServer, partial: str, line_text: str, start_column: int,
+    position: types.Position,
+) -> types.CompletionList:
+    wanted = partial.casefold()
+    replace = _replace_range(ls, line_text, start_column, position)
+    items: list[types.CompletionItem] = []
+    incomplete = False
+    for name, rel in ls.link_targets():
+        if wanted and wanted not in name.casefold():
+            continue
+        if len(items) >= COMPLETION_LIMIT:
+            incomplete = True
+            break
+        note = rel.lower().endswith((".md", ".markdown"))
+        items.append(types.CompletionItem(
+            label=name,
+            kind=types.CompletionItemKind.File if note else types.CompletionItemKind.Reference,
+            detail=rel,
+            filter_text=name,
+            sort_text=f"{0 if note else 1}{len(items):05d}",
+            text_edit=types.TextEdit(range=replace, new_text=name),
+        ))
+    return types.CompletionList(is_incomplete=incomplete, items=items)
+
+
+def _anchor_items(
+    ls: NotelintServer, workspace: Workspace, target: str, rel: str, partial: str,
+    line_text: str, start_column: int, position: types.Position,
+) -> types.CompletionList:
+    replace = _replace_range(ls, line_text, start_column, position)
+    items: list[types.CompletionItem] = []
+    note = _note_named(workspace, target, rel) if target.strip() else workspace.note(rel)
+    headings = note.headings if note is not None else ()
+    if partial.startswith("^"):
+        blocks = note.block_ids if note is not None else ()
+        for block in blocks:
+            items.append(types.CompletionItem(
+                label="^" + block.id, kind=types.CompletionItemKind.Reference,
+                text_edit=types.TextEdit(range=replace, new_text="^" + block.id)))
+        return types.CompletionList(is_incomplete=False, items=items)
+    for heading in headings:
+        items.append(types.CompletionItem(
+            label=heading.text,
+            kind=types.CompletionItemKind.Reference,
+            detail="#" * heading.level + " " + heading.text,
+            text_edit=types.TextEdit(range=replace, new_text=heading.text),
+        ))
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
+def _note_named(workspace: Workspace, target: str, rel: str) -> Note | None:
+    vault = workspace.vault
+    if vault is None:
+        return None
+    resolved = vault.resolver(**workspace._resolver_settings()).resolve(target, rel)
+    return vault.notes.get(resolved.rel) if resolved.rel is not None else None
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+
+def serve(
+    root: Path | None = None,
+    options: WorkspaceOptions | None = None,
+    debounce_ms: int = DEFAULT_DEBOUNCE_MS,
+) -> int:
+    """Run the server on stdin/stdout until the client says exit."""
+    if options is not None:
+        server.options = options
+    server.debounce = debounce_ms / 1000
+    server.root_override = root.resolve() if root is not None else None
+    logging.basicConfig(level=logging.WARNING, format="notelint server: %(message)s")
+    server.start_io()
+    return 0
+
+
+def uri_of(path: Path) -> str:
+    """The ``file:`` URI of ``path`` as clients send it (for tests and tools)."""
+    return str(from_fs_path(str(path)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m notelint.server``: the same as ``notelint server``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="notelint server")
+    add_arguments(parser)
+    return run_from_args(parser.parse_args(argv))
+
+
+def add_arguments(parser: Any) -> None:
+    """The server's options, shared by ``notelint server`` and ``python -m notelint.server``."""
+    parser.add_argument("--root", type=Path,
+                        help="vault root (default: the editor's workspace folder)")
+    parser.add_argument("--config", type=Path, help="configuration file to use")
+    parser.add_argument("--debounce", type=int, default=DEFAULT_DEBOUNCE_MS, metavar="MS",
+                        help=f"quiet time after an edit before checking "
+                             f"(default: {DEFAULT_DEBOUNCE_MS} ms)")
+    parser.add_argument("--online", action="store_true",
+                        help="also check external URLs (off by default: no waiting on the "
+                             "network while typing)")
+
+
+def run_from_args(args: Any) -> int:
+    options = WorkspaceOptions(config_file=args.config, offline=not args.online)
+    return serve(root=args.root, options=options, debounce_ms=max(args.debounce, 0))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,276 @@
+"""A vault kept warm in memory for a long-lived process (the language server).
+
+The CLI reads and indexes the whole vault for every run. An editor asks again after each
+keystroke pause, about one note, so the workspace loads the vault once and afterwards
+re-parses only the edited buffer. When an edit leaves the vault's names as they were (no
+note appeared or vanished, the note's ``aliases`` unchanged), the name indexes and the
+link resolver's name caches are shared with the previous vault instead of rebuilt: on a
+vault of thousands of notes that is the difference between milliseconds and a second.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from notelint.discover import relative_to_root
+from notelint.engine import RunRequest, Session
+from notelint.model import Finding, Heading, Note
+from notelint.read import read_note
+from notelint.vault import Resolver, Vault, aliases_of, strip_note_suffix
+
+
+@dataclass(frozen=True)
+class WorkspaceOptions:
+    """How the server runs the engine; the CLI's flags of the same names."""
+
+    config_file: Path | None = None
+    offline: bool = True  # an editor must not wait on the network at every pause
+    use_cache: bool = True
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    today: date | None = None
+
+
+class Workspace:
+    """One vault: its session (config, rules, parser) and its current notes.
+
+    Open buffers replace the notes read from disk until they are closed. Not
+    thread-safe: callers run one operation at a time.
+    """
+
+    def __init__(self, root: Path, options: WorkspaceOptions | None = None) -> None:
+        self.options = options or WorkspaceOptions()
+        self.requested_root = root.resolve()
+        request = RunRequest(
+            paths=[str(self.requested_root)],
+            config_file=self.options.config_file,
+            select=list(self.options.select) if self.options.select is not None else None,
+            ignore=list(self.options.ignore),
+            offline=self.options.offline,
+            use_cache=self.options.use_cache,
+            jobs=1,
+            cwd=self.requested_root,
+            today=self.options.today,
+        )
+        self.session = Session(request)
+        self.vault: Vault | None = None
+
+    # -- loading ----------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read configuration, plugins and every note (raises ``ConfigError``/``UsageError``)."""
+        self.session.prepare()
+        vault = self.session._build_vault()
+        # problems (unreadable files) are reported by the CLI; the editor asks per note
+        self.session.reported_problems = set()
+        self.vault = self._fresh(dict(vault.notes), vault.attachments, vault.folders)
+
+    @property
+    def root(self) -> Path:
+        return self.session.root
+
+    @property
+    def messages(self) -> list[str]:
+        """What the engine had to say (plugin problems, rule failures), drained."""
+        drained = list(self.session.messages)
+        self.session.messages.clear()
+        return drained
+
+    def _loaded(self) -> Vault:
+        if self.vault is None:
+            raise RuntimeError("Workspace.load() must run first")
+        return self.vault
+
+    def _fresh(
+        self, notes: dict[str, Note], attachments: frozenset[str], folders: frozenset[str]
+    ) -> Vault:
+        return Vault(
+            root=self.session.root,
+            notes=notes,
+            attachments=attachments,
+            folders=folders,
+            reported=frozenset(),
+        )
+
+    # -- paths ------------------------------------------------------------------------
+
+    def rel_for(self, path: Path) -> str | None:
+        """The vault-relative path of a file, or None outside the vault or not a note."""
+        rel = relative_to_root(path, self.root)
+        if rel is None or rel in ("", "."):
+            return None
+        return rel if rel.lower().endswith((".md", ".markdown")) else None
+
+    # -- edits ------------------------------------------------------------------------
+
+    def update(self, rel: str, text: str) -> Note:
+        """Make ``text`` the content of the note ``rel`` (an open buffer); returns it."""
+        vault = self._loaded()
+        note = self.session.parse(rel, text)
+        old = vault.notes.get(rel)
+        notes = dict(vault.notes)
+        notes[rel] = note
+        if old is not None and aliases_of(old) == aliases_of(note):
+            self.vault = fork_vault(vault, notes, changed=rel)
+        else:
+            attachments = vault.attachments - {rel}
+            self.vault = self._fresh(notes, attachments, vault.folders | _parents(rel))
+        return note
+
+    def revert(self, rel: str) -> None:
+        """Forget the buffer of ``rel``: the file on disk is the note again (or none)."""
+        vault = self._loaded()
+        path = self.root / rel
+        if not path.is_file():
+            self.forget(rel)
+            return
+        read = read_note(path, rel, self.session.config.max_file_size)
+        text = getattr(read, "text", None)
+        if text is None:
+            self.forget(rel)
+            return
+        if vault.notes.get(rel) is None or vault.notes[rel].text != text:
+            self.update(rel, text)
+
+    def forget(self, rel: str) -> None:
+        """``rel`` no longer exists (deleted or renamed away)."""
+        vault = self._loaded()
+        if rel not in vault.notes:
+            return
+        notes = {key: note for key, note in vault.notes.items() if key != rel}
+        self.vault = self._fresh(notes, vault.attachments, vault.folders)
+
+    def file_changed(self, rel: str, open_rels: Iterable[str]) -> None:
+        """A file changed on disk (created, edited, deleted by another program).
+
+        Open buffers win over disk; attachments only change the set of names.
+        """
+        vault = self._loaded()
+        if rel in set(open_rels):
+            return
+        path = self.root / rel
+        if rel.lower().endswith((".md", ".markdown")):
+            self.revert(rel)
+            return
+        exists = path.is_file()
+        if exists == (rel in vault.attachments):
+            return
+        attachments = vault.attachments | {rel} if exists else vault.attachments - {rel}
+        self.vault = self._fresh(dict(vault.notes), attachments, vault.folders | _parents(rel))
+
+    # -- checking ---------------------------------------------------------------------
+
+    def check(self, rel: str) -> list[Finding]:
+        """Findings for the note ``rel`` as it is now (buffer or disk)."""
+        vault = self._loaded()
+        if rel not in vault.notes:
+            return []
+        reported = fork_vault(vault, vault.notes, changed=None, reported=frozenset({rel}))
+        findings = self.session.check(reported)
+        # resolvers built during the check (name indexes, suggestion indexes) stay warm
+        for key, resolver in reported._resolvers.items():
+            if key not in vault._resolvers:
+                vault._resolvers[key] = _twin(resolver, vault, changed=None)
+        return findings
+
+    def note(self, rel: str) -> Note | None:
+        return self._loaded().notes.get(rel)
+
+    # -- completion -------------------------------------------------------------------
+
+    def link_targets(self) -> list[tuple[str, str]]:
+        """(name as written in a wiki-link, vault-relative path) for every note and file.
+
+        Names are the shortest form that resolves: the bare name when it is unique in the
+        vault, else the path from the root (without ``.md`` for notes).
+        """
+        vault = self._loaded()
+        counts: dict[str, int] = {}
+        entries: list[tuple[str, str, str]] = []
+        for rel in (*vault.notes, *vault.attachments):
+            shown = strip_note_suffix(rel) if rel in vault.notes else rel
+            name = shown.rsplit("/", 1)[-1]
+            counts[name.casefold()] = counts.get(name.casefold(), 0) + 1
+            entries.append((name, shown, rel))
+        targets = [
+            (name if counts[name.casefold()] == 1 else shown, rel)
+            for name, shown, rel in entries
+        ]
+        targets.sort(key=lambda item: (item[0].casefold(), item[0]))
+        return targets
+
+    def headings_of(self, target: str, from_rel: str) -> list[Heading]:
+        """The headings of the note a wiki-link ``target`` names ("" = the same note)."""
+        vault = self._loaded()
+        if not target.strip():
+            note = vault.notes.get(from_rel)
+        else:
+            resolved = vault.resolver(**self._resolver_settings()).resolve(target, from_rel)
+            note = vault.notes.get(resolved.rel) if resolved.rel is not None else None
+        return list(note.headings) if note is not None else []
+
+    def _resolver_settings(self) -> dict[str, Any]:
+        """The links rules' resolution settings, so completion agrees with NL101."""
+        for code in ("NL101", "NL104"):
+            options = self.session.options.get(code) if hasattr(self.session, "options") else None
+            if options is not None and hasattr(options, "resolution"):
+                return {
+                    "resolution": options.resolution,
+                    "virtual": tuple(options.virtual),
+                    "slug": options.slug,
+                }
+        return {}
+
+    def wordlist(self) -> Path | None:
+        """The word list ``add word`` writes to: the first of ``spelling.wordlists``."""
+        options = self.session.options.get("NL501")
+        wordlists = getattr(options, "wordlists", None)
+        if not wordlists:
+            return None
+        path = Path(wordlists[0]).expanduser()
+        return path if path.is_absolute() else self.root / path
+
+
+def _parents(rel: str) -> frozenset[str]:
+    parts = rel.split("/")[:-1]
+    return frozenset("/".join(parts[: index + 1]) for index in range(len(parts)))
+
+
+def fork_vault(
+    base: Vault,
+    notes: Any,
+    *,
+    changed: str | None,
+    reported: frozenset[str] | None = None,
+) -> Vault:
+    """A vault like ``base`` whose notes are ``notes``, sharing ``base``'s name indexes.
+
+    Only valid when the names did not change: the same note paths, attachments, folders
+    and aliases; ``changed`` is the note whose content (hence headings and block ids)
+    differs. Resolution results depend on names only and are kept; anchors of ``changed``
+    and per-run memos are dropped.
+    """
+    fork = copy.copy(base)
+    fork.notes = notes
+    fork.reported = base.reported if reported is None else reported
+    fork._resolvers = {
+        key: _twin(resolver, fork, changed) for key, resolver in base._resolvers.items()
+    }
+    return fork
+
+
+def _twin(resolver: Resolver, vault: Vault, changed: str | None) -> Resolver:
+    """``resolver`` for ``vault``: name caches shared, per-run memo fresh."""
+    twin = copy.copy(resolver)
+    twin.vault = vault
+    twin.memo = {}
+    if changed is not None:
+        twin._anchors = {
+            rel: anchors for rel, anchors in resolver._anchors.items() if rel != changed
+        }
+    return twin

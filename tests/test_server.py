@@ -1,0 +1,422 @@
+"""The language server, driven end to end over real stdio by a JSON-RPC client.
+
+``LspClient`` starts ``python -m notelint server`` as a subprocess and speaks the base
+protocol (``Content-Length`` framed JSON) to it, as an editor would. The benchmark
+(``benchmarks/bench_server.py``) uses the same client.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pygls", reason="the language server needs pygls (pip install pygls)")
+
+from notelint.model import Span
+from notelint.server import to_character, to_column, to_range, uri_of
+
+TIMEOUT = 60.0
+
+
+class LspClient:
+    """A minimal LSP client over a subprocess's stdin/stdout."""
+
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+        self.process = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env=env,
+        )
+        self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.backlog: list[dict[str, Any]] = []
+        self.next_id = 0
+        self.stderr: list[bytes] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+
+    # -- framing ------------------------------------------------------------------------
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        while True:
+            headers: dict[str, str] = {}
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                line = line.strip()
+                if not line:
+                    break
+                key, _, value = line.decode("ascii").partition(":")
+                headers[key.strip().lower()] = value.strip()
+            body = stream.read(int(headers["content-length"]))
+            self.messages.put(json.loads(body.decode("utf-8")))
+
+    def _drain_stderr(self) -> None:
+        stream = self.process.stderr
+        assert stream is not None
+        for line in stream:
+            self.stderr.append(line)
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        stdin = self.process.stdin
+        assert stdin is not None
+        stdin.write(f"Content-Length: {len(body)}\r\n\r\n".encode("ascii") + body)
+        stdin.flush()
+
+    # -- requests and notifications -----------------------------------------------------
+
+    def notify(self, method: str, params: Any) -> None:
+        self.send({"method": method, "params": params})
+
+    def request(self, method: str, params: Any, timeout: float = TIMEOUT) -> Any:
+        self.next_id += 1
+        ident = self.next_id
+        self.send({"id": ident, "method": method, "params": params})
+        reply = self.wait(lambda m: m.get("id") == ident and "method" not in m, timeout)
+        if "error" in reply:
+            raise AssertionError(f"{method} failed: {reply['error']}")
+        return reply.get("result")
+
+    def wait(self, wanted: Callable[[dict[str, Any]], bool], timeout: float = TIMEOUT
+             ) -> dict[str, Any]:
+        """The first message (kept ones first) for which ``wanted`` is true."""
+        for index, message in enumerate(self.backlog):
+            if wanted(message):
+                return self.backlog.pop(index)
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(
+                    "timed out; server stderr:\n" + b"".join(self.stderr).decode(errors="replace")
+                )
+            try:
+                message = self.messages.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if "method" in message and "id" in message:  # a request from the server
+                self.send({"id": message["id"], "result": None})
+                if message["method"] == "workspace/applyEdit":
+                    self.backlog.append(message)
+                continue
+            if wanted(message):
+                return message
+            self.backlog.append(message)
+
+    def diagnostics(self, uri: str, timeout: float = TIMEOUT) -> list[dict[str, Any]]:
+        """The next diagnostics published for ``uri``."""
+        message = self.wait(
+            lambda m: m.get("method") == "textDocument/publishDiagnostics"
+            and m["params"]["uri"] == uri,
+            timeout,
+        )
+        diagnostics: list[dict[str, Any]] = message["params"]["diagnostics"]
+        return diagnostics
+
+    def initialize(self, root: Path) -> Any:
+        result = self.request("initialize", {
+            "processId": os.getpid(),
+            "rootUri": uri_of(root),
+            "capabilities": {
+                "textDocument": {"completion": {"completionItem": {"snippetSupport": False}}},
+            },
+            "workspaceFolders": [{"uri": uri_of(root), "name": root.name}],
+        })
+        self.notify("initialized", {})
+        return result
+
+    def close(self) -> int:
+        try:
+            self.request("shutdown", None, timeout=10)
+            self.notify("exit", None)
+            return self.process.wait(timeout=10)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(root: Path, *extra: str) -> LspClient:
+    env = dict(os.environ)
+    repo = Path(__file__).resolve().parents[1]
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(repo), str(repo / "rules"), env.get("PYTHONPATH", "")]
+    ).rstrip(os.pathsep)
+    return LspClient([sys.executable, "-m", "notelint.server", *extra], cwd=root, env=env)
+
+
+def apply_edits(text: str, edits: list[dict[str, Any]]) -> str:
+    """Apply LSP text edits (UTF-16 positions) as an editor does."""
+    lines = text.split("\n")
+
+    def offset(position: dict[str, int]) -> int:
+        line = position["line"]
+        before = sum(len(item) + 1 for item in lines[:line])
+        column = to_column(lines[line] if line < len(lines) else "", position["character"])
+        return before + column - 1
+
+    for edit in sorted(edits, key=lambda e: (e["range"]["start"]["line"],
+                                             e["range"]["start"]["character"]), reverse=True):
+        start, end = offset(edit["range"]["start"]), offset(edit["range"]["end"])
+        text = text[:start] + edit["newText"] + text[end:]
+    return text
+
+
+# -- positions ---------------------------------------------------------------------------------
+
+
+def test_columns_count_utf16_units_for_astral_characters() -> None:
+    line = "a😀b [[x]]"  # the emoji is one code point, two UTF-16 units
+    assert to_character(line, 1) == 0
+    assert to_character(line, 3) == 3  # after a and the emoji
+    assert to_character(line, 5) == 5
+    assert to_character(line, 5, "utf-32") == 4
+    assert to_character(line, 3, "utf-8") == 5  # the emoji is four UTF-8 bytes
+    assert to_column(line, 3) == 3
+    assert to_column(line, 5) == 5
+    assert to_column(line, 2) == 3  # inside the surrogate pair: after the emoji
+    assert to_column(line, 99) == len(line) + 1
+
+
+def test_range_clamps_past_the_end_of_the_document() -> None:
+    lines = ("é😀", "last")
+    span = Span(1, 2, 3, 1)  # ends on the line after the last one
+    found = to_range(lines, span, "utf-16")
+    assert (found.start.line, found.start.character) == (0, 1)
+    assert (found.end.line, found.end.character) == (1, 4)
+
+
+# -- end to end -----------------------------------------------------------------------------------
+
+
+VAULT = {
+    "index.md": "---\ntags: [home]\n---\n# Index\n\nSee [[My Projects]] and [[Garden]].\n",
+    "My Projects.md": "---\ntags: [work]\n---\n# Projects\n\n## Active work\n\n## Done 😀\n",
+    "Garden.md": "---\ntags: [life]\n---\n# Garden\n",
+}
+
+
+def write_vault(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    root = tmp_path / "vault"
+    root.mkdir()
+    write_vault(root, VAULT)
+    (root / "notelint.toml").write_text(
+        "select = ['links', 'frontmatter']\n", encoding="utf-8"
+    )
+    return root
+
+
+def test_broken_link_diagnostic_fix_and_completion(vault: Path) -> None:
+    client = start_server(vault, "--debounce", "10")
+    try:
+        result = client.initialize(vault)
+        capabilities = result["capabilities"]
+        assert capabilities["completionProvider"]["triggerCharacters"]
+        assert capabilities["codeActionProvider"]
+
+        note = vault / "journal.md"
+        # the emoji before the link makes UTF-16 and code-point columns differ
+        text = "---\ntags: [log]\n---\n# Journal\n\n😀 see [[my-projects]] today\n"
+        note.write_text(text, encoding="utf-8")
+        uri = uri_of(note)
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        diagnostics = client.diagnostics(uri)
+        assert [d["code"] for d in diagnostics] == ["NL101"]
+        broken = diagnostics[0]
+        assert broken["source"] == "notelint"
+        assert broken["severity"] == 1
+        # "😀 see " is 6 code points but 7 UTF-16 units; [[my-projects]] is 15 long
+        assert broken["range"] == {"start": {"line": 5, "character": 7},
+                                   "end": {"line": 5, "character": 22}}
+        assert "My Projects" in broken["message"]
+        assert broken["codeDescription"]["href"].endswith("/broken-wikilink.md")
+
+        actions = client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri},
+            "range": broken["range"],
+            "context": {"diagnostics": [broken]},
+        })
+        titles = [action["title"] for action in actions]
+        assert "Replace with 'My Projects' (NL101)" in titles, titles
+        assert any(t.startswith("Disable NL101") for t in titles), titles
+        fix = next(a for a in actions if a.get("isPreferred"))
+        edits = fix["edit"]["changes"][uri]
+        fixed = apply_edits(text, edits)
+        assert "😀 see [[My Projects]] today" in fixed
+
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": fixed}],
+        })
+        assert client.diagnostics(uri) == []
+
+        # the "disable for this line" action inserts a comment the engine honours
+        broken_again = text.replace("[[my-projects]]", "[[Nowhere]]")
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": 3},
+            "contentChanges": [{"text": broken_again}],
+        })
+        [nowhere] = client.diagnostics(uri)
+        actions = client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": nowhere["range"],
+            "context": {"diagnostics": [nowhere]},
+        })
+        disable = next(a for a in actions if a["title"].startswith("Disable NL101"))
+        silenced = apply_edits(broken_again, disable["edit"]["changes"][uri])
+        assert "<!-- notelint-disable-next-line NL101 -->\n😀 see [[Nowhere]]" in silenced
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": 4},
+            "contentChanges": [{"text": silenced}],
+        })
+        assert client.diagnostics(uri) == []
+
+        # completion of wiki-link targets after [[
+        typing = silenced + "Next: [["
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": 5},
+            "contentChanges": [{"text": typing}],
+        })
+        last_line = len(typing.split("\n")) - 1
+        completion = client.request("textDocument/completion", {
+            "textDocument": {"uri": uri},
+            "position": {"line": last_line, "character": len("Next: [[")},
+        })
+        # notes first (by name), then the other files links may name
+        labels = [item["label"] for item in
+                  sorted(completion["items"], key=lambda i: i.get("sortText", i["label"]))]
+        assert labels == ["Garden", "index", "journal", "My Projects", "notelint.toml"]
+        item = next(i for i in completion["items"] if i["label"] == "My Projects")
+        assert item["textEdit"]["range"]["start"] == {"line": last_line, "character": 8}
+
+        # heading anchors after [[note#
+        typing += "My Projects#"
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": 6},
+            "contentChanges": [{"text": typing}],
+        })
+        completion = client.request("textDocument/completion", {
+            "textDocument": {"uri": uri},
+            "position": {"line": last_line, "character": len("Next: [[My Projects#")},
+        })
+        assert [i["label"] for i in completion["items"]] == ["Projects", "Active work", "Done 😀"]
+        assert client.close() == 0
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
+
+
+def test_incremental_changes_and_save_recheck_other_notes(vault: Path) -> None:
+    """Incremental edits are applied as the client sends them; saving a note that
+    removes a heading re-checks the other open notes linking to it."""
+    client = start_server(vault, "--debounce", "0")
+    try:
+        client.initialize(vault)
+        linker = vault / "linker.md"
+        linker_text = "---\ntags: [x]\n---\n# Linker\n\n[[My Projects#Active work]]\n"
+        linker.write_text(linker_text, encoding="utf-8")
+        linker_uri = uri_of(linker)
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": linker_uri, "languageId": "markdown", "version": 1, "text": linker_text}})
+        assert client.diagnostics(linker_uri) == []
+
+        projects_uri = uri_of(vault / "My Projects.md")
+        projects_text = VAULT["My Projects.md"]
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": projects_uri, "languageId": "markdown", "version": 1,
+            "text": projects_text}})
+        assert client.diagnostics(projects_uri) == []
+        # rename the heading "Active work" -> "Current work" with an incremental edit
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": projects_uri, "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 5, "character": 3},
+                                          "end": {"line": 5, "character": 9}},
+                                "text": "Current"}],
+        })
+        assert client.diagnostics(projects_uri) == []
+        client.notify("textDocument/didSave", {"textDocument": {"uri": projects_uri}})
+        found = client.diagnostics(linker_uri)
+        while not found:  # the save re-checks every open note; wait for the linker's
+            found = client.diagnostics(linker_uri)
+        assert [d["code"] for d in found] == ["NL104"]
+        assert client.close() == 0
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
+
+
+def test_add_word_to_the_word_list(tmp_path: Path) -> None:
+    pytest.importorskip("pyspelling")
+    import shutil
+
+    if shutil.which("aspell") is None:
+        pytest.skip("aspell is not installed")
+    root = tmp_path / "vault"
+    root.mkdir()
+    (root / "notelint.toml").write_text(
+        "select = ['NL501']\n[spelling]\n"
+        "wordlists = ['words.txt']\n", encoding="utf-8")
+    text = "---\ntags: [x]\n---\n# Notes\n\nThe zorblax engine works.\n"
+    (root / "a.md").write_text(text, encoding="utf-8")
+    (root / "words.txt").write_text("# accepted words\n", encoding="utf-8")
+    client = start_server(root, "--debounce", "0")
+    try:
+        client.initialize(root)
+        uri = uri_of(root / "a.md")
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        [typo] = client.diagnostics(uri)
+        assert typo["code"] == "NL501"
+        assert typo["range"]["start"] == {"line": 5, "character": 4}
+        actions = client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": typo["range"],
+            "context": {"diagnostics": [typo]},
+        })
+        add = next(a for a in actions if a["title"].startswith("Add 'zorblax'"))
+        command = add["command"]
+        assert client.request("workspace/executeCommand", {
+            "command": command["command"], "arguments": command["arguments"]}) == ["zorblax"]
+        assert "zorblax" in (root / "words.txt").read_text(encoding="utf-8").split()
+        assert client.diagnostics(uri) == []
+        assert client.close() == 0
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
+
+
+def test_a_broken_configuration_is_shown_to_the_user(vault: Path) -> None:
+    (vault / "notelint.toml").write_text("selekt = ['links']\n", encoding="utf-8")
+    client = start_server(vault)
+    try:
+        client.initialize(vault)
+        shown = client.wait(lambda m: m.get("method") == "window/showMessage")
+        assert shown["params"]["type"] == 1
+        assert "selekt" in shown["params"]["message"]
+        assert client.close() == 0
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
