@@ -46,7 +46,9 @@ def lines(out: str) -> list[str]:
 # -- exit codes ------------------------------------------------------------------------
 
 
-def test_errors_exit_1_with_ruff_like_lines(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_exit_1_with_ruff_like_lines(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = cli(capsys, "check", ".", "--select", "NL101,NL201,NL204")
     assert code == 1
     assert lines(out) == [
@@ -130,7 +132,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and out == f"notelint {__version__}\n"
 
 
-def test_path_without_subcommand_means_check(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_path_without_subcommand_means_check(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = cli(capsys, "nofm.md", "--select", "NL201")
     assert code == 1 and out.startswith("nofm.md:1:1: NL201")
 
@@ -151,7 +155,7 @@ def test_path_without_subcommand_means_check(vault: Path, capsys: pytest.Capture
 def test_select_by_code_name_prefix_family(
     vault: Path, capsys: pytest.CaptureFixture[str], select: str, expected: list[str]
 ) -> None:
-    code, out, _ = cli(capsys, "check", "--select", select, "--format", "json")
+    _, out, _ = cli(capsys, "check", "--select", select, "--format", "json")
     assert [f["code"] for f in json.loads(out)["findings"]] == expected
 
 
@@ -210,7 +214,9 @@ def test_output_file(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert out == "" and json.loads((vault / "report.json").read_text())["files"] == 3
 
 
-def test_output_file_that_cannot_be_written(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_file_that_cannot_be_written(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = cli(capsys, "check", "--select", "NL201", "--output", "no/such/dir/r.txt")
     assert code == 2 and out == ""
     assert "cannot write the report to no/such/dir/r.txt" in err
@@ -226,7 +232,9 @@ def test_statistics(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
-def test_colour_only_when_asked_or_on_a_tty(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_colour_only_when_asked_or_on_a_tty(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, plain, _ = cli(capsys, "check", "--select", "NL201")
     assert "\x1b[" not in plain
     _, coloured, _ = cli(capsys, "check", "--select", "NL201", "--color", "always")

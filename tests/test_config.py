@@ -155,7 +155,7 @@ def test_invalid_toml(tmp_path: Path) -> None:
 
 
 def test_tool_notelint_must_be_a_table(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="'tool.notelint' must be a table"):
+    with pytest.raises(ConfigError, match=r"'tool\.notelint' must be a table"):
         load_config(write(tmp_path / "pyproject.toml", "[tool]\nnotelint = 3\n"))
 
 

@@ -180,7 +180,7 @@ def test_option_errors(table: dict[str, object], words: str) -> None:
 
 
 def test_unknown_family_table() -> None:
-    with pytest.raises(ConfigError, match="unknown key or table 'fish'.*birds, pets"):
+    with pytest.raises(ConfigError, match=r"unknown key or table 'fish'.*birds, pets"):
         RULES.options(config_from_mapping({"fish": {}}))
 
 

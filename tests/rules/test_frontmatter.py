@@ -21,7 +21,10 @@ def test_good_notes_pass_every_frontmatter_rule(tmp_path: Path) -> None:
     files = {
         "a.md": GOOD,
         "b.md": "---\ntag: garden, notes\n---\n",  # 'tag' and a comma string, as Quartz reads
-        "c.md": "---\ntags: garden notes\ncreated: March 5, 2024\nupdated: 2024-03-05T10:00Z\n---\n",
+        "c.md": (
+            "---\ntags: garden notes\ncreated: March 5, 2024\n"
+            "updated: 2024-03-05T10:00Z\n---\n"
+        ),
         "d.md": "\ufeff---\r\ntags:\r\n  - garden\r\n---\r\nbody\r\n",
     }
     result = lint(tmp_path, files, select=["frontmatter"])
@@ -146,8 +149,8 @@ def test_tag_format_problems_each_at_their_item(tmp_path: Path) -> None:
 
 
 def test_tag_format_in_a_string_value(tmp_path: Path) -> None:
-    result = lint(tmp_path, {"n.md": "---\ntags: \"a, #b\"\n---\n", "m.md": "---\ntags: 123\n---\n"},
-                  select=["NL204"])
+    files = {"n.md": "---\ntags: \"a, #b\"\n---\n", "m.md": "---\ntags: 123\n---\n"}
+    result = lint(tmp_path, files, select=["NL204"])
     assert result.brief() == ["m.md:2:7: NL204", "n.md:2:7: NL204"]
     assert "'#b'" in result.findings[1].message
 
