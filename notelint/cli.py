@@ -25,7 +25,7 @@ from notelint.plugins import load_plugins
 from notelint.registry import RuleSet
 from notelint.reporters import Reporter
 
-SUBCOMMANDS = ("check", "rules", "explain", "words")
+SUBCOMMANDS = ("check", "rules", "explain", "words", "server")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     words.add_argument("--add", nargs="+", metavar="WORD", required=True)
     words.add_argument("--wordlist", type=Path, default=Path(".notelint-words.txt"),
                        help="word list file (default: .notelint-words.txt)")
+    server = commands.add_parser("server", help="run the language server (LSP) on stdio")
+    server.add_argument("--root", type=Path,
+                        help="vault root (default: the editor's workspace folder)")
+    server.add_argument("--config", type=Path, help="configuration file to use")
+    server.add_argument("--debounce", type=int, default=50, metavar="MS",
+                        help="quiet time after an edit before checking (default: 50 ms)")
+    server.add_argument("--online", action="store_true",
+                        help="also check external URLs (off: no waiting on the network)")
     return parser
 
 
@@ -88,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    handler = {"check": _check, "rules": _rules, "explain": _explain, "words": _words}
+    handler = {"check": _check, "rules": _rules, "explain": _explain, "words": _words,
+               "server": _server}
     try:
         return handler[args.command](args)
     except KeyboardInterrupt:
@@ -217,6 +226,16 @@ def _explain(args: argparse.Namespace) -> int:
         return 2
     print(render_rule_doc(rule))
     return 0
+
+
+def _server(args: argparse.Namespace) -> int:
+    try:  # pygls is only needed here: importing it lazily keeps `check` fast
+        from notelint.server import run_from_args
+    except ImportError as exc:
+        print(f"notelint: error: the language server needs pygls and lsprotocol ({exc}); "
+              "install them with: pip install 'pygls>=2' lsprotocol", file=sys.stderr)
+        return 2
+    return run_from_args(args)
 
 
 def _words(args: argparse.Namespace) -> int:
