@@ -23,6 +23,9 @@ from notelint.vault import Vault, aliases_of
 #: Misspelled words and their suggestions.
 Misspelled = dict[str, tuple[str, ...]]
 
+#: The word list read when ``wordlists`` is not set (``notelint words --add`` writes it).
+DEFAULT_WORDLIST = ".notelint-words.txt"
+
 #: Distinct words a note needs before its language is guessed from its unknown words.
 FOREIGN_MIN_WORDS = 20
 
@@ -42,7 +45,8 @@ class SpellingOptions:
         default_factory=list,
         metadata={
             "help": "word list files (one word a line, '#' comments), relative to the vault "
-            "root; `notelint words --add WORD` appends to the first"
+            "root; `notelint words --add WORD` appends to the first; default: "
+            "`.notelint-words.txt` at the root when it exists"
         },
     )
     check_title: bool = field(
@@ -89,7 +93,8 @@ class Misspelling(Rule):
     URLs, link destinations, wiki-link targets, embeds, HTML, comments and `#tags` are
     skipped, and so are words in scripts the dictionary cannot judge. Known without a
     dictionary: the vault's note titles, file names, aliases and tags, the words of the
-    `wordlists` files, and a note's own `notelint: {words: [...]}` frontmatter list.
+    `wordlists` files (by default `.notelint-words.txt` at the vault root, when it
+    exists), and a note's own `notelint: {words: [...]}` frontmatter list.
 
     All the vault's unique unknown words go through one aspell session (aspell and its
     English dictionary must be installed: `apt-get install aspell aspell-en` or
@@ -97,7 +102,12 @@ class Misspelling(Rule):
 
     Words are split as follows: `don't` stays whole, `Zeon's` is checked as `Zeon`,
     `well-known` is checked part by part (a vocabulary entry `well-known` accepts it),
-    `snake_case` is skipped; the options decide on `NASA`, `iPhone`, `mp3` and short words.
+    `snake_case`, file names, addresses and paths are skipped; the options decide on
+    `NASA`, `iPhone`, `mp3` and short words.
+
+    Notes in another language are left alone: a frontmatter `lang: es` says so; without
+    it, a note whose distinct words are mostly unknown (see `foreign-ratio`), or a line of
+    three words or more, most of them unknown, is taken for another language.
 
     ## Bad
     ```markdown
@@ -129,6 +139,8 @@ class Misspelling(Rule):
         )
         vocabulary = vault_vocabulary(vault, titles=not opts.check_title)
         wordlists = [_resolve(path, ctx.root) for path in opts.wordlists]
+        if not wordlists and (ctx.root / DEFAULT_WORDLIST).is_file():
+            wordlists = [ctx.root / DEFAULT_WORDLIST]
         try:
             with Speller(
                 opts.lang,

@@ -276,3 +276,15 @@ def test_a_line_in_another_language_is_skipped(tmp_path: Path) -> None:
     )
     result = lint(tmp_path, {"j.md": note}, select=["NL501"])
     assert result.brief() == ["j.md:3:26: NL501", "j.md:5:13: NL501"]
+
+
+def test_default_word_list_at_the_root(tmp_path: Path) -> None:
+    files = {".notelint-words.txt": "techncial\n", "a.md": "A techncial and bandwith note.\n"}
+    assert lint(tmp_path, files, select=["NL501"]).brief() == ["a.md:1:17: NL501"]
+
+
+def test_missing_word_list_is_named(tmp_path: Path) -> None:
+    config = {"spelling": {"wordlists": ["nope.txt"]}}
+    result = lint(tmp_path, {"a.md": "A techncial note.\n"}, select=["NL501"], config=config)
+    assert result.exit_code == 2
+    assert any("nope.txt" in m for m in result.messages)
