@@ -158,7 +158,7 @@ def start_server(root: Path, *extra: str) -> LspClient:
     env["PYTHONPATH"] = os.pathsep.join(
         [str(repo), str(repo / "rules"), env.get("PYTHONPATH", "")]
     ).rstrip(os.pathsep)
-    return LspClient([sys.executable, "-m", "notelint.server", *extra], cwd=root, env=env)
+    return LspClient([sys.executable, "-m", "notelint", "server", *extra], cwd=root, env=env)
 
 
 def apply_edits(text: str, edits: list[dict[str, Any]]) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +93,7 @@ def sarif_document(
 
 
 def _descriptors(
-    rules: Mapping[str, type[Rule]], findings: Any, docs_template: str | None
+    rules: Mapping[str, type[Rule]], findings: Sequence[Finding], docs_template: str | None
 ) -> list[dict[str, Any]]:
     """Every known rule, by code, plus a bare entry for any code no rule claims."""
     descriptors = [_descriptor(rules[code], docs_template) for code in sorted(rules)]
