@@ -20,6 +20,7 @@ from urllib.parse import unquote
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -91,7 +92,22 @@ def build_markdown(configure: Callable[[MarkdownIt], None] | None = None) -> Mar
     for name in POSITIONED_RULES:
         if name in known:
             md.inline.ruler.at(name, _recording_span(name, _rule_fn(md, name)))
+    # right after inline parsing, before core rules that rewrite content (tasklists
+    # drops "[ ]" from list items): spans are offsets into the content as parsed
+    md.core.ruler.after("inline", "notelint_inline_source", _keep_inline_source)
     return md
+
+
+def _keep_inline_source(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "inline":
+            token.meta = {**(token.meta or {}), "source": token.content}
+
+
+def inline_source(token: Token) -> str:
+    """An inline token's content as its inline rules saw it (what spans are offsets of)."""
+    source = (token.meta or {}).get("source")
+    return source if isinstance(source, str) else token.content
 
 
 def _rule_fn(md: MarkdownIt, name: str) -> InlineRule:
@@ -447,7 +463,7 @@ class _Extractor:
                 heading = token
             elif token.type == "inline" and token.map is not None:
                 inline_map = InlineMap(
-                    token.content,
+                    inline_source(token),
                     token.map[0],
                     token.map[1],
                     self.lines,
@@ -488,7 +504,7 @@ class _Extractor:
     # inline content
 
     def _inline(self, inline: Token, inline_map: InlineMap) -> None:
-        src = inline.content
+        src = inline_source(inline)
         children = inline.children or []
         for child in children:
             raw_span = (child.meta or {}).get("span")

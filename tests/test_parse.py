@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notelint import syntax
 from notelint.model import Link, LinkKind, Note, Span
@@ -397,3 +399,70 @@ def test_yaml_is_loaded_safely() -> None:
 def test_fragments_never_crash(text: str) -> None:
     note = parse(text)
     assert note.lines == split_lines(text)
+
+
+def test_task_list_items_keep_their_columns() -> None:
+    """The tasklists plugin drops '[ ]' from the content after inline parsing."""
+    text = "- [ ] <b>[[h]]</b> see [t](d.md)\n- [x] #done ^blk\n"
+    note = parse(text)
+    assert [sp(link.span) for link in note.links] == [(1, 10, 1, 15), (1, 24, 1, 33)]
+    assert [sp(tag.span) for tag in note.tags] == [(2, 7, 2, 12)]
+    assert [sp(block.span) for block in note.block_ids] == [(2, 13, 2, 17)]
+
+
+def test_tab_indented_continuation_lines() -> None:
+    """markdown-it turns the tab into spaces; columns still count the tab as one."""
+    text = "- item\n\t[[a]] [t](d.md)\n"
+    assert [sp(link.span) for link in parse(text).links] == [(2, 2, 2, 7), (2, 8, 2, 17)]
+
+
+# -- every span, in any arrangement -------------------------------------------------------
+
+PIECES = [
+    "[[a]]", "[[b|x]]", "![[c.png|30]]", "[t](d.md)", "[t](<e f.md>)", "![i](g.png)",
+    "<https://h.org>", "https://i.org/x", '<a href="j.md">j</a>', "<img src='k.png'>", "word",
+    "日本", "e\u0301", "\t", "`code [[z]]`", "$m$", "*em*", "**[[bold]]**", "#tag", "%% c %%",
+    "<!-- c -->", "\\|", "[ref][r]", "^blk", "[^1]", "#a/b", "~~[[s]]~~", "<b>[[h]]</b>",
+    "[[a#H]]", "[[#^b]]",
+]
+PREFIXES = ["", "- ", "> ", "1. ", "  - ", "> - ", "## ", "    ", "\t", "> > ", ">\t",
+            "- [ ] ", "- [x] ", "10) ", "  \t", "* > "]
+
+
+def _document(rows: list[tuple[str, list[str], bool]], crlf: bool) -> str:
+    lines: list[str] = []
+    for prefix, pieces, blank in rows:
+        body = " ".join(pieces)
+        if prefix == "| ":
+            cell = body.replace("|", "\\|")
+            lines += [f"| {cell} | x |", "|---|---|", f"| {cell} | y |"]
+        else:
+            lines.append(prefix + body)
+        if blank:
+            lines.append("")
+    return ("\r\n" if crlf else "\n").join(lines) + "\n\n[r]: x.md\n[^1]: note\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([*PREFIXES, "| "]),
+                  st.lists(st.sampled_from(PIECES), min_size=1, max_size=5), st.booleans()),
+        min_size=1, max_size=8,
+    ),
+    st.booleans(),
+)
+def test_every_span_covers_what_it_names(
+    rows: list[tuple[str, list[str], bool]], crlf: bool
+) -> None:
+    text = _document(rows, crlf)
+    note = parse(text)
+    for link in note.links:
+        if link.span.line == link.span.end_line:
+            assert cut(text, link.span)[:1] in ("[", "!", "<", "h"), (text, link)
+        if link.target_span is not None:
+            assert cut(text, link.target_span) == link.raw, (text, link)
+    for tag in note.tags:
+        assert cut(text, tag.span) == "#" + tag.name, (text, tag)
+    for block in note.block_ids:
+        assert cut(text, block.span) == "^" + block.id, (text, block)
