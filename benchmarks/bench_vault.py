@@ -78,9 +78,11 @@ FLOOR_SCRIPT = textwrap.dedent(
 
 @dataclass
 class Sample:
-    """One process run: wall seconds, peak resident memory in bytes, exit code."""
+    """One process run: wall seconds, CPU seconds (user + system, the process and the
+    children it waited for), peak resident memory in bytes, exit code."""
 
     seconds: float
+    cpu: float
     peak_bytes: int
     returncode: int
     stderr_tail: str = ""
@@ -99,6 +101,10 @@ class Measure:
     @property
     def seconds(self) -> float:
         return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
 
     @property
     def peak_mb(self) -> float:
@@ -123,7 +129,8 @@ def run_process(argv: Sequence[str], cwd: Path) -> Sample:
         tail = err.read()[-2000:].decode("utf-8", "replace")
     # ru_maxrss is in KiB on Linux (and bytes on macOS).
     peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
-    return Sample(seconds, peak, process.returncode, tail)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, cpu, peak, process.returncode, tail)
 
 
 def touch_notes(notes: Sequence[Path], round_: int) -> None:
@@ -218,7 +225,8 @@ def measure_all(args: argparse.Namespace, work: Path, vault: Path) -> list[Measu
             measure.samples.append(sample)
             print(
                 f"  [{round_ + 1}/{args.repeat}] {measure.label}: {sample.seconds:.2f} s, "
-                f"{sample.peak_bytes / 2**20:.0f} MB, exit {sample.returncode}",
+                f"cpu {sample.cpu:.2f} s, {sample.peak_bytes / 2**20:.0f} MB, "
+                f"exit {sample.returncode}",
                 file=sys.stderr,
                 flush=True,
             )
@@ -296,39 +304,59 @@ def targets(measures: dict[str, Measure]) -> list[Target]:
     ]
 
 
-def report(measures: list[Measure], notes: int, size: int, described: str, repeat: int) -> str:
+def _row(cells: Sequence[str]) -> str:
+    label, *numbers, command = cells
+    return f"{label:<34}" + "".join(f" {n:>8}" for n in numbers) + f"  {command}"
+
+
+def report(measures: list[Measure], notes: int, size: int, described: str, load: str) -> str:
+    """The table: medians, per-note cost, peak memory, ratios to the floor, targets."""
     by_label = {m.label: m for m in measures}
     floor = by_label["parse floor"]
-    floor_s = floor.seconds if floor.samples and not floor.failed else None
+    ok_floor = bool(floor.samples) and floor.failed is None
+    repeat = max(len(m.samples) for m in measures)
     lines = [
         f"vault: {described}",
         f"{notes} notes, {size / 1e6:.1f} MB of Markdown; median of {repeat}; "
-        f"{os.cpu_count()} cores; Python {sys.version.split()[0]}",
+        f"{os.cpu_count()} cores; Python {sys.version.split()[0]}; load average {load}",
         "",
-        f"{'step':<34} {'wall s':>8} {'ms/note':>8} {'peak MB':>8} {'× floor':>8}  command",
+        _row(["step", "wall s", "cpu s", "ms/note", "peak MB", "wall×fl", "cpu×fl", "command"]),
     ]
     for m in measures:
         if m.skipped:
-            lines.append(f"{m.label:<34} {'skipped':>8} {'':>8} {'':>8} {'':>8}  {m.skipped}")
+            lines.append(_row([m.label, "skipped", "", "", "", "", "", m.skipped]))
             continue
         failed = m.failed
         if failed is not None:
-            lines.append(f"{m.label:<34} {'failed':>8}  exit {failed.returncode}: ")
+            lines.append(_row([m.label, "failed", "", "", "", "", "", f"exit {failed.returncode}"]))
             lines += ["      " + line for line in failed.stderr_tail.strip().splitlines()[-5:]]
             continue
-        ratio = f"{m.seconds / floor_s:.2f}" if floor_s else "-"
-        per_note = 1000 * m.seconds / notes if notes and "changed" not in m.label else None
-        per = f"{per_note:.2f}" if per_note is not None else "-"
-        lines.append(
-            f"{m.label:<34} {m.seconds:>8.2f} {per:>8} {m.peak_mb:>8.0f} {ratio:>8}  {m.command}"
+        per_note = (
+            "-" if m.label.endswith("changed notes") else f"{1000 * m.seconds / max(notes, 1):.2f}"
         )
-    lines += ["", "targets (issue 7):"]
+        wall_ratio = f"{m.seconds / floor.seconds:.2f}" if ok_floor else "-"
+        cpu_ratio = f"{m.cpu / floor.cpu:.2f}" if ok_floor and floor.cpu else "-"
+        lines.append(
+            _row(
+                [
+                    m.label,
+                    f"{m.seconds:.2f}",
+                    f"{m.cpu:.2f}",
+                    per_note,
+                    f"{m.peak_mb:.0f}",
+                    wall_ratio,
+                    cpu_ratio,
+                    m.command,
+                ]
+            )
+        )
+    lines += ["", "targets (issue 7; wall-time ratios of this run's medians):"]
     for t in targets(by_label):
         shown = "-" if t.ratio is None else f"{t.ratio:.2f}"
         sign = "≤" if t.at_most else "≥"
         lines.append(f"  {t.what:<28} {shown:>6}  target {sign} {t.limit:<5} {t.verdict}")
     peak = max((m.peak_mb for m in measures[1:5] if m.samples), default=0.0)
-    lines.append(f"  {'notelint peak memory':<28} {peak:>6.0f}  target ≤ 1024 MB {_met(peak)}")
+    lines.append(f"  {'notelint peak memory, MB':<28} {peak:>6.0f}  target ≤ 1024  {_met(peak)}")
     return "\n".join(lines)
 
 
@@ -355,11 +383,13 @@ def main(argv: list[str] | None = None) -> int:
             vault, described = prepare_vault(args, work)
             notes, size = vault_size(vault)
             print(f"measuring {described} in {work}", file=sys.stderr, flush=True)
+            started_load = os.getloadavg()[0]
             measures = measure_all(args, work, vault)
         except (OSError, subprocess.SubprocessError) as exc:
             print(f"benchmark could not run: {exc}", file=sys.stderr)
             return 0
-    print(report(measures, notes, size, described, args.repeat))
+        load = f"{started_load:.1f} → {os.getloadavg()[0]:.1f}"
+    print(report(measures, notes, size, described, load))
     return 0
 
 
