@@ -229,7 +229,18 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     context = f" ({exc.context})" if exc.context else ""
     line = mark.line + 2 if mark is not None else 2
     column = mark.column + 1 if mark is not None else 1
-    return YamlError(f"{problem}{context}", line, column)
+    return YamlError(f"{problem}{context}{_yaml_hint(exc, text, line)}", line, column)
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
+    """How to repair the two mistakes notes make most: wiki-links and ': ' in values."""
+    lines = text.split("\n")
+    source = lines[line - 2] if 0 <= line - 2 < len(lines) else ""
+    if "[[" in source:
+        return "; quote a value holding wiki-links: 'key: \"[[note]]\"'"
+    if "mapping values are not allowed" in (exc.problem or ""):
+        return "; quote a value that contains ': ', e.g. 'title: \"Notes: part 2\"'"
+    return ""
 
 
 def _collect_positions(

@@ -257,3 +257,19 @@ def test_frontmatter_options_are_validated(tmp_path: Path) -> None:
     assert "frontmatter.required" in result.messages[-1]
     result = lint(tmp_path, {}, select=["NL206"], config={"frontmatter": {"requird": ["x"]}})
     assert result.exit_code == 2 and "'frontmatter.requird'" in result.messages[-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "hint"),
+    [
+        ("---\nsource: [[moloch]], [[maitreya]]\n---\n", (2, 19), "'key: \"[[note]]\"'"),
+        ("---\nrelated:\n  - [[a]]\n  - [[b]] and more\n---\n", (4, 11), "wiki-links"),
+        ("---\ntitle: Notes: part 2\n---\n", (2, 13), "quote a value that contains ': '"),
+    ],
+)
+def test_invalid_frontmatter_says_how_to_repair_common_mistakes(
+    tmp_path: Path, text: str, where: tuple[int, int], hint: str
+) -> None:
+    result = lint(tmp_path, {"n.md": text}, select=["NL202"])
+    assert result.brief() == [f"n.md:{where[0]}:{where[1]}: NL202"]
+    assert hint in result.findings[0].message
