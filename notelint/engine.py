@@ -447,6 +447,7 @@ class Session:
             if note is not None:
                 if rel not in suppressions:
                     suppressions[rel] = suppressions_for(note, self._resolve_identifier)
+                    self._warn_unknown(note, suppressions[rel])
                 if suppressions[rel].suppresses(finding):
                     continue
             level = severities.get(finding.code, finding.severity)
@@ -455,6 +456,14 @@ class Session:
             kept.append(finding)
         kept.sort(key=Finding.sort_key)
         return kept
+
+    def _warn_unknown(self, note: Note, found: Suppressions) -> None:
+        """A misspelt rule in a notelint comment silences nothing: say so, once each."""
+        for line, identifier in found.unknown:
+            self.messages.append(
+                f"notelint: {note.display}:{line}: unknown rule {identifier!r} in a notelint "
+                "comment, which silences nothing; 'notelint rules' lists codes and names"
+            )
 
     def _resolve_identifier(self, identifier: str) -> str | None:
         rule = self.rules.find(identifier)

@@ -57,7 +57,8 @@ def suppressions_for(note: Note, resolve: Resolve) -> Suppressions:
     open_blocks: dict[str, int] = {}
 
     def codes(text: str | None, line: int) -> frozenset[str]:
-        if not text or not text.strip():
+        text = (text or "").partition("--")[0]  # "NL101 -- why": the reason is no rule
+        if not text.strip():
             return frozenset({ALL})
         found: set[str] = set()
         for identifier in re.split(r"[,\s]+", text.strip()):

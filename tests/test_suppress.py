@@ -142,3 +142,26 @@ def test_suppressions_for_reads_each_directive_once() -> None:
     assert not found.suppresses(at(1, "NL101"))
     assert found.suppresses(at(5, "NL102")) and found.suppresses(at(999, "NL102"))
     assert not found.suppresses(at(2, "NL103"))
+
+
+def test_unknown_rule_in_a_directive_is_named_on_stderr(tmp_path: Path) -> None:
+    text = FM + "<!-- notelint-disable-next-line NL10, broken-wikilnk -->\n[[a]]\n"
+    result = lint(tmp_path, {"n.md": text}, select=["NL101"])
+    assert result.brief() == ["n.md:5:1: NL101"]
+    assert result.exit_code == 1
+    assert [m for m in result.messages if "unknown rule" in m] == [
+        "notelint: n.md:4: unknown rule 'NL10' in a notelint comment, which silences nothing; "
+        "'notelint rules' lists codes and names",
+        "notelint: n.md:4: unknown rule 'broken-wikilnk' in a notelint comment, which silences "
+        "nothing; 'notelint rules' lists codes and names",
+    ]
+
+
+def test_a_reason_after_two_dashes_is_not_a_rule(tmp_path: Path) -> None:
+    body = (
+        "<!-- notelint-disable-next-line NL101 -- the note is written later -->\n[[a]]\n"
+        "%% notelint-disable-next-line -- generated %%\n[[b]]\n[[c]]\n"
+    )
+    result = lint(tmp_path, {"n.md": FM + body}, select=["NL101"])
+    assert result.brief() == ["n.md:8:1: NL101"]
+    assert result.messages == []
