@@ -44,7 +44,7 @@ def codes_in(result: LintResult, path: str = "n.md") -> list[str]:
 
 GOOD_FORMS = [
     "[[Zeon's Call]]",
-    "[[zeon's call.md|alias]]".replace("zeon's call", "Zeon's Call"),
+    "[[Zeon's Call.md|alias]]",
     "[[Zeon's Call#Next Steps]]",
     "[[Zeon's Call#Next Steps|the steps]]",
     "[[Zeon's Call#^quote-1]]",
@@ -376,28 +376,46 @@ NAME = (
 )
 
 
+#: Heading text without Markdown markup (``_x_`` renders as "x": a different anchor).
+HEADING = (
+    st.text(alphabet=string.ascii_letters + string.digits + " -'", min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(lambda text: bool(text) and not text.startswith(("-", "'")))
+)
+
+
 @st.composite
-def good_vaults(draw: st.DrawFn) -> dict[str, str]:
-    """Notes in a few folders, each linking to others in every form that must resolve."""
+def good_vaults(draw: st.DrawFn) -> dict[str, str | bytes]:
+    """Notes in a few folders (plus an image), each linking to others in every form that
+    must resolve: bare names, aliases, paths, headings, block ids, embeds, Markdown links
+    relative and from the root."""
     folders = draw(st.lists(st.sampled_from(["", "a", "b", "a/c"]), min_size=2, max_size=6))
     names = draw(
         st.lists(NAME, min_size=len(folders), max_size=len(folders), unique_by=str.casefold)
     )
     rels = [f"{folder}/{name}.md".lstrip("/") for folder, name in zip(folders, names, strict=True)]
-    headings = {rel: draw(st.lists(NAME, min_size=1, max_size=3)) for rel in rels}
-    files: dict[str, str] = {}
-    for rel in rels:
+    headings = {rel: draw(st.lists(HEADING, min_size=1, max_size=3)) for rel in rels}
+    image = draw(st.sampled_from(["pic.png", "a/pic one.png", "b/c/Pic-2.jpg"]))
+    files: dict[str, str | bytes] = {image: b"\x89PNG"}
+    for number, rel in enumerate(rels):
         lines = [f"# {heading}" for heading in headings[rel]]
-        for target in draw(st.lists(st.sampled_from(rels), max_size=4)):
+        lines.append(f"Closing words. ^end-{number}")
+        for target in draw(st.lists(st.sampled_from(rels), max_size=5)):
             stem = target[:-3].rsplit("/", 1)[-1]
             heading = draw(st.sampled_from(headings[target]))
-            form = draw(st.sampled_from(["name", "path", "anchor", "md", "rootmd"]))
+            form = draw(
+                st.sampled_from(["name", "path", "anchor", "block", "embed", "md", "rootmd"])
+            )
             if form == "name":
                 lines.append(f"[[{stem}|x]]")
             elif form == "path":
                 lines.append(f"[[{target[:-3]}]]")
             elif form == "anchor":
                 lines.append(f"[[{stem}#{heading}]]")
+            elif form == "block":
+                lines.append(f"[[{stem}#^end-{rels.index(target)}]]")
+            elif form == "embed":
+                lines.append(f"![[{image.rsplit('/', 1)[-1]}|300]]")
             else:
                 encoded = target.replace(" ", "%20")
                 prefix = "/" if form == "rootmd" else "../" * rel.count("/")
@@ -407,11 +425,11 @@ def good_vaults(draw: st.DrawFn) -> dict[str, str]:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(vault=good_vaults())
 def test_generated_good_vaults_give_no_link_findings(
-    tmp_path_factory: pytest.TempPathFactory, vault: dict[str, str]
+    tmp_path_factory: pytest.TempPathFactory, vault: dict[str, str | bytes]
 ) -> None:
     root = tmp_path_factory.mktemp("vault")
     result = lint(root, dict(vault), select=LINK_CODES)
