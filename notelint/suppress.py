@@ -29,11 +29,14 @@ class _Region:
     first: int
     last: int  # inclusive; a huge number for "to the end"
     codes: frozenset[str]
+    exempt: frozenset[str] = frozenset()  # re-enabled inside a disable-all block
 
     def covers(self, finding: Finding) -> bool:
-        return self.first <= finding.span.line <= self.last and (
-            ALL in self.codes or finding.code in self.codes
-        )
+        if not self.first <= finding.span.line <= self.last:
+            return False
+        if ALL in self.codes:
+            return finding.code not in self.exempt
+        return finding.code in self.codes
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def suppressions_for(note: Note, resolve: Resolve) -> Suppressions:
     """Read every directive of ``note`` once."""
     regions: list[_Region] = []
     unknown: list[tuple[int, str]] = []
-    open_blocks: dict[str, int] = {}
+    blocks = _Blocks(regions)
 
     def codes(text: str | None, line: int) -> frozenset[str]:
         text = (text or "").partition("--")[0]  # "NL101 -- why": the reason is no rule
@@ -91,17 +94,54 @@ def suppressions_for(note: Note, resolve: Resolve) -> Suppressions:
             next_line = comment.span.end_line + 1
             regions.append(_Region(next_line, next_line, rule_codes))
         elif verb == "disable":
-            for code in rule_codes:
-                open_blocks.setdefault(code, line)
+            blocks.disable(rule_codes, line)
         else:  # enable
-            _close_blocks(open_blocks, rule_codes, line, regions)
-    _close_blocks(open_blocks, frozenset({ALL}), END, regions)
+            blocks.enable(rule_codes, line)
+    blocks.enable(frozenset({ALL}), END)
     return Suppressions(tuple(regions), tuple(unknown))
 
 
-def _close_blocks(
-    open_blocks: dict[str, int], codes: Iterable[str], line: int, regions: list[_Region]
-) -> None:
-    closing = list(open_blocks) if ALL in codes else [c for c in codes if c in open_blocks]
-    for code in closing:
-        regions.append(_Region(open_blocks.pop(code), line, frozenset({code})))
+class _Blocks:
+    """Open ``disable`` blocks, closed into regions by ``enable``.
+
+    ``enable X`` inside a block that disabled every rule turns X back on from there,
+    as ESLint does: the block is closed and reopened with X exempt.
+    """
+
+    def __init__(self, regions: list[_Region]) -> None:
+        self.regions = regions
+        self.open: dict[str, int] = {}
+        self.exempt: set[str] = set()
+
+    def disable(self, codes: Iterable[str], line: int) -> None:
+        codes = set(codes)
+        if ALL in codes:
+            self._close(ALL, line)
+            self.open[ALL], self.exempt = line, set()
+            return
+        for code in codes:
+            if ALL in self.open and code in self.exempt:
+                self._close(ALL, line)
+                self.open[ALL] = line
+                self.exempt.discard(code)
+            else:
+                self.open.setdefault(code, line)
+
+    def enable(self, codes: Iterable[str], line: int) -> None:
+        codes = set(codes)
+        if ALL in codes:
+            for code in list(self.open):
+                self._close(code, line)
+            self.exempt = set()
+            return
+        for code in codes:
+            self._close(code, line)
+        if ALL in self.open and codes - self.exempt:
+            self._close(ALL, line)
+            self.open[ALL] = line
+            self.exempt |= codes
+
+    def _close(self, code: str, line: int) -> None:
+        if code in self.open:
+            exempt = frozenset(self.exempt) if code == ALL else frozenset()
+            self.regions.append(_Region(self.open.pop(code), line, frozenset({code}), exempt))

@@ -165,3 +165,25 @@ def test_a_reason_after_two_dashes_is_not_a_rule(tmp_path: Path) -> None:
     result = lint(tmp_path, {"n.md": FM + body}, select=["NL101"])
     assert result.brief() == ["n.md:8:1: NL101"]
     assert result.messages == []
+
+
+def test_enable_one_rule_inside_a_disable_all_block(tmp_path: Path) -> None:
+    body = (
+        "<!-- notelint-disable -->\n[[a]] [x](a.md)\n"  # 4, 5
+        "<!-- notelint-enable broken-wikilink -->\n[[b]] [x](b.md)\n"  # 6, 7
+        "<!-- notelint-disable NL101 -->\n[[c]] [x](c.md)\n"  # 8, 9
+        "<!-- notelint-enable NL101 -->\n[[d]] [x](d.md)\n"  # 10, 11
+        "<!-- notelint-enable -->\n[[e]] [x](e.md)\n"  # 12, 13
+    )
+    result = lint(tmp_path, {"n.md": FM + body}, select=["NL101", "NL102"])
+    assert result.brief() == [
+        "n.md:7:1: NL101", "n.md:11:1: NL101", "n.md:13:1: NL101", "n.md:13:7: NL102",
+    ]
+
+
+def test_disable_all_twice_then_enable_once(tmp_path: Path) -> None:
+    body = (
+        "<!-- notelint-disable -->\n<!-- notelint-disable -->\n[[a]]\n"
+        "<!-- notelint-enable -->\n[[b]]\n"
+    )
+    assert broken(tmp_path, body) == [8]
