@@ -196,3 +196,14 @@ def test_words_known_to_the_lists_never_reach_aspell(tmp_path: Path) -> None:
     with Speller("en_US", [words], cache_dir=tmp_path / "c") as speller:
         assert speller.check(["techncial", "Techncial"]) == {}
     assert speller.aspell_runs == 0
+
+
+def test_add_words_keeps_the_file_mode(tmp_path: Path) -> None:
+    path = tmp_path / "words.txt"
+    path.write_text("alpha\n", encoding="utf-8")
+    path.chmod(0o640)
+    add_words(path, ["beta"])
+    assert path.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "fresh.txt"
+    add_words(fresh, ["beta"])
+    assert fresh.stat().st_mode & 0o044  # readable by others, like any new file
