@@ -197,6 +197,8 @@ def load_yaml(text: str, span: Span) -> Frontmatter:
         return Frontmatter(present=True, error=_yaml_error(exc, text), span=span)
     except yaml.YAMLError as exc:
         return Frontmatter(present=True, error=YamlError(str(exc), 2, 1), span=span)
+    except Exception as exc:  # an explicit tag PyYAML cannot build: "!!int abc"
+        return Frontmatter(present=True, error=_construct_error(exc, text), span=span)
     finally:
         loader.dispose()
     if data is None:
@@ -230,6 +232,20 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     line = mark.line + 2 if mark is not None else 2
     column = mark.column + 1 if mark is not None else 1
     return YamlError(f"{problem}{context}{_yaml_hint(exc, text, line)}", line, column)
+
+
+def _construct_error(exc: Exception, text: str) -> YamlError:
+    """A value the loader could not build; explicit ``!!tags`` are the usual cause."""
+    for index, source in enumerate(text.split("\n")):
+        column = source.find("!!")
+        if column >= 0:
+            return YamlError(
+                f"the value tagged '{source[column:].split()[0]}' cannot be read "
+                f"({type(exc).__name__}: {exc}); remove the tag or fix the value",
+                index + 2,
+                column + 1,
+            )
+    return YamlError(f"a value cannot be read ({type(exc).__name__}: {exc})", 2, 1)
 
 
 def _yaml_hint(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
@@ -350,7 +366,15 @@ def _locate(
         if part and stripped.endswith(part):
             return len(stripped) - len(part), None
         found = source.find(part)
-        return (found, None) if found >= 0 else (_indent_of(source), None)
+        if found >= 0:
+            return found, None
+        # markdown-it turns a tab of a continuation line's indent into spaces: find the
+        # text after them and count the spaces back from it
+        text = part.lstrip(" \t").rstrip()
+        lead = len(part) - len(part.lstrip(" \t"))
+        if text and stripped.endswith(text):
+            return len(stripped) - len(text) - lead, None
+        return _indent_of(source), None
     start = cursor.get(index, 0)
     found = source.find(part, start)
     if found >= 0:

@@ -375,6 +375,31 @@ def test_yaml_errors_point_at_their_line(text: str, line: int, column: int, word
     assert words in fm.error.message
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        ("---\na: !!int abc\n---\n", 2, 4, "'!!int' cannot be read"),
+        ("---\nx: 1\na: !!timestamp nope\n---\n", 3, 4, "'!!timestamp' cannot be read"),
+        ("---\na: !!float x\n---\n", 2, 4, "'!!float' cannot be read"),
+        ("---\na: !!binary xyz\n---\n", 2, 4, "base64"),
+        ("---\na: &x [1]\nc: *nope\n---\n", 3, 4, "undefined alias"),
+        ("---\n{a: 1}: 2\n---\n", 2, 1, "unhashable key"),
+    ],
+)
+def test_values_yaml_cannot_build_are_errors_not_crashes(
+    text: str, line: int, column: int, words: str
+) -> None:
+    error = parse(text).frontmatter.error
+    assert error is not None and words in error.message
+    assert (error.line, error.column) == (line, column)
+
+
+def test_impossible_dates_stay_text() -> None:
+    fm = parse("---\ndate: 2024-02-30\nok: 2024-02-29\n---\n").frontmatter
+    assert fm.error is None and fm.data is not None
+    assert fm.data["date"] == "2024-02-30" and str(fm.data["ok"]) == "2024-02-29"
+
+
 def test_empty_frontmatter_is_an_empty_mapping() -> None:
     note = parse("---\n---\n[[x]]\n")
     assert note.frontmatter.present and note.frontmatter.data == {}
