@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -113,17 +114,13 @@ def _sorted_unique(lines: Iterable[str]) -> list[str]:
 def _atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # opened with "x", the temporary file gets the permissions any new file gets (umask)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
-        mode = path.stat().st_mode & 0o777  # keep a word list's permissions
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask  # what a plain open() would have made
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.chmod(tmp, mode)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, path.stat().st_mode & 0o777)  # an existing list keeps its own
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
