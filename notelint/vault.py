@@ -677,12 +677,13 @@ class _FuzzyIndex:
 def confident(wanted: str, suggestion: str) -> bool:
     """Whether replacing ``wanted`` by ``suggestion`` is safe to do unasked (a fix).
 
-    Only when the names differ in case, ``-``/``_``/space/``%20`` or ``.md`` alone (a
-    file moved to another folder keeps its name). Merely similar names stay suggestions:
-    on real vaults ``misinformation`` -> ``information`` and ``centralized`` ->
-    ``decentralized`` score above 0.85 and would be wrong to write into the note.
+    Only when the two differ in case, ``-``/``_``/space/``%20``, apostrophes or ``.md``
+    alone. Merely similar names stay suggestions: on real vaults ``misinformation`` ->
+    ``information`` and ``centralized`` -> ``decentralized`` score above 0.85, and a
+    same-named file in another folder (``go/agora-server`` -> ``agora server``) may be
+    another thing altogether.
     """
-    return loose_key(wanted.rsplit("/", 1)[-1]) == loose_key(suggestion.rsplit("/", 1)[-1])
+    return loose_key(wanted) == loose_key(suggestion)
 
 
 def _trigrams(key: str) -> set[str]:

@@ -185,7 +185,17 @@ def test_moved_file_is_suggested_in_the_links_frame(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {"sub/n.md": "[x](../old/inner.md)\n"}
     [finding] = run(tmp_path, files).findings
     assert finding.suggestion == "../folder/inner.md"
-    assert finding.fix is not None and finding.fix.replacement == "../folder/inner.md"
+    assert finding.fix is None  # another folder may be another thing: suggested only
+
+
+def test_spelling_variant_in_a_path_is_fixed(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"sub/n.md": "[x](../Folder/Inner.md) [[folder/inner-note]]\n"}
+    files["folder/inner note.md"] = ""
+    result = run(tmp_path, files)
+    assert [(f.code, f.fix.replacement if f.fix else None) for f in result.findings] == [
+        ("NL106", "../folder/inner.md"),
+        ("NL101", "folder/inner note"),
+    ]
 
 
 # -- anchors --------------------------------------------------------------------------
