@@ -406,6 +406,9 @@ class Resolver:
                 spelled = [rel for rel in spelled if rel in self.vault.folders]
             if spelled:
                 ranked = sorted(set(spelled))
+                for rel in ranked:  # "x" for "x.MD": only the extension's case differs
+                    if strip_note_suffix(rel) == path:
+                        return Resolved(Status.OK, rel)
                 return Resolved(Status.CASE_MISMATCH, ranked[0], tuple(ranked))
         if self._virtual is not None and any(self._virtual.match(path) for path in valid):
             return Resolved(Status.VIRTUAL, valid[0])

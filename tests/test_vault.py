@@ -137,6 +137,11 @@ class TestShortest:
         none = vault.resolver(virtual=())
         assert resolve(none, "tags/plugin").status is Status.MISSING
 
+    def test_upper_case_extension_is_no_mismatch(self) -> None:
+        v = make_vault({"a.md": "", "sub/Note.MD": ""})
+        assert resolve(v.resolver(), "sub/Note", "a.md").status is Status.OK
+        assert resolve(v.resolver(), "sub/note", "a.md").status is Status.CASE_MISMATCH
+
     def test_outside_the_vault(self, vault: Vault) -> None:
         found = resolve(vault.resolver(), "../../etc/passwd", "notes/a.md", wiki=False)
         assert found.status is Status.OUTSIDE
