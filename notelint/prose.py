@@ -302,12 +302,15 @@ def tokens(masked: str) -> set[str]:
     return set(_TOKEN.findall(masked))
 
 
-def tokens_by_line(masked: str) -> Iterator[tuple[int, list[tuple[str, int]]]]:
-    """(line, [(token, column), ...]) for each line of ``masked`` holding tokens (1-based)."""
+def tokens_by_line(
+    masked: str, wanted: set[str]
+) -> Iterator[tuple[int, list[tuple[str, int]]]]:
+    """(line, [(token, column), ...]) for each line of ``masked`` holding a ``wanted``
+    token, with every token of that line (1-based line and column)."""
     for index, line in enumerate(_NEWLINE.split(masked)):
-        found = [(m.group(), m.start() + 1) for m in _TOKEN.finditer(line)]
-        if found:
-            yield index + 1, found
+        if wanted.isdisjoint(_TOKEN.findall(line)):
+            continue
+        yield index + 1, [(m.group(), m.start() + 1) for m in _TOKEN.finditer(line)]
 
 
 @lru_cache(maxsize=262144)

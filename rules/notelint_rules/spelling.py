@@ -159,8 +159,9 @@ class Misspelling(Rule):
         }
         wrong = {token: found for token, found in wrong.items() if found}
         # positions only where a wrong word occurs, in notes written in the dictionary's language
+        wrong_tokens = set(wrong)
         for note, masked, toks in notes:
-            hits = {token for token in toks if token in wrong}
+            hits = toks & wrong_tokens
             if not hits:
                 continue
             declared = self._declared_language(note)
@@ -214,9 +215,7 @@ class Misspelling(Rule):
             masked = prose_text(note, check_title=opts.check_title)
             toks = tokens(masked)
             notes.append((note, masked, toks))
-            for token in toks:
-                if token in pieces:
-                    continue
+            for token in toks.difference(pieces):  # a C-level filter: tokens seen before
                 found = pieces[token] = token_words(token, split)
                 batch.extend(
                     text
@@ -241,9 +240,7 @@ class Misspelling(Rule):
         guess: bool,
     ) -> Iterator[Finding]:
         own = KnownWords(note_word_list(note))
-        for line, found in tokens_by_line(masked):
-            if not any(token in hits for token, _ in found):
-                continue
+        for line, found in tokens_by_line(masked, hits):
             if guess and _foreign_line(found, pieces, wrong):
                 continue
             for token, column in found:
