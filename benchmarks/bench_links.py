@@ -62,14 +62,27 @@ def fresh(vault: Vault) -> Vault:
     return Vault(vault.root, vault.notes, vault.attachments, vault.folders, vault.reported)
 
 
-def time_resolution(vault: Vault) -> tuple[float, int, Counter[str]]:
+def time_resolution(vault: Vault) -> tuple[float, float, int, Counter[str]]:
+    """CPU seconds to resolve every local link with a fresh resolver (indexes included),
+    CPU seconds of the naive baseline on the same links, the link count, the outcomes.
+
+    The baseline is the cheapest lookup that could stand in for resolution: one
+    case-folded name look-up per link (``Vault.by_name``), no paths, anchors or rules.
+    CPU time (not wall time) keeps other processes on the machine out of the figure.
+    """
     work = [
         (link, note.rel) for note in vault.notes.values() for link in note.links if is_local(link)
     ]
-    started = time.perf_counter()
+    started = time.process_time()
+    by_name = vault.by_name
+    for link, _ in work:
+        by_name(link.target)
+    baseline = time.process_time() - started
+    started = time.process_time()
     resolver = vault.resolver()
-    statuses = Counter(resolver.resolve_link(link, rel).status.value for link, rel in work)
-    return time.perf_counter() - started, len(work), statuses
+    outcomes = [resolver.resolve_link(link, rel).status for link, rel in work]
+    seconds = time.process_time() - started
+    return seconds, baseline, len(work), Counter(status.value for status in outcomes)
 
 
 def main() -> int:
@@ -86,26 +99,30 @@ def main() -> int:
     links = sum(len(note.links) for note in vault.notes.values())
     print(f"parsed {len(vault.notes)} notes, {links} links in {parse_seconds:.1f} s")
 
-    best = float("inf")
+    best = best_baseline = float("inf")
     count = 0
     statuses: Counter[str] = Counter()
     for _ in range(max(1, args.repeat)):
-        seconds, count, statuses = time_resolution(fresh(vault))
-        best = min(best, seconds)
+        seconds, baseline, count, statuses = time_resolution(fresh(vault))
+        best, best_baseline = min(best, seconds), min(best_baseline, baseline)
     rate = count / best if best > 0 else float("inf")
     print(
-        f"resolved {count} local links in {best * 1000:.0f} ms (best of {args.repeat}): "
+        f"resolved {count} local links in {best * 1000:.0f} ms CPU (best of {args.repeat}): "
         f"{rate:,.0f} links/s"
     )
     print("outcomes: " + ", ".join(f"{k} {v}" for k, v in statuses.most_common()))
     print(f"ratio to target {TARGET:,} links/s: {rate / TARGET:.2f} (>= 1.00 meets it)")
+    print(
+        f"ratio to a bare name look-up per link ({best_baseline * 1000:.0f} ms CPU, same run): "
+        f"{best / best_baseline:.2f}x"
+    )
 
-    started = time.perf_counter()
+    started = time.process_time()
     problems = analyse(fresh(vault), LinksOptions())
-    analysis = time.perf_counter() - started
+    analysis = time.process_time() - started
     codes = Counter(problem.code for problem in problems)
     print(
-        f"full links analysis with suggestions: {analysis:.2f} s, "
+        f"full links analysis with suggestions: {analysis:.2f} s CPU, "
         f"{len(problems)} findings ({', '.join(f'{c} {n}' for c, n in sorted(codes.items()))})"
     )
     return 0 if rate >= TARGET else 1

@@ -207,6 +207,7 @@ class AnchorCheck:
     choices: tuple[str, ...] = ()
 
 
+_WIKI_KINDS = frozenset({LinkKind.WIKILINK, LinkKind.EMBED})
 MISSING = Resolved(Status.MISSING)
 OUTSIDE = Resolved(Status.OUTSIDE)
 
@@ -313,7 +314,12 @@ class Resolver:
 
     def resolve_link(self, link: Link, from_rel: str) -> Resolved:
         """Resolve a local ``link`` written in the note at ``from_rel``."""
-        return self.resolve(link.target, from_rel, wiki=link.kind.is_wiki)
+        wiki = link.kind in _WIKI_KINDS
+        key = (link.target, from_rel.rpartition("/")[0], wiki)
+        found = self._cache.get(key)  # the hot path: one tuple, one dict look-up
+        if found is None:
+            found = self.resolve(link.target, from_rel, wiki=wiki)
+        return found
 
     def resolve(self, target: str, from_rel: str, *, wiki: bool = True) -> Resolved:
         """Resolve ``target`` (decoded path, no fragment) written in ``from_rel``.
