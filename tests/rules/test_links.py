@@ -486,3 +486,11 @@ def test_quartz_docs_has_exactly_one_broken_link() -> None:
         ("features/popover previews.md", "NL101")
     ]
     assert "quartz layout.png" in result.findings[0].message
+
+
+def test_fix_inside_a_task_list_item(tmp_path: Path) -> None:
+    """tasklists rewrites the item's text: the fix must still land on the link."""
+    run(tmp_path, {"n.md": "- [x] read [[zeon's call]] and [x](Folder/Inner.md)\n"}, fix=True)
+    assert (tmp_path / "n.md").read_text() == (
+        "- [x] read [[Zeon's Call]] and [x](folder/inner.md)\n"
+    )
