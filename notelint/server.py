@@ -465,29 +465,52 @@ def _spelling_actions(
 def _disable_action(
     uri: str, note: Note, finding: Finding, diagnostic: types.Diagnostic, encoding: str
 ) -> types.CodeAction:
-    """Silence the rule for this line with a comment above it (or for the file, when
-    the finding sits in the frontmatter, where a comment would break the YAML)."""
+    """Silence the rule where the finding is, changing how the note renders as little as
+    possible.
+
+    A comment line above a line that starts a block (after a blank line, or a heading)
+    is invisible; above a paragraph's second line or a list's next item it would split
+    the paragraph or the list, so there the comment goes at the end of the line instead.
+    Inside the frontmatter a comment would break the YAML: the rule is disabled for the
+    file, just below it.
+    """
     block = note.frontmatter.span
     line = max(finding.span.line, 1)
+    label = f"{finding.code} ({finding.rule})"
     if block is not None and block.line <= line <= block.end_line:
         at = block.end_line + 1 if block.end_column > 1 else block.end_line
-        comment = f"<!-- notelint-disable-file {finding.code} -->"
-        title = f"Disable {finding.code} ({finding.rule}) for this file"
-        indent = ""
-    else:
-        at = line
-        comment = f"<!-- notelint-disable-next-line {finding.code} -->"
-        title = f"Disable {finding.code} ({finding.rule}) for this line"
-        text = note.line_text(line)
+        return _insert_line(uri, note, at, "", f"<!-- notelint-disable-file {finding.code} -->",
+                            f"Disable {label} for this file", diagnostic, encoding)
+    text = note.line_text(line)
+    previous = note.line_text(line - 1) if line > 1 else ""
+    after_frontmatter = block is not None and line == block.end_line + 1
+    if not previous.strip() or after_frontmatter or text.lstrip().startswith("#"):
         indent = text[: len(text) - len(text.lstrip(" \t"))]
+        return _insert_line(uri, note, line, indent,
+                            f"<!-- notelint-disable-next-line {finding.code} -->",
+                            f"Disable {label} for this line", diagnostic, encoding)
+    end = to_character(text, len(text) + 1, encoding)
+    position = types.Position(line=line - 1, character=end)
+    return _edit_action(
+        f"Disable {label} for this line", uri,
+        [types.TextEdit(range=types.Range(start=position, end=position),
+                        new_text=f" <!-- notelint-disable-line {finding.code} -->")],
+        diagnostic,
+    )
+
+
+def _insert_line(
+    uri: str, note: Note, at: int, indent: str, comment: str, title: str,
+    diagnostic: types.Diagnostic, encoding: str,
+) -> types.CodeAction:
+    """Insert ``comment`` as a line of its own before 1-based line ``at``."""
     position = types.Position(line=max(at - 1, 0), character=0)
+    new_text = indent + comment + note.newline
     if at > len(note.lines):  # after the last line: begin a new line first
-        last = len(note.lines) - 1
+        last = max(len(note.lines) - 1, 0)
         end = to_character(note.lines[last], 1 << 30, encoding) if note.lines else 0
-        position = types.Position(line=max(last, 0), character=end)
+        position = types.Position(line=last, character=end)
         new_text = note.newline + indent + comment
-    else:
-        new_text = indent + comment + note.newline
     return _edit_action(
         title, uri, [types.TextEdit(range=types.Range(start=position, end=position),
                                     new_text=new_text)],

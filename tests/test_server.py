@@ -23,7 +23,8 @@ import pytest
 pytest.importorskip("pygls", reason="the language server needs pygls (pip install pygls)")
 
 from notelint.model import Span
-from notelint.server import to_character, to_column, to_range, uri_of
+from notelint.workspace import Workspace, WorkspaceOptions
+from notelint.server import _disable_action, to_character, to_column, to_range, uri_of
 
 TIMEOUT = 60.0
 
@@ -420,3 +421,31 @@ def test_a_broken_configuration_is_shown_to_the_user(vault: Path) -> None:
     finally:
         if client.process.poll() is None:
             client.process.kill()
+
+
+def test_disable_actions_keep_paragraphs_and_yaml_intact(tmp_path: Path) -> None:
+    """Mid-paragraph the comment goes at the end of the line (a comment line would split
+    the paragraph); in the frontmatter the rule is disabled for the file below it."""
+    write_vault(tmp_path, {"a.md": "---\ntitle: A\n---\nFirst line\nsecond [[gone]] line\n"})
+    workspace = Workspace(tmp_path, WorkspaceOptions(select=("NL101", "NL203")))
+    workspace.load()
+    uri = uri_of(tmp_path / "a.md")
+    text = (tmp_path / "a.md").read_text(encoding="utf-8")
+    findings = workspace.check("a.md")
+    assert [f.code for f in findings] == ["NL203", "NL101"]
+    note = workspace.note("a.md")
+    assert note is not None
+    for finding in reversed(findings):  # bottom-up: each edit leaves the next in place
+        action = _disable_action(uri, note, finding, None, "utf-16")  # type: ignore[arg-type]
+        assert action.edit is not None and action.edit.changes is not None
+        [edit] = action.edit.changes[uri]
+        text = apply_edits(text, [{
+            "range": {"start": {"line": edit.range.start.line,
+                                "character": edit.range.start.character},
+                      "end": {"line": edit.range.end.line,
+                              "character": edit.range.end.character}},
+            "newText": edit.new_text}])
+    workspace.update("a.md", text)
+    assert text == ("---\ntitle: A\n---\n<!-- notelint-disable-file NL203 -->\nFirst line\n"
+                    "second [[gone]] line <!-- notelint-disable-line NL101 -->\n")
+    assert workspace.check("a.md") == []
