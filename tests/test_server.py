@@ -23,8 +23,8 @@ import pytest
 pytest.importorskip("pygls", reason="the language server needs pygls (pip install pygls)")
 
 from notelint.model import Span
-from notelint.workspace import Workspace, WorkspaceOptions
 from notelint.server import _disable_action, to_character, to_column, to_range, uri_of
+from notelint.workspace import Workspace, WorkspaceOptions
 
 TIMEOUT = 60.0
 
