@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="neither read nor write caches")
     check.add_argument("--cache-dir", type=Path,
                        help="folder for caches (default: .notelint-cache beside the config)")
+    check.add_argument("--report-dependents", action="store_true",
+                       help="also report notes whose links a staged rename or deletion breaks")
     check.add_argument("--stdin-filename", metavar="PATH",
                        help="read the note from stdin as if it were the file at PATH")
     check.add_argument("--fail-on", choices=["error", "warning", "info"],
@@ -133,7 +135,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"notelint: error: unknown --format {args.format!r} (choose from {choices})",
               file=sys.stderr)
         return 2
-    stdin_text = sys.stdin.read() if args.stdin_filename else None
+    stdin_text = _read_stdin() if args.stdin_filename else None
     request = RunRequest(
         paths=[p for p in args.paths if p != "-"],
         config_file=args.config,
@@ -149,6 +151,7 @@ def _check(args: argparse.Namespace) -> int:
         cache_dir=args.cache_dir.resolve() if args.cache_dir else None,
         stdin_filename=args.stdin_filename,
         stdin_text=stdin_text,
+        report_dependents=args.report_dependents,
     )
     result = run(request)
     for message in result.messages:
@@ -166,6 +169,15 @@ def _check(args: argparse.Namespace) -> int:
     if result.exit_code == 2:
         return 2
     return 0 if args.exit_zero else result.exit_code
+
+
+def _read_stdin() -> str:
+    """The unsaved note as UTF-8 whatever the locale; bad bytes survive for NL001."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # already a text stream (an embedding program, a test)
+        return sys.stdin.read()
+    data: bytes = buffer.read()
+    return data.decode("utf-8", errors="surrogateescape")
 
 
 def _write_report(reporter_class: type[Reporter], report: object, args: argparse.Namespace) -> None:

@@ -24,6 +24,7 @@ from markdown_it import MarkdownIt
 
 from notelint.cache import FileStamp, IndexCache, parser_key
 from notelint.config import Config, ConfigError, config_from_mapping, find_config, load_config
+from notelint.dependents import find_dependents
 from notelint.discover import Discovery, FileProblem, discover, relative_to_root
 from notelint.fix import apply_fixes
 from notelint.model import Finding, Fix, Note, Severity
@@ -56,6 +57,7 @@ class RunRequest:
     jobs: int | None = None
     use_cache: bool = True
     cache_dir: Path | None = None  # overrides the configuration's cache-dir
+    report_dependents: bool = False  # also report notes a staged rename/deletion breaks
     stdin_filename: str | None = None
     stdin_text: str | None = None
     cwd: Path | None = None
@@ -236,6 +238,8 @@ class Session:
         for rel in discovery.notes:
             if rel != stdin_rel:
                 self._load_note(rel, reported, cache)
+        if self.request.report_dependents:
+            reported |= self._dependents(reported, cache)
         if cache is not None:
             cache.forget_missing(discovery.notes)
             cache.save()
@@ -256,6 +260,15 @@ class Session:
             folders=frozenset(discovery.folders),
             reported=frozenset(rel for rel in reported if rel in self.notes),
         )
+
+    def _dependents(self, reported: set[str], cache: IndexCache | None) -> set[str]:
+        """Notes whose links a staged rename or deletion broke, parsed in full."""
+        dependents = set(find_dependents(self.root, reported, self.notes))
+        for rel in dependents:
+            if self.notes[rel].summary_only:
+                del self.notes[rel]
+                self._load_note(rel, dependents, cache)
+        return dependents
 
     def _load_note(self, rel: str, reported: set[str], cache: IndexCache | None) -> None:
         """Rebuild an unchanged, unreported note from the cache; read and parse the rest."""

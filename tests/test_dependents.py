@@ -101,3 +101,40 @@ def test_parse_name_status() -> None:
     ]
     assert parse_name_status("") == []
     assert parse_name_status("R100\0truncated") == []
+
+
+def _engine_brief(root: Path, *, dependents: bool) -> list[str]:
+    from notelint.engine import RunRequest, run
+
+    result = run(
+        RunRequest(
+            paths=[str(root / "renamed.md")],
+            config={},
+            root=root,
+            select=["links"],
+            offline=True,
+            use_cache=True,
+            cwd=root,
+            report_dependents=dependents,
+        )
+    )
+    return [f"{f.path}:{f.span.line}:{f.span.column}: {f.code}" for f in result.findings]
+
+
+@needs_git
+def test_engine_reports_dependents_only_when_asked(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {
+            "old.md": "# Old\n",
+            "linker.md": "See [[old]].\n",
+            "bystander.md": "See [[linker]].\n",
+        },
+    )
+    from notelint.engine import RunRequest, run
+
+    run(RunRequest(paths=[str(tmp_path)], config={}, root=tmp_path, offline=True, cwd=tmp_path))
+    git(tmp_path, "mv", "old.md", "renamed.md")
+    assert _engine_brief(tmp_path, dependents=False) == []
+    # linker.md was only in the index cache; it must be parsed in full to be reported
+    assert _engine_brief(tmp_path, dependents=True) == ["linker.md:1:5: NL101"]
