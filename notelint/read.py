@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,10 @@ class NoteText:
 def read_note(path: Path, rel: str, max_size: int) -> NoteText | FileProblem:
     """Decode ``path`` as UTF-8 (BOM allowed); binary, huge or undecodable -> a problem."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a named pipe would block the run forever
+            return FileProblem(rel, "not a regular file (a folder, pipe, socket or device); not read")
+        size = status.st_size
         if size > max_size:
             return FileProblem(
                 rel,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -339,3 +340,22 @@ def test_closed_pipe_is_no_traceback(vault: Path) -> None:
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == 1
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_stdin_is_read_as_utf8_whatever_the_locale(vault: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "notelint", "check", "--stdin-filename", "s.md",
+         "--select", "NL101,NL001", "--format", "json"],
+        input="日本 [[gone]]\n".encode() + b"\xff\n", capture_output=True, cwd=vault, env=env,
+        timeout=60,
+    )
+    findings = json.loads(done.stdout)["findings"]
+    assert [(f["line"], f["column"], f["code"]) for f in findings] == [(2, 1, "NL001")]
+    done = subprocess.run(
+        [sys.executable, "-m", "notelint", "check", "--stdin-filename", "s.md",
+         "--select", "NL101", "--format", "json"],
+        input="日本 [[gone]]\n".encode(), capture_output=True, cwd=vault, env=env, timeout=60,
+    )
+    findings = json.loads(done.stdout)["findings"]
+    assert [(f["line"], f["column"], f["code"]) for f in findings] == [(1, 4, "NL101")]

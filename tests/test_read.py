@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -63,4 +64,11 @@ def test_read_note_size_limit_and_errors(tmp_path: Path) -> None:
     missing = read_note(tmp_path / "gone.md", "gone.md", 1024)
     assert isinstance(missing, FileProblem) and "cannot read file" in missing.message
     folder = read_note(tmp_path, "dir.md", 1 << 30)
-    assert isinstance(folder, FileProblem) and "cannot read file" in folder.message
+    assert isinstance(folder, FileProblem) and "not a regular file" in folder.message
+
+
+def test_a_named_pipe_is_not_read(tmp_path: Path) -> None:
+    """Reading a FIFO would block until a writer came: it is reported instead."""
+    os.mkfifo(tmp_path / "pipe.md")
+    found = read_note(tmp_path / "pipe.md", "pipe.md", 1 << 20)
+    assert isinstance(found, FileProblem) and "not a regular file" in found.message

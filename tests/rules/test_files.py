@@ -126,3 +126,10 @@ def test_unreadable_file_can_be_ignored_per_file(tmp_path: Path) -> None:
     result = lint(tmp_path, {"bin.md": b"\x00"}, select=["NL001"],
                   config={"per-file-ignores": {"bin.md": ["unreadable-file"]}})
     assert result.findings == [] and result.exit_code == 0
+
+
+def test_a_named_pipe_given_by_name_is_reported_not_waited_on(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")
+    assert lint(tmp_path, {"a.md": OK}, select=["NL001"]).findings == []  # walks skip it
+    result = lint(tmp_path, {}, select=["NL001"], paths=["pipe.md"])
+    assert result.brief() == ["pipe.md:1:1: NL001"]
