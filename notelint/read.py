@@ -23,7 +23,9 @@ def read_note(path: Path, rel: str, max_size: int) -> NoteText | FileProblem:
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):  # a named pipe would block the run forever
-            return FileProblem(rel, "not a regular file (a folder, pipe, socket or device); not read")
+            return FileProblem(
+                rel, "not a regular file (a folder, pipe, socket or device); not read"
+            )
         size = status.st_size
         if size > max_size:
             return FileProblem(
