@@ -47,6 +47,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "flancian-garden"
 CHANGED = 5
+STEPS = ("floor", "cold", "cache", "peers")
 
 # The parse floor, run as its own process so that interpreter start-up and imports are
 # paid as notelint pays them. Dot-folders are skipped, as notelint's discovery does.
@@ -219,6 +220,15 @@ def measure_all(args: argparse.Namespace, work: Path, vault: Path) -> list[Measu
     for measure, argv in peers:
         if argv:
             steps.append((measure, functools.partial(_peer_run, argv, vault)))
+    groups = {m.label: g for m, g in [(floor, "floor"), (cold, "cold")]}
+    groups.update({m.label: "cache" for m in (first, warm, five)})
+    chosen = []
+    for measure, step in steps:
+        if groups.get(measure.label, "peers") in args.steps:
+            chosen.append((measure, step))
+        else:
+            measure.skipped = "not selected (--steps)"
+    steps = chosen
     for round_ in range(args.repeat):
         for measure, step in steps:
             sample = step(round_)
@@ -372,11 +382,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed for --synthetic")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, help="pass --jobs to notelint")
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help="comma-separated subset of floor,cold,cache,peers (cache: the cold run that "
+        "writes the cache, warm, and five changed); all by default",
+    )
     args = parser.parse_args(argv)
     if not args.synthetic and not args.corpus.is_dir():
         print(f"corpus {args.corpus} not found; nothing measured", file=sys.stderr)
         return 0
     args.repeat = max(1, args.repeat)
+    args.steps = {step.strip() for step in args.steps.split(",") if step.strip()}
+    if not args.steps <= set(STEPS):
+        parser.error(f"--steps takes {','.join(STEPS)}")
     with tempfile.TemporaryDirectory(prefix="notelint-bench-") as tmp:
         work = Path(tmp)
         try:
