@@ -192,6 +192,9 @@ def load_yaml(text: str, span: Span) -> Frontmatter:
     loader = _NoteLoader(text)
     try:
         node = loader.get_single_node()
+        too_big = _too_big(node) if node is not None else None
+        if too_big is not None:
+            return Frontmatter(present=True, error=YamlError(too_big, 2, 1), span=span)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         return Frontmatter(present=True, error=_yaml_error(exc, text), span=span)
@@ -232,6 +235,52 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     line = mark.line + 2 if mark is not None else 2
     column = mark.column + 1 if mark is not None else 1
     return YamlError(f"{problem}{context}{_yaml_hint(exc, text, line)}", line, column)
+
+
+MAX_YAML_VALUES = 100_000
+
+
+def _too_big(root: yaml.Node) -> str | None:
+    """Why a block is not read: alias bombs (nine lists of nine aliases, nine deep),
+    self-reference, nesting deeper than Python can follow; None when it is fine.
+
+    Aliases share nodes, so loading is cheap; but every rule that walks the values would
+    walk the expansion, hanging the run on one crafted note.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise OverflowError("self-reference")
+        active.add(key)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_YAML_VALUES:
+                raise OverflowError("too many values")
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    try:
+        size(root)
+    except OverflowError:
+        return (
+            f"frontmatter expands to more than {MAX_YAML_VALUES:,} values, or into itself, "
+            "through YAML aliases (&anchor / *alias); not read"
+        )
+    except RecursionError:
+        return "frontmatter nests lists or mappings too deeply to be read"
+    return None
 
 
 def _construct_error(exc: Exception, text: str) -> YamlError:

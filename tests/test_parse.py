@@ -394,6 +394,37 @@ def test_values_yaml_cannot_build_are_errors_not_crashes(
     assert (error.line, error.column) == (line, column)
 
 
+def _alias_bomb() -> str:
+    lines = ["---", "a: &a [x, x, x, x, x, x, x, x, x]"]
+    previous = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+        previous = name
+    return "\n".join([*lines, f"tags: *{previous}", "---", "[[x]]", ""])
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (_alias_bomb(), "more than 100,000 values"),
+        ("---\na: &x [*x]\n---\n", "or into itself"),
+        ("---\na: &x {b: *x}\n---\n", "or into itself"),
+        ("---\na: " + "[" * 3000 + "]" * 3000 + "\n---\n", "too deeply"),
+    ],
+)
+def test_hostile_yaml_is_refused_quickly(text: str, words: str) -> None:
+    """An alias bomb loads cheaply but would hang every rule walking its values."""
+    note = parse(text)
+    error = note.frontmatter.error
+    assert error is not None and words in error.message and (error.line, error.column) == (2, 1)
+    assert note.tags == ()
+
+
+def test_ordinary_aliases_still_load() -> None:
+    fm = parse("---\ntags: &t [a, b]\nkeywords: *t\n---\n").frontmatter
+    assert fm.error is None and fm.data == {"tags": ["a", "b"], "keywords": ["a", "b"]}
+
+
 def test_impossible_dates_stay_text() -> None:
     fm = parse("---\ndate: 2024-02-30\nok: 2024-02-29\n---\n").frontmatter
     assert fm.error is None and fm.data is not None
