@@ -32,6 +32,8 @@ _CODE_BLOCKS = frozenset(
 _CODE_INLINE = frozenset(
     {"code_inline", "math_inline", "math_inline_double", "html_inline", "footnote_ref"}
 )
+#: What an inline source holds when it may have code, math, HTML or a footnote reference.
+_MAY_HOLD_CODE = re.compile(r"[`$<]|\[\^")
 #: Links shown as their destination: nothing in them is prose.
 _WHOLE_LINKS = frozenset({LinkKind.EMBED, LinkKind.AUTOLINK, LinkKind.BARE_URL})
 
@@ -91,13 +93,11 @@ class Positions:
 
     def span_offsets(self, span: Span) -> tuple[int, int]:
         """Offsets of ``span``'s start and end (called for every link: kept inline)."""
-        starts, size = self.starts, self.size
+        starts = self.starts
         line, end_line = span.line, span.end_line
-        if 0 < line <= len(starts) and 0 < end_line <= len(starts) and span.column > 0:
-            return (
-                min(starts[line - 1] + span.column - 1, size),
-                min(starts[end_line - 1] + max(span.end_column, 1) - 1, size),
-            )
+        if 0 < line <= end_line < len(starts) and span.column > 0 and span.end_column > 0:
+            # both ends on lines followed by a line break: no clamping needed
+            return starts[line - 1] + span.column - 1, starts[end_line - 1] + span.end_column - 1
         return self.offset(line, span.column), self.offset(end_line, span.end_column)
 
     def line_column(self, offset: int) -> tuple[int, int]:
@@ -183,7 +183,9 @@ def _token_cuts(note: Note, pos: Positions) -> Iterator[tuple[int, int]]:
     for token in note.tokens:
         if token.type in _CODE_BLOCKS and token.map is not None:
             yield _lines_cut(pos, token.map[0], token.map[1])
-        for child in token.children or ():
+        if not token.children or not _MAY_HOLD_CODE.search(token.content):
+            continue  # no backtick, dollar, angle bracket nor footnote: nothing to cut here
+        for child in token.children:
             if child.type in _CODE_INLINE:
                 span = (child.meta or {}).get("file_span")
                 if isinstance(span, Span):

@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -152,7 +153,9 @@ class KnownWords:
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
-        return word in self._exact or word.casefold() in self._folded
+        if word in self._exact or word in self._folded:  # most words are lowercase already
+            return True
+        return word.casefold() in self._folded
 
     def __len__(self) -> int:
         return len(self._exact) + len(self._folded)
@@ -392,7 +395,7 @@ class CheckSession:
 
     def feed(self, words: Iterable[str]) -> None:
         """Queue ``words`` for checking (any number of calls, duplicates welcome)."""
-        new = {w for w in words if w not in self._fed}
+        new = set(words).difference(self._fed)
         if not new:
             return
         self._fed |= new
@@ -565,8 +568,12 @@ def _close(stream: IO[bytes] | None) -> None:
             stream.close()
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _has_space(word: str) -> bool:
-    return any(ch.isspace() for ch in word)
+    """Whether ``word`` holds whitespace, which would split it into two lines for aspell."""
+    return _SPACE.search(word) is not None
 
 
 def _groups(lines: list[str]) -> list[list[str]]:
