@@ -3,6 +3,7 @@ points), and isolation of a pack that is broken."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -384,3 +385,14 @@ def test_pack_rules_in_rules_and_explain(packs: Path, capsys: pytest.CaptureFixt
 def test_packs_can_be_turned_off(packs: Path) -> None:
     plugins = load_plugins(entry_point_plugins=False)
     assert plugins.problems == [] and plugins.rules() == []
+
+
+def test_importing_the_engine_never_imports_the_builtin_rules() -> None:
+    """The built-in rules are a plugin like any other: only the entry point loads them."""
+    code = (
+        "import sys, notelint, notelint.engine, notelint.cli, notelint.testing; "
+        "print('notelint_rules' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.strip() == "False"
