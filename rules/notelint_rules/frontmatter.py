@@ -53,7 +53,9 @@ def _tag_key(note: Note) -> str | None:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str | list | dict) and not value)
+    if isinstance(value, str):  # "tags: ' , '" names no tag either
+        return not value.replace(",", " ").strip()
+    return value is None or (isinstance(value, list | dict) and not value)
 
 
 class MissingFrontmatter(Rule):

@@ -99,6 +99,7 @@ def test_bom_does_not_shift_the_yaml_error(tmp_path: Path) -> None:
         ("---\ntags: ''\n---\n", (2, 1, 2, 5), "'tags' is empty"),
         ("---\ntags:\n---\n", (2, 1, 2, 5), "'tags' is empty"),
         ("---\ntag: []\n---\n", (2, 1, 2, 4), "'tag' is empty"),
+        ("---\ntags: ' , '\n---\n", (2, 1, 2, 5), "'tags' is empty"),
     ],
 )
 def test_missing_tags(
