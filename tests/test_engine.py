@@ -7,6 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from notelint import hookimpl
 from notelint.engine import RunRequest, run
 from notelint.model import Finding, Note, Severity, Span
@@ -184,3 +188,33 @@ def test_results_do_not_depend_on_jobs(tmp_path: Path) -> None:
     briefs = [[(f.path, f.span, f.code) for f in result.findings] for result in runs]
     assert briefs[0] == briefs[1]
     assert len(briefs[0]) == 12 and briefs[0] == sorted(briefs[0], key=lambda b: (b[0], b[1]))
+
+
+# -- bad input never crashes -------------------------------------------------------------
+
+FRAGMENTS = [
+    "---\n", "tags: [a, B]\n", "tags:\n  - #x\n  - y\n", "tag: a b\n", "title: a: b\n",
+    "date: 2024-02-30\n", "notelint: {disable: [NL101]}\n", "tags: !!int z\n", "- a\n",
+    "tags: {a: 1}\n", "&a [*a]\n", "# H\n", "[[a]]\n", "![[b.png|3]]\n", "[x](c%zz.md)\n",
+    "[x](<>)\n", "<a href=''>\n", "%%\n", "<!--\n", "```\n", "$$\n", "| [[x\\|y]] |\n|---|\n",
+    "\ufeff", "\r\n", "\r", "\t", "<!-- notelint-disable -->\n", "<!-- notelint-enable NL201 -->\n",
+    "^id\n", "#tag/\n", "[ref]: <>\n", "[^1]\n\n[^1]: x\n", "- [ ] [[t]]\n", "日本\u0301\n", "\\",
+    "[[", "]]", "#", "\n",
+]
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["a.md", "b.md", "sub/C.md", "sub/a.md"]),
+                          st.lists(st.sampled_from(FRAGMENTS), max_size=12),
+                          st.binary(max_size=8)),
+                min_size=1, max_size=4))
+def test_any_vault_gives_findings_never_an_internal_error(
+    tmp_path_factory: pytest.TempPathFactory, notes: list[tuple[str, list[str], bytes]]
+) -> None:
+    root = tmp_path_factory.mktemp("vault")
+    files = {name: "".join(parts).encode() + noise for name, parts, noise in notes}
+    result = lint(root, files, select=["NL0", "NL1", "NL2", "NL3"],
+                  config={"frontmatter": {"allowed-tags": ["a"], "required": ["title"]}})
+    assert result.exit_code in (0, 1), result.messages
+    assert not [m for m in result.messages if "internal error" in m]
