@@ -32,10 +32,11 @@ from pygls.workspace import TextDocument
 
 from notelint import __version__
 from notelint.config import ConfigError
+from notelint.discover import relative_to_root
 from notelint.engine import UsageError
 from notelint.model import Finding, Note, Severity, Span
 from notelint.reporters.sarif import docs_url
-from notelint.workspace import Workspace, WorkspaceOptions
+from notelint.workspace import Workspace, WorkspaceOptions, guess_root
 
 log = logging.getLogger("notelint.server")
 
@@ -135,6 +136,7 @@ class NotelintServer(LanguageServer):
         self.root_override: Path | None = None
         self.notelint: Workspace | None = None
         self.load_error: str | None = None
+        self.load_started = False
         self.checked: dict[str, Checked] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.running: set[str] = set()
@@ -288,10 +290,28 @@ async def _initialized(ls: NotelintServer, params: types.InitializedParams) -> N
         path = to_fs_path(uri) if uri else None
         root = Path(path) if path else None
     if root is None:
-        ls.log("notelint: no workspace folder; the folder of the first opened note is used")
+        ls.log("notelint: no workspace folder; the vault is found from the first opened note")
         return
+    ls.load_started = True
     await ls.run(ls.load, root)
     report_load(ls)
+    _watch_files(ls)
+
+
+def _watch_files(ls: NotelintServer) -> None:
+    """Ask the client to report files created, changed or deleted by other programs
+    (when it can), so links to them are judged against the vault as it is."""
+    dynamic = ls.client_capabilities.workspace
+    watched = dynamic.did_change_watched_files if dynamic is not None else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern="**/*")]
+    )
+    ls.client_register_capability(types.RegistrationParams(registrations=[
+        types.Registration(id="notelint-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                           register_options=options)
+    ]))
 
 
 def report_load(ls: NotelintServer) -> None:
@@ -306,10 +326,11 @@ def report_load(ls: NotelintServer) -> None:
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 async def _did_open(ls: NotelintServer, params: types.DidOpenTextDocumentParams) -> None:
     uri = params.text_document.uri
-    if ls.notelint is None and ls.load_error is None:
+    if not ls.load_started:
         path = to_fs_path(uri)
-        if path is not None:  # no workspace folder: the note's folder is the vault
-            await ls.run(ls.load, Path(path).parent)
+        if path is not None:  # no workspace folder: find the vault around the note
+            ls.load_started = True
+            await ls.run(ls.load, guess_root(Path(path)))
             report_load(ls)
     ls.schedule(uri, 0)
 
@@ -347,11 +368,7 @@ async def _watched(ls: NotelintServer, params: types.DidChangeWatchedFilesParams
     open_rels = {ls.rel_of(uri) for uri in ls.open_uris()}
     for change in params.changes:
         path = to_fs_path(change.uri)
-        rel = None
-        if path is not None:
-            from notelint.discover import relative_to_root
-
-            rel = relative_to_root(Path(path), workspace.root)
+        rel = relative_to_root(Path(path), workspace.root) if path is not None else None
         if rel:
             await ls.run(workspace.file_changed, rel, {r for r in open_rels if r})
     for uri in ls.open_uris():

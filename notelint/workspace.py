@@ -236,6 +236,24 @@ class Workspace:
         return path if path.is_absolute() else self.root / path
 
 
+#: Files or folders marking a vault's root, looked for upwards from a lone note.
+ROOT_MARKERS = (".obsidian", "quartz.config.ts", "notelint.toml", ".notelint.toml", ".git")
+
+
+def guess_root(note: Path) -> Path:
+    """The vault holding ``note`` when the editor names no workspace folder: the nearest
+    folder above it with a marker (a Quartz site's ``content/``), else its own folder."""
+    folder = note.resolve().parent
+    for candidate in (folder, *folder.parents):
+        for marker in ROOT_MARKERS:
+            if (candidate / marker).exists():
+                content = candidate / "content"
+                if marker == "quartz.config.ts" and content.is_dir():
+                    return content
+                return candidate
+    return folder
+
+
 def _parents(rel: str) -> frozenset[str]:
     parts = rel.split("/")[:-1]
     return frozenset("/".join(parts[: index + 1]) for index in range(len(parts)))

@@ -113,9 +113,6 @@ class LspClient:
                 continue
             if "method" in message and "id" in message:  # a request from the server
                 self.send({"id": message["id"], "result": None})
-                if message["method"] == "workspace/applyEdit":
-                    self.backlog.append(message)
-                continue
             if wanted(message):
                 return message
             self.backlog.append(message)
@@ -136,6 +133,7 @@ class LspClient:
             "rootUri": uri_of(root),
             "capabilities": {
                 "textDocument": {"completion": {"completionItem": {"snippetSupport": False}}},
+                "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}},
             },
             "workspaceFolders": [{"uri": uri_of(root), "name": root.name}],
         })
@@ -449,3 +447,38 @@ def test_disable_actions_keep_paragraphs_and_yaml_intact(tmp_path: Path) -> None
     assert text == ("---\ntitle: A\n---\n<!-- notelint-disable-file NL203 -->\nFirst line\n"
                     "second [[gone]] line <!-- notelint-disable-line NL101 -->\n")
     assert workspace.check("a.md") == []
+
+
+def test_files_created_by_other_programs_mend_links(vault: Path) -> None:
+    """The server asks to watch the vault's files; a note created outside the editor
+    then resolves the link that was broken."""
+    client = start_server(vault, "--debounce", "0")
+    try:
+        client.initialize(vault)
+        registration = client.wait(lambda m: m.get("method") == "client/registerCapability")
+        [entry] = registration["params"]["registrations"]
+        assert entry["method"] == "workspace/didChangeWatchedFiles"
+        note = vault / "todo.md"
+        text = "---\ntags: [x]\n---\n# Todo\n\nAsk [[Someday]] and see ![[plan.png]]\n"
+        note.write_text(text, encoding="utf-8")
+        uri = uri_of(note)
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        assert sorted(d["code"] for d in client.diagnostics(uri)) == ["NL101", "NL103"]
+        (vault / "sub").mkdir()
+        (vault / "sub" / "Someday.md").write_text("---\ntags: [x]\n---\n# Someday\n",
+                                                   encoding="utf-8")
+        (vault / "plan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+        client.notify("workspace/didChangeWatchedFiles", {"changes": [
+            {"uri": uri_of(vault / "sub" / "Someday.md"), "type": 1},
+            {"uri": uri_of(vault / "plan.png"), "type": 1},
+        ]})
+        assert client.diagnostics(uri) == []
+        (vault / "plan.png").unlink()
+        client.notify("workspace/didChangeWatchedFiles", {"changes": [
+            {"uri": uri_of(vault / "plan.png"), "type": 3}]})
+        assert [d["code"] for d in client.diagnostics(uri)] == ["NL103"]
+        assert client.close() == 0
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
