@@ -346,6 +346,8 @@ class Session:
             if not path.exists() and not path.is_symlink():
                 raise UsageError(f"{given}: no such file or folder")
             rel = relative_to_root(path, self.root)
+            if rel is None and path.is_dir() and relative_to_root(self.root, path) is not None:
+                rel = "."  # a folder holding the configured root: the whole vault
             if rel is None:
                 raise UsageError(f"{given} is outside the vault root {self.root}; pass --root")
             if path.is_dir():

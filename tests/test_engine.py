@@ -218,3 +218,13 @@ def test_any_vault_gives_findings_never_an_internal_error(
                   config={"frontmatter": {"allowed-tags": ["a"], "required": ["title"]}})
     assert result.exit_code in (0, 1), result.messages
     assert not [m for m in result.messages if "internal error" in m]
+
+
+def test_checking_the_project_top_checks_the_configured_root(tmp_path: Path) -> None:
+    """`notelint check` beside a pyproject with `root = "content"` checks content/."""
+    write_vault(tmp_path, {"pyproject.toml": '[tool.notelint]\nroot = "content"\n',
+                           "content/a.md": "x\n", "README.md": "x\n", "other/b.md": "x\n"})
+    result = run(request(tmp_path, "."))
+    assert result.exit_code == 1 and [f.path for f in result.findings] == ["content/a.md"]
+    result = run(request(tmp_path, "other"))
+    assert result.exit_code == 2 and "outside the vault root" in result.messages[-1]
