@@ -748,11 +748,12 @@ def make_link(
     scheme = _scheme(raw.strip())
     if kind in (LinkKind.BARE_URL, LinkKind.AUTOLINK) and scheme is None:
         scheme = "mailto" if "@" in raw else "http"
-    path, hash_sign, fragment = raw.strip().partition("#")
+    escapes = kind in (LinkKind.MARKDOWN, LinkKind.IMAGE)  # CommonMark: "a\\)b.md"
+    path, hash_sign, fragment = _partition(raw.strip(), "#", escapes)
     if scheme is None:
-        path = path.partition("?")[0]
-        path = unquote(path)
-        fragment = unquote(fragment)
+        path = _partition(path, "?", escapes)[0]
+        path = unquote(_unescape(path) if escapes else path)
+        fragment = unquote(_unescape(fragment) if escapes else fragment)
     return Link(
         kind=kind,
         raw=raw,
@@ -763,6 +764,29 @@ def make_link(
         target_span=target_span,
         scheme=scheme,
     )
+
+
+_ESCAPED_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _unescape(text: str) -> str:
+    """Backslash-escaped ASCII punctuation, as CommonMark reads a link destination."""
+    return _ESCAPED_RE.sub(r"\1", text)
+
+
+def _partition(text: str, separator: str, escapes: bool) -> tuple[str, str, str]:
+    """``str.partition`` that, with ``escapes``, skips a separator written ``\\#``."""
+    if not escapes:
+        return text.partition(separator)
+    index = 0
+    while True:
+        index = text.find(separator, index)
+        if index < 0:
+            return text, "", ""
+        backslashes = len(text[:index]) - len(text[:index].rstrip("\\"))
+        if backslashes % 2 == 0:
+            return text[:index], separator, text[index + 1 :]
+        index += 1
 
 
 def plain_text(children: Sequence[Token]) -> str:

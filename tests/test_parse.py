@@ -110,6 +110,17 @@ def test_external_links_keep_scheme_and_fragment() -> None:
     assert only_link("[x](notes/a.md)\n").is_local
 
 
+def test_backslash_escapes_in_markdown_destinations() -> None:
+    text = "[z](c\\)d.md) [y](a\\#b.md#Sec\\_x) [w](q\\?.md?x=1) [v](d\\\\#f)\n"
+    links = parse(text).links
+    assert [(link.target, link.fragment) for link in links] == [
+        ("c)d.md", None), ("a#b.md", "Sec_x"), ("q?.md", None), ("d\\", "f"),
+    ]
+    assert [link.raw for link in links] == ["c\\)d.md", "a\\#b.md#Sec\\_x", "q\\?.md?x=1",
+                                           "d\\\\#f"]
+    assert only_link('<a href="a\\#b.md">x</a>\n').target == "a\\"  # HTML has no escapes
+
+
 def test_reference_links_have_no_target_span() -> None:
     text = "[ref][r] and [r]\n\n[r]: target%20x.md#top\n"
     links = parse(text).links
