@@ -8,6 +8,7 @@ everything else goes to stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -90,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in SUBCOMMANDS:
         args_list.insert(0, "check")  # `notelint content/` means `notelint check content/`
+    _escape_unencodable(sys.stdout)
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)
@@ -108,6 +110,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `notelint rules | head`: the reader left, nothing is wrong
         _silence_stdout()
         return 1
+
+
+def _escape_unencodable(stream: TextIO) -> None:
+    """A file name that is not UTF-8 (``caf\\xe9.md``) is printed escaped, not a crash."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, io.UnsupportedOperation):
+            reconfigure(errors="backslashreplace")
 
 
 def _silence_stdout() -> None:
@@ -184,7 +194,7 @@ def _write_report(reporter_class: type[Reporter], report: object, args: argparse
     if args.output is not None:
         buffer = io.StringIO()
         reporter_class(buffer, color=False, statistics=args.statistics).write(report)  # type: ignore[arg-type]
-        args.output.write_text(buffer.getvalue(), encoding="utf-8")
+        args.output.write_text(buffer.getvalue(), encoding="utf-8", errors="backslashreplace")
         return
     stream: TextIO = sys.stdout
     color = args.color == "always" or (args.color == "auto" and stream.isatty())

@@ -99,7 +99,7 @@ def test_exit_zero(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
         (["check", "--format", "xml"], "unknown --format 'xml' (choose from "),
         (["check", "--config", "nope.toml"], "nope.toml does not exist"),
         (["check", "--root", "nope"], "is not a folder"),
-        (["check", "/tmp", "--root", "."], "outside the vault root"),
+        (["check", "/etc", "--root", "."], "outside the vault root"),
         (["explain", "NL999"], "no rule 'NL999'"),
     ],
 )
@@ -359,3 +359,21 @@ def test_stdin_is_read_as_utf8_whatever_the_locale(vault: Path) -> None:
     )
     findings = json.loads(done.stdout)["findings"]
     assert [(f["line"], f["column"], f["code"]) for f in findings] == [(1, 4, "NL101")]
+
+
+@pytest.mark.parametrize("format_", ["text", "json"])
+def test_file_name_that_is_not_utf8_is_printed_escaped(vault: Path, format_: str) -> None:
+    try:
+        with open(os.fsencode(vault) + b"/caf\xe9.md", "wb") as handle:
+            handle.write(b"x\n")
+    except OSError:  # pragma: no cover - a file system that insists on UTF-8 names
+        pytest.skip("file system refuses non-UTF-8 names")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # strict, as on most desktops
+    done = subprocess.run(
+        [sys.executable, "-m", "notelint", "check", "--select", "NL201", "--format", format_],
+        capture_output=True, cwd=vault, env=env, timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert b"Traceback" not in done.stderr
+    out = done.stdout.decode("utf-8")  # valid UTF-8
+    assert "caf\\udce9.md" in out
