@@ -482,3 +482,33 @@ def test_files_created_by_other_programs_mend_links(vault: Path) -> None:
     finally:
         if client.process.poll() is None:
             client.process.kill()
+
+
+def test_workspace_follows_edits_to_aliases_headings_and_files(tmp_path: Path) -> None:
+    """The warm index shares name indexes between edits only while names stay the same:
+    a new alias, a new note and a deleted note are all seen."""
+    write_vault(tmp_path, {
+        "a.md": "---\ntags: [x]\n---\n[[Nick]] and [[b#Later]] and [[c]]\n",
+        "b.md": "---\ntags: [x]\n---\n# B\n",
+    })
+    workspace = Workspace(tmp_path, WorkspaceOptions(select=("links",)))
+    workspace.load()
+    assert sorted(f.code for f in workspace.check("a.md")) == ["NL101", "NL101", "NL104"]
+    vault_before = workspace.vault
+    workspace.update("b.md", "---\ntags: [x]\n---\n# B\n\n## Later\n")  # same names
+    assert workspace.vault is not None and vault_before is not None
+    assert workspace.vault._by_name is vault_before._by_name  # shared, not rebuilt
+    assert sorted(f.code for f in workspace.check("a.md")) == ["NL101", "NL101"]
+    workspace.update("b.md", "---\ntags: [x]\naliases: [Nick]\n---\n# B\n\n## Later\n")
+    assert [f.message.split(" ")[0] for f in workspace.check("a.md")] == ["[[c]]"]
+    (tmp_path / "c.md").write_text("# C\n", encoding="utf-8")
+    workspace.file_changed("c.md", open_rels=["a.md"])
+    assert workspace.check("a.md") == []
+    (tmp_path / "c.md").unlink()
+    workspace.file_changed("c.md", open_rels=["a.md"])
+    assert [f.code for f in workspace.check("a.md")] == ["NL101"]
+    # closing b's buffer brings back the disk version (no alias, no "Later" heading)
+    workspace.revert("b.md")
+    assert sorted(f.code for f in workspace.check("a.md")) == ["NL101", "NL101", "NL104"]
+    names = [name for name, _ in workspace.link_targets()]
+    assert names == ["a", "b"]
