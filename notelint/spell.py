@@ -25,7 +25,7 @@ import subprocess
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -435,28 +435,28 @@ class _Pipeline:
     """``aspell list`` whose rejected words flow straight into ``aspell -a`` sessions.
 
     One thread reads the list process and deals each rejected word to a suggestion
-    session (round robin); one thread per session reads its answers. aspell ``-a``
-    answers every input line with its result lines and a blank line, so each session
-    keeps the words it was sent, in order, to pair them with the answers.
+    session (round robin, ``ultra`` mode: quick). A word ``ultra`` has nothing for goes
+    on to one more session in aspell's thorough ``normal`` mode, so a long word like
+    "lexographical" still gets "lexicographical".
     """
 
     def __init__(self, list_command: list[str], suggest_command: list[str], sessions: int) -> None:
         self.lister = _start(list_command)
         self.suggest_command = suggest_command
         self.sessions = max(1, sessions)
-        self.suggesters: list[subprocess.Popen[bytes]] = []  # started at the first bad word
-        self.sent: list[deque[str]] = []
+        self.suggesters: list[_Suggester] = []  # started at the first rejected word
+        self.retry: _Suggester | None = None  # started at the first word without suggestion
+        self._retry_lock = threading.Lock()
         self.bad: set[str] = set()
         self.suggestions: dict[str, list[str]] = {}
         self.broken = False
         self.error: SpellError | None = None
         self._dealer = threading.Thread(target=self._deal, daemon=True)
-        self._readers: list[threading.Thread] = []
         self._dealer.start()
 
     @property
     def processes(self) -> int:
-        return 1 + len(self.suggesters)
+        return 1 + len(self.suggesters) + (self.retry is not None)
 
     def feed(self, words: Sequence[str]) -> None:
         if self.broken:
@@ -471,11 +471,16 @@ class _Pipeline:
 
     def finish(self) -> tuple[set[str], dict[str, list[str]]]:
         _close(self.lister.stdin)
-        self._dealer.join()
-        for thread in self._readers:
-            thread.join()
+        self._dealer.join()  # it closes the suggestion sessions' input when the list ends
+        for session in self.suggesters:
+            session.join()
+        retry = self.retry  # no more answers can come: every quick session has ended
+        if retry is not None:
+            retry.close_input()
+            retry.join()
         errors = [str(self.error)] if self.error is not None else []
-        for process in [self.lister, *self.suggesters]:
+        sessions = [*self.suggesters, *([retry] if retry is not None else [])]
+        for process in [self.lister, *(session.process for session in sessions)]:
             process.wait()
             if process.returncode != 0:
                 text = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
@@ -498,43 +503,79 @@ class _Pipeline:
             self.bad.add(word)
             if not self.suggesters and not self._start_suggesters():
                 continue  # the error is kept for finish(); keep draining the list
-            index = turn % len(self.suggesters)
+            session = self.suggesters[turn % len(self.suggesters)]
             turn += 1
-            self.sent[index].append(word)
-            self._write(index, f"^{word}\n", flush=turn % FLUSH_EVERY == 0)
-        for process in self.suggesters:
-            _close(process.stdin)
+            if not session.send(word, flush=turn % FLUSH_EVERY == 0):
+                self.broken = True
+        for session in self.suggesters:
+            session.close_input()
 
     def _start_suggesters(self) -> bool:
         if self.error is not None:
             return False
         try:
-            for index in range(self.sessions):
-                self.suggesters.append(_start(self.suggest_command))
-                self.sent.append(deque())
-                reader = threading.Thread(target=self._answers, args=(index,), daemon=True)
-                self._readers.append(reader)
-                reader.start()
+            for _ in range(self.sessions):
+                self.suggesters.append(_Suggester(self.suggest_command, self._answered))
         except SpellError as exc:
             self.error = exc
             return False
         return True
 
-    def _write(self, index: int, line: str, *, flush: bool) -> None:
-        stdin = self.suggesters[index].stdin
+    def _answered(self, word: str, found: list[str]) -> None:
+        """A quick session's answer: kept, or the word is asked again more thoroughly."""
+        self.suggestions[word] = found[:MAX_SUGGESTIONS]
+        if found:
+            return
+        with self._retry_lock:
+            if self.retry is None:
+                command = [a for a in self.suggest_command if not a.startswith("--sug-mode=")]
+                try:
+                    self.retry = _Suggester([*command, "--sug-mode=normal"], self._retried)
+                except SpellError:
+                    return  # the quick answer (none) stands
+            self.retry.send(word, flush=True)
+
+    def _retried(self, word: str, found: list[str]) -> None:
+        if found:
+            self.suggestions[word] = found[:MAX_SUGGESTIONS]
+
+
+class _Suggester:
+    """One ``aspell -a`` process and the thread pairing its answers with the words sent.
+
+    aspell answers every input line with its result lines and a blank line, so the
+    words sent, kept in order, say which word each answer is for.
+    """
+
+    def __init__(self, command: list[str], on_answer: Callable[[str, list[str]], None]) -> None:
+        self.process = _start(command)
+        self._sent: deque[str] = deque()
+        self._on_answer = on_answer
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def send(self, word: str, *, flush: bool) -> bool:
+        """Ask for ``word`` (behind ``^``, so it is never read as a command)."""
+        stdin = self.process.stdin
         assert stdin is not None
+        self._sent.append(word)
         try:
-            stdin.write(line.encode("utf-8"))
+            stdin.write(f"^{word}\n".encode())
             if flush:
                 stdin.flush()
-        except (BrokenPipeError, OSError):
-            self.broken = True
+        except (BrokenPipeError, OSError, ValueError):
+            return False
+        return True
 
-    def _answers(self, index: int) -> None:
-        """Pair each ``aspell -a`` answer group with the word sent for it."""
-        stdout = self.suggesters[index].stdout
+    def close_input(self) -> None:
+        _close(self.process.stdin)
+
+    def join(self) -> None:
+        self._reader.join()
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
         assert stdout is not None
-        sent = self.sent[index]
         found: list[str] | None = None
         for raw in stdout:
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
@@ -544,9 +585,8 @@ class _Pipeline:
                 if found is None and line.startswith("& ") and ": " in line:
                     found = [s.strip() for s in line.split(": ", 1)[1].split(", ") if s.strip()]
                 continue
-            if sent:
-                word = sent.popleft()
-                self.suggestions[word] = (found or [])[:MAX_SUGGESTIONS]
+            if self._sent:
+                self._on_answer(self._sent.popleft(), found or [])
             found = None
 
 

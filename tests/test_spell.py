@@ -186,7 +186,16 @@ def test_streamed_feeds_keep_words_and_suggestions_paired(tmp_path: Path) -> Non
     assert set(bad) >= set(typos) and len(bad) == len(words) - 1
     for typo, right in typos.items():
         assert bad[typo][0] == right
-    assert speller.aspell_runs == 4  # one list, three suggestion sessions
+    # one list, three quick suggestion sessions, one thorough one for the nonsense words
+    assert speller.aspell_runs == 5
+
+
+@needs_aspell
+def test_words_quick_mode_cannot_help_get_thorough_suggestions(tmp_path: Path) -> None:
+    with Speller(cache_dir=tmp_path) as speller:
+        bad = speller.check(["lexographical", "techncial"])
+    assert bad["lexographical"][0] == "lexicographical"  # aspell's ultra mode has none
+    assert bad["techncial"][0] == "technical"
 
 
 @needs_aspell
