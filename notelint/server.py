@@ -31,7 +31,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
 from notelint import __version__
-from notelint.config import ConfigError
+from notelint.config import CONFIG_FILES, ConfigError
 from notelint.discover import relative_to_root
 from notelint.engine import UsageError
 from notelint.model import Finding, Note, Severity, Span
@@ -137,6 +137,7 @@ class NotelintServer(LanguageServer):
         self.notelint: Workspace | None = None
         self.load_error: str | None = None
         self.load_started = False
+        self.loaded_root: Path | None = None
         self.checked: dict[str, Checked] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.running: set[str] = set()
@@ -169,12 +170,21 @@ class NotelintServer(LanguageServer):
 
     # -- the vault ----------------------------------------------------------------------
 
+    def is_config(self, path: Path) -> bool:
+        """Whether ``path`` is a configuration file the loaded vault may have read."""
+        if self.options.config_file is not None:
+            return path.resolve() == self.options.config_file.resolve()
+        return path.name in CONFIG_FILES
+
     def load(self, root: Path) -> None:
         """Load the vault at ``root`` (worker thread). A broken config is shown, once."""
+        self.loaded_root = root
+        self._targets_cache = None
         workspace = Workspace(root, self.options)
         try:
             workspace.load()
         except (ConfigError, UsageError) as exc:
+            self.notelint = None
             self.load_error = str(exc)
             return
         self.notelint = workspace
@@ -362,6 +372,15 @@ async def _did_close(ls: NotelintServer, params: types.DidCloseTextDocumentParam
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 async def _watched(ls: NotelintServer, params: types.DidChangeWatchedFilesParams) -> None:
+    paths = [Path(path) for change in params.changes
+             if (path := to_fs_path(change.uri)) is not None]
+    if ls.loaded_root is not None and any(ls.is_config(path) for path in paths):
+        # new settings may change every rule: read the vault again, as a new CLI run would
+        await ls.run(ls.load, ls.loaded_root)
+        report_load(ls)
+        for uri in ls.open_uris():
+            ls.schedule(uri, 0)
+        return
     workspace = ls.notelint
     if workspace is None:
         return

@@ -415,6 +415,17 @@ def test_a_broken_configuration_is_shown_to_the_user(vault: Path) -> None:
         shown = client.wait(lambda m: m.get("method") == "window/showMessage")
         assert shown["params"]["type"] == 1
         assert "selekt" in shown["params"]["message"]
+        note = vault / "index.md"
+        text = note.read_text(encoding="utf-8") + "\n[[Nowhere]]\n"
+        uri = uri_of(note)
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        assert client.diagnostics(uri) == []  # no configuration, no check
+        # the user repairs the file: the server reads the settings and the vault again
+        (vault / "notelint.toml").write_text("select = ['links']\n", encoding="utf-8")
+        client.notify("workspace/didChangeWatchedFiles", {"changes": [
+            {"uri": uri_of(vault / "notelint.toml"), "type": 2}]})
+        assert [d["code"] for d in client.diagnostics(uri)] == ["NL101"]
         assert client.close() == 0
     finally:
         if client.process.poll() is None:
