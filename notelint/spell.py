@@ -416,6 +416,18 @@ class CheckSession:
         self._asked.update(unknown)
         self._pipeline.feed(unknown)
 
+    def __enter__(self) -> CheckSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
+
+    def abort(self) -> None:
+        """Stop aspell if ``finish`` was never reached (an error while reading notes)."""
+        if self._pipeline is not None:
+            self._pipeline.abort()
+            self._pipeline = None
+
     def finish(self) -> dict[str, tuple[str, ...]]:
         """The misspelled words among everything fed, with their suggestions."""
         if self._pipeline is not None:
@@ -497,6 +509,22 @@ class _Pipeline:
             raise SpellError(errors[0])
         return self.bad, self.suggestions
 
+    def abort(self) -> None:
+        """Kill every aspell process of this check and let the threads run out."""
+        sessions = [*self.suggesters, *([self.retry] if self.retry is not None else [])]
+        for process in [self.lister, *(session.process for session in sessions)]:
+            with contextlib.suppress(OSError):
+                process.kill()
+            _close(process.stdin)
+        self._dealer.join(timeout=5)
+        for session in sessions:
+            session.join(timeout=5)
+        for process in [self.lister, *(session.process for session in sessions)]:
+            with contextlib.suppress(subprocess.SubprocessError):
+                process.wait(timeout=5)
+            _close(process.stdout)
+            _close(process.stderr)
+
     def _deal(self) -> None:
         """Read rejected words from ``aspell list``; send each to a suggestion session."""
         stdout = self.lister.stdout
@@ -576,8 +604,8 @@ class _Suggester:
     def close_input(self) -> None:
         _close(self.process.stdin)
 
-    def join(self) -> None:
-        self._reader.join()
+    def join(self, timeout: float | None = None) -> None:
+        self._reader.join(timeout)
 
     def _read(self) -> None:
         stdout = self.process.stdout

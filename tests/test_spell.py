@@ -216,3 +216,18 @@ def test_add_words_keeps_the_file_mode(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.txt"
     add_words(fresh, ["beta"])
     assert fresh.stat().st_mode & 0o044  # readable by others, like any new file
+
+
+@needs_aspell
+def test_an_abandoned_session_stops_aspell(tmp_path: Path) -> None:
+    with Speller(cache_dir=tmp_path) as speller:
+        try:
+            with speller.session() as session:
+                session.feed(["techncial", "bandwith"])
+                pipeline = session._pipeline
+                assert pipeline is not None
+                raise KeyError("reading a note failed")
+        except KeyError:
+            pass
+    assert pipeline.lister.poll() is not None  # the process has ended
+    assert all(s.process.poll() is not None for s in pipeline.suggesters)

@@ -201,26 +201,27 @@ class Misspelling(Rule):
         vocabulary stream to aspell in batches, so it works while later notes are read.
         """
         opts = self.options
-        session = speller.session()
         notes: list[tuple[Note, str, set[str]]] = []
         pieces: dict[str, tuple[Piece, ...]] = {}
         batch: list[str] = []
-        for note in vault.reported_notes():
-            masked = prose_text(note, check_title=opts.check_title)
-            toks = tokens(masked)
-            notes.append((note, masked, toks))
-            for token in toks.difference(pieces):  # a C-level filter: tokens seen before
-                found = pieces[token] = token_words(token, split)
-                batch.extend(
-                    text
-                    for _, text, compound in found
-                    if text not in vocabulary and (compound is None or compound not in vocabulary)
-                )
-            if len(batch) >= FEED_BATCH:
-                session.feed(batch)
-                batch = []
-        session.feed(batch)
-        return notes, pieces, session.finish()
+        with speller.session() as session:  # stops aspell if reading a note fails
+            for note in vault.reported_notes():
+                masked = prose_text(note, check_title=opts.check_title)
+                toks = tokens(masked)
+                notes.append((note, masked, toks))
+                for token in toks.difference(pieces):  # a C-level filter: tokens seen before
+                    found = pieces[token] = token_words(token, split)
+                    batch.extend(
+                        text
+                        for _, text, compound in found
+                        if text not in vocabulary
+                        and (compound is None or compound not in vocabulary)
+                    )
+                if len(batch) >= FEED_BATCH:
+                    session.feed(batch)
+                    batch = []
+            session.feed(batch)
+            return notes, pieces, session.finish()
 
     def _findings(
         self,
