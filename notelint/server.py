@@ -18,6 +18,7 @@ import asyncio
 import gc
 import logging
 import re
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -223,7 +224,12 @@ class NotelintServer(LanguageServer):
                 if document is None:
                     return
                 version, text = document.version, document.source
-                checked = await self.run(self.check_now, uri, text)
+                try:
+                    checked = await self.run(self.check_now, uri, text)
+                except Exception:  # a bug must cost this check, not the server
+                    self.log(f"notelint: internal error checking {uri}; please report "
+                             f"this:\n{traceback.format_exc()}", types.MessageType.Error)
+                    return
                 if uri not in self.dirty:
                     self.publish(uri, version, checked)
                     return
