@@ -20,6 +20,7 @@ own work; an editor's default adds 50 ms). Exits 0 with a note when the corpus i
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import statistics
 import subprocess
@@ -30,6 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "rules")]
+
+if importlib.util.find_spec("pygls") is None:
+    print("bench_server: pygls is not installed (pip install pygls lsprotocol); nothing measured")
+    raise SystemExit(0)
 
 from notelint.server import uri_of  # noqa: E402
 from tests.test_server import LspClient  # noqa: E402
