@@ -65,7 +65,7 @@ def suppressions_for(note: Note, resolve: Resolve) -> Suppressions:
             return frozenset({ALL})
         found: set[str] = set()
         for identifier in re.split(r"[,\s]+", text.strip()):
-            code = resolve(identifier) if identifier else None
+            code = ALL if identifier.upper() == "ALL" else resolve(identifier)
             if code is None:
                 if identifier:
                     unknown.append((line, identifier))
@@ -76,9 +76,12 @@ def suppressions_for(note: Note, resolve: Resolve) -> Suppressions:
     disabled = note.frontmatter.get("notelint")
     if isinstance(disabled, dict):
         listed = disabled.get("disable")
-        if isinstance(listed, str | list):
+        if listed is True:
+            regions.append(_Region(1, END, frozenset({ALL})))
+        elif isinstance(listed, str | list) and listed:  # "disable: []" silences nothing
             text = listed if isinstance(listed, str) else " ".join(map(str, listed))
-            regions.append(_Region(1, END, codes(text, 1)))
+            if text.strip():
+                regions.append(_Region(1, END, codes(text, 1)))
 
     for comment in sorted(note.comments, key=lambda c: c.span):
         match = DIRECTIVE_RE.match(comment.body)

@@ -187,3 +187,19 @@ def test_disable_all_twice_then_enable_once(tmp_path: Path) -> None:
         "<!-- notelint-enable -->\n[[b]]\n"
     )
     assert broken(tmp_path, body) == [8]
+
+
+@pytest.mark.parametrize(
+    ("value", "silenced"),
+    [("[]", False), ("''", False), ("true", True), ("all", True), ("[ALL]", True),
+     ("false", False)],
+)
+def test_frontmatter_disable_values(tmp_path: Path, value: str, silenced: bool) -> None:
+    text = f"---\ntags: [a]\nnotelint:\n  disable: {value}\n---\n[[a]]\n"
+    result = lint(tmp_path, {"n.md": text}, select=["NL101"])
+    assert result.brief() == ([] if silenced else ["n.md:6:1: NL101"])
+    assert result.messages == []
+
+
+def test_all_in_a_comment_means_every_rule(tmp_path: Path) -> None:
+    assert broken(tmp_path, "<!-- notelint-disable-next-line ALL -->\n[[a]]\n[[b]]\n") == [6]
