@@ -10,7 +10,7 @@ one ``notelint check --stdin-filename`` of the same text with the CLI's index ca
 warm, which is what an editor pays per check without the server.
 
     python benchmarks/bench_server.py [--corpus PATH] [--edits 20] [--debounce 0]
-                                      [--no-baseline]
+                                      [--ignore CODES] [--no-baseline]
 
 The server runs all default rules, offline; caches go to a temporary folder, never into
 the corpus. ``--debounce`` is the server's quiet time (0 here: the figure is the server's
@@ -137,6 +137,9 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--debounce", type=int, default=0, metavar="MS")
+    parser.add_argument("--ignore", default="", metavar="CODES",
+                        help="rules to leave out, comma-separated (e.g. NL501 to see what "
+                             "the spelling rule costs)")
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the one-shot CLI run used as the baseline")
     args = parser.parse_args()
@@ -147,7 +150,8 @@ def main() -> int:
     note = pick_note(corpus)
     with tempfile.TemporaryDirectory(prefix="notelint-bench-") as temp:
         config = Path(temp) / "notelint.toml"  # default settings, caches kept out of the corpus
-        config.write_text("", encoding="utf-8")
+        ignored = [code.strip() for code in args.ignore.split(",") if code.strip()]
+        config.write_text(f"ignore = {ignored!r}\n" if ignored else "", encoding="utf-8")
         indexed, latencies, findings = server_latencies(
             corpus, note, config, args.edits, args.debounce)
         baseline = None
@@ -159,6 +163,7 @@ def main() -> int:
     p90 = statistics.quantiles(latencies, n=10)[-1] if len(latencies) >= 2 else median
     print(f"corpus: {corpus} ({sum(1 for _ in corpus.rglob('*.md'))} notes)")
     print(f"note: {note.relative_to(corpus)} ({findings} findings after the last edit)")
+    print(f"rules: all enabled by default{' except ' + args.ignore if args.ignore else ''}")
     print(f"index warm-up (initialize -> indexed): {indexed:.1f} s")
     print(f"didChange -> publishDiagnostics over {len(latencies)} edits "
           f"(debounce {args.debounce} ms): median {median:.1f} ms, p90 {p90:.1f} ms, "

@@ -145,7 +145,7 @@ class NotelintServer(LanguageServer):
         self.dirty: set[str] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notelint")
-        self._targets_cache: tuple[int, list[tuple[str, str]]] | None = None
+        self._targets_cache: tuple[object, list[tuple[str, str]]] | None = None
 
     # -- running work on the worker thread ----------------------------------------------
 
@@ -230,6 +230,8 @@ class NotelintServer(LanguageServer):
                     self.log(f"notelint: internal error checking {uri}; please report "
                              f"this:\n{traceback.format_exc()}", types.MessageType.Error)
                     return
+                if self.document(uri) is None:  # closed meanwhile: nothing to show
+                    return
                 if uri not in self.dirty:
                     self.publish(uri, version, checked)
                     return
@@ -284,9 +286,10 @@ class NotelintServer(LanguageServer):
         workspace = self.notelint
         if workspace is None or workspace.vault is None:
             return []
-        key = id(workspace.vault.notes) ^ hash(workspace.vault.attachments)
-        if self._targets_cache is None or self._targets_cache[0] != key:
-            self._targets_cache = (key, workspace.link_targets())
+        # vaults share their name index until a name changes: it identifies the names
+        names = workspace.vault._by_name
+        if self._targets_cache is None or self._targets_cache[0] is not names:
+            self._targets_cache = (names, workspace.link_targets())
         return self._targets_cache[1]
 
 
