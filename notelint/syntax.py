@@ -115,6 +115,8 @@ def obsidian_comment_block_rule(
     first = _block_line(state, start_line)
     if state.sCount[start_line] - state.blkIndent >= 4 or not first.startswith("%%"):
         return False
+    if silent and _closes_an_inline_comment(state, start_line):
+        return False  # "text %%" above opened a comment this "%%" closes: one paragraph
     closing = first.find("%%", 2)
     if closing >= 0:
         if first[closing + 2 :].strip():
@@ -132,6 +134,16 @@ def obsidian_comment_block_rule(
     token.content = "\n".join(_block_line(state, n) for n in range(start_line, last + 1))
     state.line = last + 1
     return True
+
+
+def _closes_an_inline_comment(state: StateBlock, line: int) -> bool:
+    """Whether the paragraph running into ``line`` left a ``%%`` open."""
+    count = 0
+    previous = line - 1
+    while previous >= 0 and not state.isEmpty(previous):
+        count += _block_line(state, previous).count("%%")
+        previous -= 1
+    return count % 2 == 1
 
 
 def _block_line(state: StateBlock, line: int) -> str:

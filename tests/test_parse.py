@@ -194,6 +194,17 @@ def test_comments_are_collected_with_spans() -> None:
     ]
 
 
+def test_obsidian_comment_closed_at_the_start_of_a_line() -> None:
+    """'%%' opening a line closes a comment the paragraph opened; it starts none."""
+    text = (
+        "text %%\nhidden [[h]]\n%% after [[y]]\n\n"
+        "para\n%%\nhidden [[i]]\n\nmore [[j]]\n%%\nshown [[k]]\n"
+    )
+    note = parse(text)
+    assert [link.target for link in note.links] == ["y", "k"]
+    assert [sp(c.span) for c in note.comments] == [(1, 6, 3, 3), (6, 1, 10, 3)]
+
+
 def test_unclosed_obsidian_comment_hides_the_rest() -> None:
     note = parse("[[a]]\n\n%%\nhidden [[b]]\n\nstill hidden [[c]]\n")
     assert [link.target for link in note.links] == ["a"]
