@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--root", type=Path, help="vault root links are resolved against")
     check.add_argument("--offline", action="store_true", help="make no network request")
     check.add_argument("--fix", action="store_true", help="apply the fixes of fixable findings")
-    check.add_argument("--jobs", type=int, help="processes to use (default: cores)")
+    check.add_argument("--jobs", type=_positive_int, help="processes to use (default: cores)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write caches")
     check.add_argument("--cache-dir", type=Path,
                        help="folder for caches (default: .notelint-cache beside the config)")
@@ -127,6 +127,17 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, io.UnsupportedOperation):
         pass
+
+
+def _positive_int(text: str) -> int:
+    """``--jobs``: a whole number of at least 1, refused by argparse (exit 2) otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
 
 
 def _flatten(groups: Sequence[Sequence[str]] | None) -> list[str] | None:

@@ -124,6 +124,9 @@ def test_bad_config_exits_2_even_with_exit_zero(
 def test_argparse_errors_exit_2(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(capsys, "check", "--fail-on", "fatal")[0] == 2
     assert cli(capsys, "check", "--no-such-option")[0] == 2
+    code, _, err = cli(capsys, "check", "--jobs", "0")
+    assert code == 2 and "--jobs: must be a whole number of at least 1, not '0'" in err
+    assert cli(capsys, "check", "--jobs", "many")[0] == 2
     code, _, err = cli(capsys)
     assert code == 2 and "usage:" in err
 
