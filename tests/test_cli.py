@@ -345,38 +345,34 @@ def test_closed_pipe_is_no_traceback(vault: Path) -> None:
     assert "Traceback" not in err and "BrokenPipe" not in err
 
 
-def test_stdin_is_read_as_utf8_whatever_the_locale(vault: Path) -> None:
-    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "notelint", "check", "--stdin-filename", "s.md",
-         "--select", "NL101,NL001", "--format", "json"],
-        input="日本 [[gone]]\n".encode() + b"\xff\n", capture_output=True, cwd=vault, env=env,
-        timeout=60,
-    )
-    findings = json.loads(done.stdout)["findings"]
-    assert [(f["line"], f["column"], f["code"]) for f in findings] == [(2, 1, "NL001")]
-    done = subprocess.run(
-        [sys.executable, "-m", "notelint", "check", "--stdin-filename", "s.md",
-         "--select", "NL101", "--format", "json"],
-        input="日本 [[gone]]\n".encode(), capture_output=True, cwd=vault, env=env, timeout=60,
-    )
-    findings = json.loads(done.stdout)["findings"]
-    assert [(f["line"], f["column"], f["code"]) for f in findings] == [(1, 4, "NL101")]
+def test_stdin_is_read_as_utf8_whatever_the_locale(
+    vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytes from stdin are UTF-8 even when the locale's encoding (here Latin-1) is not."""
+    for data, expected in (
+        ("日本 [[gone]]\n".encode(), [(1, 4, "NL101")]),
+        (b"ok\n" + b"caf\xe9\n", [(2, 4, "NL001")]),
+    ):
+        stdin = io.TextIOWrapper(io.BytesIO(data), encoding="latin-1")
+        monkeypatch.setattr(sys, "stdin", stdin)
+        code, out, _ = cli(capsys, "check", "--stdin-filename", "s.md", "--select",
+                           "NL101,NL001", "--format", "json")
+        findings = json.loads(out)["findings"]
+        assert code == 1
+        assert [(f["line"], f["column"], f["code"]) for f in findings] == expected
 
 
-@pytest.mark.parametrize("format_", ["text", "json"])
-def test_file_name_that_is_not_utf8_is_printed_escaped(vault: Path, format_: str) -> None:
+def test_file_name_that_is_not_utf8_is_printed_escaped(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     try:
         with open(os.fsencode(vault) + b"/caf\xe9.md", "wb") as handle:
             handle.write(b"x\n")
     except OSError:  # pragma: no cover - a file system that insists on UTF-8 names
         pytest.skip("file system refuses non-UTF-8 names")
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # strict, as on most desktops
-    done = subprocess.run(
-        [sys.executable, "-m", "notelint", "check", "--select", "NL201", "--format", format_],
-        capture_output=True, cwd=vault, env=env, timeout=60,
-    )
-    assert done.returncode == 1, done.stderr
-    assert b"Traceback" not in done.stderr
-    out = done.stdout.decode("utf-8")  # valid UTF-8
-    assert "caf\\udce9.md" in out
+    # capsys, like most desktop terminals, encodes strictly: a surrogate would raise
+    code, out, err = cli(capsys, "check", "--select", "NL201")
+    assert code == 1 and "Traceback" not in err
+    assert out.startswith("caf\\udce9.md:1:1: NL201")
+    code, out, _ = cli(capsys, "check", "--select", "NL201", "--format", "json")
+    assert json.loads(out)["findings"][0]["path"] == "caf\udce9.md"  # round-trips
