@@ -2,15 +2,17 @@
 
 Starts ``python -m notelint server`` on ``../shared/corpora/flancian-garden`` over real
 stdio (the JSON-RPC client of ``tests/test_server.py``), waits until the vault is indexed,
-opens one note rich in wiki-links, then sends ``--edits`` full-text changes (each adds a
+opens one note (the median-sized note among those with wiki-links, or with ``--note
+busiest`` the one with the most wiki-links), then sends ``--edits`` full-text changes (each adds a
 line holding a new broken wiki-link, so every check resolves links and builds
 suggestions) and times each until the diagnostics for that version arrive. Prints the
 median and 90th percentile, the ratio to the 100 ms target, and the same-run baseline:
 one ``notelint check --stdin-filename`` of the same text with the CLI's index cache
 warm, which is what an editor pays per check without the server.
 
-    python benchmarks/bench_server.py [--corpus PATH] [--edits 20] [--debounce 0]
-                                      [--ignore CODES] [--no-baseline]
+    python benchmarks/bench_server.py [--corpus PATH] [--note typical|busiest]
+                                      [--edits 20] [--debounce 0] [--ignore CODES]
+                                      [--no-baseline]
 
 The server runs all default rules, offline; caches go to a temporary folder, never into
 the corpus. ``--debounce`` is the server's quiet time (0 here: the figure is the server's
@@ -44,24 +46,29 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "flancian-garden"
 LOAD_TIMEOUT = 600.0
 
 
-def pick_note(corpus: Path) -> Path:
-    """The note with the most wiki-links among those under 20 kB (a busy, typical page)."""
-    best: tuple[int, str] | None = None
+def pick_note(corpus: Path, how: str) -> Path:
+    """A note to edit: ``typical`` is the median-sized note among those with at least
+    three wiki-links; ``busiest`` the one with the most wiki-links under 20 kB (a long
+    list of links, the worst case for parsing and resolving)."""
+    candidates: list[tuple[int, int, str]] = []  # (links, size, path)
     for path in corpus.rglob("*.md"):
         if any(part.startswith(".") for part in path.relative_to(corpus).parts):
             continue
         try:
-            if path.stat().st_size > 20_000:
+            size = path.stat().st_size
+            if size > 20_000:
                 continue
-            count = path.read_text(encoding="utf-8", errors="replace").count("[[")
+            links = path.read_text(encoding="utf-8", errors="replace").count("[[")
         except OSError:
             continue
-        key = (count, str(path))
-        if best is None or key > best:
-            best = key
-    if best is None:
-        raise SystemExit(f"no note under {corpus}")
-    return Path(best[1])
+        if links >= 3:
+            candidates.append((links, size, str(path)))
+    if not candidates:
+        raise SystemExit(f"no note with wiki-links under {corpus}")
+    if how == "busiest":
+        return Path(max(candidates)[2])
+    by_size = sorted(candidates, key=lambda item: (item[1], item[2]))
+    return Path(by_size[len(by_size) // 2][2])
 
 
 def environment() -> dict[str, str]:
@@ -137,6 +144,8 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--debounce", type=int, default=0, metavar="MS")
+    parser.add_argument("--note", choices=["typical", "busiest"], default="typical",
+                        help="which note to edit (default: typical)")
     parser.add_argument("--ignore", default="", metavar="CODES",
                         help="rules to leave out, comma-separated (e.g. NL501 to see what "
                              "the spelling rule costs)")
@@ -147,7 +156,7 @@ def main() -> int:
     if not corpus.is_dir():
         print(f"bench_server: corpus {corpus} is absent; nothing measured")
         return 0
-    note = pick_note(corpus)
+    note = pick_note(corpus, args.note)
     with tempfile.TemporaryDirectory(prefix="notelint-bench-") as temp:
         config = Path(temp) / "notelint.toml"  # default settings, caches kept out of the corpus
         ignored = [code.strip() for code in args.ignore.split(",") if code.strip()]
@@ -162,7 +171,9 @@ def main() -> int:
     median = statistics.median(latencies)
     p90 = statistics.quantiles(latencies, n=10)[-1] if len(latencies) >= 2 else median
     print(f"corpus: {corpus} ({sum(1 for _ in corpus.rglob('*.md'))} notes)")
-    print(f"note: {note.relative_to(corpus)} ({findings} findings after the last edit)")
+    size = note.stat().st_size
+    print(f"note ({args.note}): {note.relative_to(corpus)}, {size} bytes, "
+          f"{findings} findings after the last edit")
     print(f"rules: all enabled by default{' except ' + args.ignore if args.ignore else ''}")
     print(f"index warm-up (initialize -> indexed): {indexed:.1f} s")
     print(f"didChange -> publishDiagnostics over {len(latencies)} edits "
