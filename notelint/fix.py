@@ -70,6 +70,11 @@ def _offset(text: str, starts: list[int], line: int, column: int) -> int | None:
 
 def apply_fixes(note: Note, fixes: Sequence[Fix]) -> FixOutcome:
     """Rewrite ``note``'s file with ``fixes`` if it is still as it was parsed."""
+    if note.newline != "\n":  # a multi-line replacement keeps the note's line endings
+        fixes = [
+            Fix(fix.span, fix.replacement.replace("\r\n", "\n").replace("\n", note.newline))
+            for fix in fixes
+        ]
     new_text, applied, skipped = apply_fixes_to_text(note.text, fixes)
     if applied == 0:
         return FixOutcome(0, skipped)

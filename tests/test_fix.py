@@ -199,3 +199,10 @@ def test_fix_in_a_read_only_folder_is_reported(tmp_path: Path) -> None:
         (tmp_path / "ro").chmod(0o755)
     assert result.fixed == 0 and result.brief() == ["ro/a.md:1:1: FX001"]
     assert any("ro/a.md: not fixed" in message for message in result.messages)
+
+
+def test_multi_line_replacement_follows_the_note_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"a\r\nb\r\n")
+    assert apply_fixes(note_at(path), [fix(1, 2, 1, 2, "\nx\r\ny")]).applied == 1
+    assert path.read_bytes() == b"a\r\nx\r\ny\r\nb\r\n"
