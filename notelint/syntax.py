@@ -129,10 +129,23 @@ def obsidian_comment_block_rule(
         last = min(last, end_line - 1)
     if silent:
         return True
+    closing_line = _block_line(state, last)
+    end = closing_line.find("%%") + 2 if last > start_line and "%%" in closing_line else -1
     token = state.push("obsidian_comment_block", "", 0)
     token.map = [start_line, last + 1]
-    token.content = "\n".join(_block_line(state, n) for n in range(start_line, last + 1))
-    state.line = last + 1
+    lines = [_block_line(state, n) for n in range(start_line, last + 1)]
+    if end > 0 and closing_line[end:].strip():
+        # "end %% more text": the comment stops at its '%%'; the rest of the line is
+        # read as Markdown by moving the line's start past the comment
+        lines[-1] = closing_line[:end]
+        state.bMarks[last] += state.tShift[last] + end
+        rest = closing_line[end:]
+        state.tShift[last] = len(rest) - len(rest.lstrip(" \t"))
+        state.sCount[last] = state.blkIndent
+        state.line = last
+    else:
+        state.line = last + 1
+    token.content = "\n".join(lines)
     return True
 
 

@@ -205,6 +205,19 @@ def test_obsidian_comment_closed_at_the_start_of_a_line() -> None:
     assert [sp(c.span) for c in note.comments] == [(1, 6, 3, 3), (6, 1, 10, 3)]
 
 
+def test_text_after_a_closing_percent_pair_is_markdown() -> None:
+    text = (
+        "%%\nhidden [[h]]\nend %% visible [[z]] #tag\n\n"
+        "- item\n  %%\n  x [[h2]]\n  y %% [[li]]\n"
+    )
+    note = parse(text)
+    assert [(link.target, sp(link.span)) for link in note.links] == [
+        ("z", (3, 16, 3, 21)), ("li", (8, 8, 8, 14)),
+    ]
+    assert [tag.name for tag in note.tags] == ["tag"]
+    assert [c.body for c in note.comments] == ["\nhidden [[h]]\nend ", "\nx [[h2]]\ny "]
+
+
 def test_unclosed_obsidian_comment_hides_the_rest() -> None:
     note = parse("[[a]]\n\n%%\nhidden [[b]]\n\nstill hidden [[c]]\n")
     assert [link.target for link in note.links] == ["a"]
