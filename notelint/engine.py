@@ -449,8 +449,8 @@ class Session:
     def _filter(
         self, findings: Iterable[Finding], vault: Vault, severities: Mapping[str, Severity]
     ) -> list[Finding]:
-        rel_of = {note.display: rel for rel, note in vault.notes.items()}
-        rel_of.update({self.display(self.root / p.rel): p.rel for p in self.problems})
+        # only findings in reported files survive, so only those paths need mapping back
+        rel_of = {self.display_rel(rel): rel for rel in self.reported_rels}
         ignores = self.ignores
         suppressions: dict[str, Suppressions] = {}
         kept: list[Finding] = []
