@@ -118,11 +118,11 @@ class Measure:
         return next((s for s in self.samples if s.returncode not in self.ok_exits), None)
 
 
-def run_process(argv: Sequence[str], cwd: Path) -> Sample:
+def run_process(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
     """Run ``argv`` to completion; wall time and the process's own peak RSS (wait4)."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -174,8 +174,41 @@ def vault_size(vault: Path) -> tuple[int, int]:
     return len(notes), sum(p.stat().st_size for p in notes)
 
 
+def snapshot_code(work: Path) -> tuple[dict[str, str], str]:
+    """A frozen copy of this checkout's engine and rules, and the environment that runs it.
+
+    The working tree may change while a long benchmark runs (and a changed parser
+    invalidates notelint's cache): every run of one benchmark must measure the same code.
+    """
+    code = work / "code"
+    for part in ("notelint", "rules"):
+        shutil.copytree(REPO / part, code / part, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(code), str(code / "rules")])}
+    return env, _revision()
+
+
+def _revision() -> str:
+    """The commit measured, marked when notelint/ or rules/ had uncommitted changes."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "notelint", "rules"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown revision"
+    return f"{head or 'unknown'}{' + uncommitted changes' if dirty else ''}"
+
+
 def notelint_argv() -> list[str]:
-    """notelint from this checkout, whether or not it is installed."""
+    """notelint run as a module, from the snapshot on PYTHONPATH."""
     return [sys.executable, "-m", "notelint"]
 
 
@@ -184,6 +217,7 @@ def measure_all(args: argparse.Namespace, work: Path, vault: Path) -> list[Measu
     floor_script.write_text(FLOOR_SCRIPT, encoding="utf-8")
     cache = work / "cache"
     changed = pick_changed(vault, CHANGED)
+    env, args.revision = snapshot_code(work)
     nl = notelint_argv()
     base = [*nl, "check", "--offline"]
     if args.jobs:
@@ -201,20 +235,22 @@ def measure_all(args: argparse.Namespace, work: Path, vault: Path) -> list[Measu
     peers = peer_measures()
     steps: list[tuple[Measure, Callable[[int], Sample]]] = [
         (floor, lambda _: run_process([sys.executable, str(floor_script), str(vault)], work)),
-        (cold, lambda _: run_process([*base, "--no-cache", str(vault)], work)),
+        (cold, lambda _: run_process([*base, "--no-cache", str(vault)], work, env)),
     ]
 
     def first_run(_: int) -> Sample:
         shutil.rmtree(cache, ignore_errors=True)
-        return run_process([*with_cache, str(vault)], work)
+        return run_process([*with_cache, str(vault)], work, env)
 
     def changed_run(round_: int) -> Sample:
         touch_notes(changed, round_)
-        return run_process([*with_cache, "--root", str(vault), *(str(p) for p in changed)], work)
+        return run_process(
+            [*with_cache, "--root", str(vault), *(str(p) for p in changed)], work, env
+        )
 
     steps += [
         (first, first_run),
-        (warm, lambda _: run_process([*with_cache, str(vault)], work)),
+        (warm, lambda _: run_process([*with_cache, str(vault)], work, env)),
         (five, changed_run),
     ]
     for measure, argv in peers:
@@ -408,6 +444,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"benchmark could not run: {exc}", file=sys.stderr)
             return 0
         load = f"{started_load:.1f} → {os.getloadavg()[0]:.1f}"
+    described += f"; notelint {args.revision}"
     print(report(measures, notes, size, described, load))
     return 0
 
