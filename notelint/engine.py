@@ -121,7 +121,7 @@ class Session:
     def execute(self) -> RunResult:
         try:
             self.prepare()
-            vault = self._build_vault()
+            vault = self.build_vault()
         except (ConfigError, UsageError) as exc:
             return self._usage_failure(str(exc))
         findings = self.check(vault)
@@ -230,9 +230,12 @@ class Session:
 
     # -- reading ------------------------------------------------------------------
 
-    def _build_vault(self) -> Vault:
+    def build_vault(self, *, report: bool = True) -> Vault:
+        """Discover and read the vault; ``report=False`` reports nothing, so every
+        unchanged note can come from the index cache (the language server's warm start).
+        """
         discovery, walker = discover(self.root, self.config)
-        reported = self._reported(discovery, walker)
+        reported = self._reported(discovery, walker) if report else set()
         stdin_rel = self._stdin_rel()
         cache = self._index_cache()
         for rel in discovery.notes:

@@ -65,7 +65,7 @@ class Workspace:
     def load(self) -> None:
         """Read configuration, plugins and every note (raises ``ConfigError``/``UsageError``)."""
         self.session.prepare()
-        vault = self.session._build_vault()
+        vault = self.session.build_vault(report=False)
         # problems (unreadable files) are reported by the CLI; the editor asks per note
         self.session.reported_problems = set()
         self.vault = self._fresh(dict(vault.notes), vault.attachments, vault.folders)
@@ -168,8 +168,11 @@ class Workspace:
     def check(self, rel: str) -> list[Finding]:
         """Findings for the note ``rel`` as it is now (buffer or disk)."""
         vault = self._loaded()
-        if rel not in vault.notes:
+        note = vault.notes.get(rel)
+        if note is None:
             return []
+        if note.summary_only:  # loaded from the index cache: parse it before checking
+            vault.notes[rel] = self.session.parse(rel, note.text, note.has_bom)  # type: ignore[index]
         reported = fork_vault(vault, vault.notes, changed=None, reported=frozenset({rel}))
         findings = self.session.check(reported)
         # resolvers built during the check (name indexes, suggestion indexes) stay warm
