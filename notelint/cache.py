@@ -34,7 +34,7 @@ from notelint.model import (
 )
 from notelint.parse import split_lines
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: parser fixes changed spans, escapes and comments of summaries
 INDEX_FILE = "index.pickle"
 
 SpanTuple = tuple[int, int, int, int]
@@ -111,11 +111,24 @@ class IndexCache:
         if not self.dirty:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            prepare_cache_dir(self.path.parent)
             data = pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL)
             write_atomically(self.path, data)
         except OSError as exc:
             self.warning = f"could not write the cache {self.path}: {exc.strerror or exc}"
+
+
+def prepare_cache_dir(folder: Path) -> None:
+    """Create the cache folder holding a ``.gitignore`` of ``*``.
+
+    Like ruff's, mypy's and pytest's caches, it then never lands in a commit through
+    ``git add -A`` (which would make pre-commit report the hook as modifying files).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# created by notelint: the cache is never committed\n*\n",
+                          encoding="utf-8")
 
 
 # -- summaries: a Note's cross-file facts as plain tuples --------------------------------

@@ -228,3 +228,11 @@ def test_checking_the_project_top_checks_the_configured_root(tmp_path: Path) -> 
     assert result.exit_code == 1 and [f.path for f in result.findings] == ["content/a.md"]
     result = run(request(tmp_path, "other"))
     assert result.exit_code == 2 and "outside the vault root" in result.messages[-1]
+
+
+def test_the_cache_folder_is_ignored_by_git(tmp_path: Path) -> None:
+    """`git add -A` after a run must not stage the cache (pre-commit would then report
+    the hook as modifying files)."""
+    lint(tmp_path, {"a.md": FM + "[[b]]\n", "b.md": FM}, select=["NL101"], use_cache=True)
+    ignore = tmp_path / ".notelint-cache" / ".gitignore"
+    assert ignore.read_text().splitlines()[-1] == "*"
