@@ -3,10 +3,12 @@
 pyspelling starts one checker process per text chunk, which is what makes it slow on a
 vault of thousands of notes. This module reuses pyspelling's aspell command building
 (``pyspelling.Aspell.setup_command``) and dictionary compilation
-(``pyspelling.Aspell.compile_dictionary``) but calls aspell only twice per run: one
-``aspell list`` over every unique word not already known, then one ``aspell -a`` pipe
-session for the misspelled words only, to get their suggestions. Verdicts are kept in a
-per-word cache so the next run usually needs no aspell process at all.
+(``pyspelling.Aspell.compile_dictionary``) but starts aspell a handful of times per
+run, whatever the vault's size: one ``aspell list`` over every unique word not already
+known, fed while the notes are still being read, and ``aspell -a`` pipe sessions (one
+per job) that receive the misspelled words as ``list`` rejects them, to get their
+suggestions. Verdicts are kept in a per-word cache so the next run usually needs no
+aspell process at all.
 
 It knows nothing about rules, notes or Markdown: it takes words and gives verdicts.
 """
@@ -648,21 +650,6 @@ _SPACE = re.compile(r"\s")
 def _has_space(word: str) -> bool:
     """Whether ``word`` holds whitespace, which would split it into two lines for aspell."""
     return _SPACE.search(word) is not None
-
-
-def _groups(lines: list[str]) -> list[list[str]]:
-    """Split ``aspell -a`` output into per-input-line answers (blank-line separated)."""
-    groups: list[list[str]] = []
-    current: list[str] = []
-    for line in lines:
-        if line == "":
-            groups.append(current)
-            current = []
-        else:
-            current.append(line)
-    if current:
-        groups.append(current)
-    return groups
 
 
 def _aspell_can_store(word: str) -> bool:
