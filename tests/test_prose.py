@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notelint import syntax
 from notelint.model import Note
@@ -250,3 +252,25 @@ def test_urls_in_task_items_leave_no_scheme_behind() -> None:
 
 def test_code_in_task_items_is_masked_exactly() -> None:
     assert words_at("- [ ] do `qwzx` now\n", min_length=1) == [("do", 1, 7), ("now", 1, 17)]
+
+
+MARKUP = st.sampled_from(
+    ["`", "```\n", "$", "$$\n", "[[", "]]", "|", "![[", "[", "](", ")", "<", ">", "<!--",
+     "-->", "%%", "#", "^", "---\n", "> [!note] ", "- [ ] ", "| a | b |\n", "\\", "*", "_",
+     "https://x.y/z ", "a@b.cd", "\r\n", "\r", "\t", "    ", "漢字", "don't", "Zeon's"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(MARKUP, st.text(max_size=8)), max_size=40).map("".join))
+def test_any_text_masks_to_the_same_shape_and_words_point_at_themselves(text: str) -> None:
+    parsed = note(text)
+    masked = prose_text(parsed, check_title=True)
+    assert len(masked) == len(text)
+    assert [i for i, c in enumerate(masked) if c in "\r\n"] == [
+        i for i, c in enumerate(text) if c in "\r\n"
+    ]
+    assert all(m == " " or m == t for m, t in zip(masked, text, strict=True))
+    for word in split_words(masked, SplitOptions(min_length=1)):
+        line = parsed.line_text(word.line)
+        assert line[word.column - 1 : word.end_column - 1].replace("’", "'") == word.text
