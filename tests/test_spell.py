@@ -186,7 +186,7 @@ def test_streamed_feeds_keep_words_and_suggestions_paired(tmp_path: Path) -> Non
     assert set(bad) >= set(typos) and len(bad) == len(words) - 1
     for typo, right in typos.items():
         assert bad[typo][0] == right
-    # one list, three quick suggestion sessions, one thorough one for the nonsense words
+    # one list, three quick suggestion sessions, one more thorough for the nonsense words
     assert speller.aspell_runs == 5
 
 
