@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TextIO
 
 from notelint import __version__
-from notelint.config import split_rule_list
+from notelint.config import ConfigError, split_rule_list
 from notelint.docs import render_rule_doc
-from notelint.engine import RunRequest, run
+from notelint.engine import RunRequest, Session, UsageError, run
 from notelint.model import Severity
 from notelint.plugins import load_plugins
 from notelint.registry import RuleSet
@@ -73,8 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     words = commands.add_parser("words", help="manage the spelling word list")
     words.add_argument("--add", nargs="+", metavar="WORD", required=True)
-    words.add_argument("--wordlist", type=Path, default=Path(".notelint-words.txt"),
-                       help="word list file (default: .notelint-words.txt)")
+    words.add_argument("--wordlist", type=Path,
+                       help="word list file (default: the first of spelling.wordlists, else "
+                            ".notelint-words.txt at the vault root)")
+    words.add_argument("--root", type=Path, help="vault root (found as `check` finds it)")
     server = commands.add_parser("server", help="run the language server (LSP) on stdio")
     server.add_argument("--root", type=Path,
                         help="vault root (default: the editor's workspace folder)")
@@ -272,10 +274,22 @@ def _server(args: argparse.Namespace) -> int:
 
 
 def _words(args: argparse.Namespace) -> int:
-    from notelint.spell import add_words
+    from notelint.spell import DEFAULT_WORDLIST, add_words, target_wordlist
 
-    added = add_words(args.wordlist, list(args.add))
-    print(f"added {len(added)} word{'s' if len(added) != 1 else ''} to {args.wordlist}"
+    wordlist = args.wordlist
+    if wordlist is None:
+        # the root a check of a note here would use (a file path, so not just this folder)
+        here = Path.cwd() / DEFAULT_WORDLIST
+        session = Session(RunRequest(paths=[str(here)], root=args.root))
+        try:
+            session.prepare()
+        except (ConfigError, UsageError) as exc:
+            print(f"notelint: error: {exc}", file=sys.stderr)
+            return 2
+        options = session.options.get("NL501")
+        wordlist = target_wordlist(getattr(options, "wordlists", ()), session.root)
+    added = add_words(wordlist, list(args.add))
+    print(f"added {len(added)} word{'s' if len(added) != 1 else ''} to {wordlist}"
           + (f": {', '.join(added)}" if added else ""), file=sys.stderr)
     return 0
 

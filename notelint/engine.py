@@ -371,10 +371,15 @@ class Session:
     def display_rel(self, rel: str) -> str:
         """The display path of root-relative ``rel`` (hot: called once per note)."""
         prefix = self._root_prefix
-        return f"{prefix}{rel}" if prefix else rel
+        if prefix is None:  # the working directory is inside the root: ../ may be needed
+            return self._relative_to_cwd(self.root / rel)
+        return f"{prefix}{rel}"
 
     @functools.cached_property
-    def _root_prefix(self) -> str:
+    def _root_prefix(self) -> str | None:
+        """The root as seen from the working directory when it lies at or below it."""
+        if not self.root.is_relative_to(self.cwd):
+            return None
         shown = self._relative_to_cwd(self.root)
         return "" if shown == "." else shown.rstrip("/") + "/"
 

@@ -74,6 +74,30 @@ def read_wordlist(path: Path) -> list[str]:
     return words
 
 
+#: The word list used when none is configured (read when present, created by ``add``).
+DEFAULT_WORDLIST = ".notelint-words.txt"
+
+
+def wordlist_paths(configured: Sequence[str], root: Path) -> list[Path]:
+    """The word lists to read: the configured ones against ``root``, else the default."""
+    paths = [_against(path, root) for path in configured]
+    if not paths and (root / DEFAULT_WORDLIST).is_file():
+        paths = [root / DEFAULT_WORDLIST]
+    return paths
+
+
+def target_wordlist(configured: Sequence[str], root: Path) -> Path:
+    """Where ``notelint words --add`` (and the editor's "add word") writes: the first
+    configured list, else ``.notelint-words.txt`` at the vault root, which is read by
+    default — so an added word is known on the next run wherever it was added from."""
+    return _against(configured[0], root) if configured else root / DEFAULT_WORDLIST
+
+
+def _against(path: str, root: Path) -> Path:
+    candidate = Path(path).expanduser()
+    return candidate if candidate.is_absolute() else root / candidate
+
+
 def add_words(wordlist: Path, words: list[str]) -> list[str]:
     """Add ``words`` to the word list file, keeping it sorted and free of duplicates.
 

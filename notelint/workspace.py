@@ -21,6 +21,7 @@ from notelint.discover import relative_to_root
 from notelint.engine import RunRequest, Session
 from notelint.model import Finding, Heading, Note
 from notelint.read import read_note
+from notelint.spell import target_wordlist
 from notelint.vault import Resolver, Vault, aliases_of, strip_note_suffix
 
 
@@ -230,13 +231,11 @@ class Workspace:
         return {}
 
     def wordlist(self) -> Path | None:
-        """The word list ``add word`` writes to: the first of ``spelling.wordlists``."""
+        """The word list ``add word`` writes to (None when spelling is not loaded)."""
         options = self.session.options.get("NL501")
-        wordlists = getattr(options, "wordlists", None)
-        if not wordlists:
+        if options is None:
             return None
-        path = Path(wordlists[0]).expanduser()
-        return path if path.is_absolute() else self.root / path
+        return target_wordlist(getattr(options, "wordlists", ()), self.root)
 
 
 #: Files or folders marking a vault's root, looked for upwards from a lone note.

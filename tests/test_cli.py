@@ -376,3 +376,34 @@ def test_file_name_that_is_not_utf8_is_printed_escaped(
     assert out.startswith("caf\\udce9.md:1:1: NL201")
     code, out, _ = cli(capsys, "check", "--select", "NL201", "--format", "json")
     assert json.loads(out)["findings"][0]["path"] == "caf\udce9.md"  # round-trips
+
+
+def _git_vault(tmp_path: Path) -> Path:
+    repo = tmp_path / "notes"
+    write_vault(repo, {"sub/a.md": "---\ntags: [x]\n---\nA zorblat [[missing]].\n"})
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    return repo
+
+
+def test_words_add_writes_the_list_the_check_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = _git_vault(tmp_path)
+    monkeypatch.chdir(repo / "sub")
+    code, out, _ = cli(capsys, "check", "--offline", "--no-cache", "--select", "NL501", "a.md")
+    assert code == 0 and "zorblat" in out
+    code, _, err = cli(capsys, "words", "--add", "zorblat")
+    assert code == 0 and str(repo / ".notelint-words.txt") in err
+    assert (repo / ".notelint-words.txt").read_text().splitlines()[-1] == "zorblat"
+    code, out, _ = cli(capsys, "check", "--offline", "--no-cache", "--select", "NL501", "a.md")
+    assert "zorblat" not in out
+
+
+def test_paths_inside_the_root_are_shown_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = _git_vault(tmp_path)
+    monkeypatch.chdir(repo / "sub")
+    code, out, _ = cli(capsys, "check", "--offline", "--no-cache", "--select", "NL101", "a.md")
+    assert code == 1
+    assert lines(out)[0].startswith("a.md:4:11: NL101")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from notelint.model import Finding, Fix, Note, Severity, Span
 from notelint.prose import (
@@ -17,14 +16,11 @@ from notelint.prose import (
     vocabulary_words,
 )
 from notelint.rule import Rule, RuleContext, RuleError
-from notelint.spell import KnownWords, Speller, SpellError, base_language
+from notelint.spell import KnownWords, Speller, SpellError, base_language, wordlist_paths
 from notelint.vault import Vault, aliases_of
 
 #: Misspelled words and their suggestions.
 Misspelled = dict[str, tuple[str, ...]]
-
-#: The word list read when ``wordlists`` is not set (``notelint words --add`` writes it).
-DEFAULT_WORDLIST = ".notelint-words.txt"
 
 #: Distinct words a note needs before its language is guessed from its unknown words.
 FOREIGN_MIN_WORDS = 20
@@ -138,9 +134,7 @@ class Misspelling(Rule):
             min_length=opts.min_length,
         )
         vocabulary = vault_vocabulary(vault, titles=not opts.check_title)
-        wordlists = [_resolve(path, ctx.root) for path in opts.wordlists]
-        if not wordlists and (ctx.root / DEFAULT_WORDLIST).is_file():
-            wordlists = [ctx.root / DEFAULT_WORDLIST]
+        wordlists = wordlist_paths(opts.wordlists, ctx.root)
         try:
             with Speller(
                 opts.lang,
@@ -321,9 +315,6 @@ def _compound_known(piece: Piece, *known: KnownWords) -> bool:
     return compound is not None and any(compound in words for words in known)
 
 
-def _resolve(path: str, root: Path) -> Path:
-    candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else root / candidate
 
 
 def vault_vocabulary(vault: Vault, *, titles: bool = True) -> KnownWords:
