@@ -238,9 +238,11 @@ class HostLedger:
     """Which hosts were reached and which failed to resolve or connect, and how.
 
     The network is judged down when no host was reached and every host tried failed
-    at that stage: with two or more hosts, or one failing in a way only a missing
-    network explains (temporary DNS failure, no route, connect timeout). A single
-    host that is simply unknown or refuses is a dead link, not a dead network.
+    at that stage: with two or more hosts, or one failing in a way a missing network
+    explains (no DNS answer, no route, connect timeout). A lone host whose name does not
+    resolve is judged the same way: without a second host, "no such name" and "no name
+    service" look alike, and one honest warning beats an error that may be false. A
+    single host that refuses the connection did answer, so that is a dead link.
     """
 
     NETWORK_KINDS = frozenset({"dns-temporary", "unreachable", "timeout"})
@@ -260,7 +262,9 @@ class HostLedger:
     def network_down(self) -> bool:
         if self.reached or not self.failed:
             return False
-        return len(self.failed) >= 2 or any(k in self.NETWORK_KINDS for k in self.failed.values())
+        return len(self.failed) >= 2 or any(
+            kind in self.NETWORK_KINDS or kind == "unknown-host" for kind in self.failed.values()
+        )
 
     def clearly_down(self, threshold: int = 5) -> bool:
         """Early verdict: enough hosts failed in network-only ways and none answered."""

@@ -484,10 +484,18 @@ def test_parse_status_ranges() -> None:
 
 
 def test_host_ledger_judges_the_network() -> None:
-    """One unknown host is a dead link; several failing hosts, or no route, a dead network."""
+    """A refusing lone host is a dead link; a lone name that does not resolve, several
+    failing hosts, or no route, a dead network (no host answered to tell them apart)."""
+    refused = HostLedger()
+    refused.record_failure("gone.org", "refused")
+    assert not refused.network_down()
     one = HostLedger()
     one.record_failure("gone.org", "unknown-host")
-    assert not one.network_down()
+    assert one.network_down()
+    answered = HostLedger()
+    answered.record_failure("gone.org", "unknown-host")
+    answered.record_success("up.org")
+    assert not answered.network_down()
     no_route = HostLedger()
     no_route.record_failure("a.org", "unreachable")
     assert no_route.network_down()
