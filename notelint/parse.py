@@ -3,7 +3,9 @@
 markdown-it gives block tokens line maps but no columns for inline content; this module
 computes them centrally (``InlineMap``) so that no rule ever has to. Frontmatter is split
 here too, and replaced by blank lines before Markdown parsing, so every token map is in
-the coordinates of the original file.
+the coordinates of the original file. Its YAML is loaded with PyYAML's safe loader (what
+python-frontmatter's handler calls) through the node tree, because the handler keeps no
+positions and every frontmatter finding needs the line and column of its value.
 """
 
 from __future__ import annotations
