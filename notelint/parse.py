@@ -231,6 +231,8 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
         # where the context began is the place to repair
         mark = exc.context_mark
     problem = exc.problem or "invalid YAML"
+    if "maximum nesting depth" in problem:  # PyYAML >= 6.0.4 stops there by itself
+        return YamlError(NESTED_TOO_DEEPLY, mark.line + 2 if mark else 2, 1)
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         problem += " (a tab: indent YAML with spaces only)"
     context = f" ({exc.context})" if exc.context else ""
@@ -240,6 +242,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
 
 
 MAX_YAML_VALUES = 100_000
+NESTED_TOO_DEEPLY = "frontmatter nests lists or mappings too deeply to be read"
 
 
 def _too_big(root: yaml.Node) -> str | None:
@@ -281,7 +284,7 @@ def _too_big(root: yaml.Node) -> str | None:
             "through YAML aliases (&anchor / *alias); not read"
         )
     except RecursionError:
-        return "frontmatter nests lists or mappings too deeply to be read"
+        return NESTED_TOO_DEEPLY
     return None
 
 
