@@ -322,21 +322,44 @@ def vault_vocabulary(vault: Vault, *, titles: bool = True) -> KnownWords:
     aliases and tags (their words, split like prose).
 
     With ``titles=False`` (when titles are being checked) frontmatter titles vouch for
-    nothing, or every title typo would vouch for itself.
+    nothing, or every title typo would vouch for itself. The words of an unchanged set of
+    names are reused: the language server checks one note after another in the same
+    vault, and splitting every name of a large vault again costs more than the check.
     """
     names: set[str] = set()
     for note in vault.notes.values():
-        names.add(note.stem)
-        if titles:
-            names.add(note.title)
-        names.update(aliases_of(note))
-        names.update(tag.name for tag in note.tags)
+        names.update(_note_names(note, titles))
     for rel in (*vault.attachments, *vault.folders):
         names.add(rel.rsplit("/", 1)[-1])
+    frozen = frozenset(names)
+    last = _LAST_VOCABULARY.get(titles)
+    if last is not None and last[0] == frozen:
+        return last[1]
     known = KnownWords()
-    for name in names:
+    for name in frozen:
         known.update(vocabulary_words(name.replace("/", " ")))
+    _LAST_VOCABULARY[titles] = (frozen, known)
+    if len(_NOTE_NAMES) > 2 * len(vault.notes) + 64:
+        _NOTE_NAMES.clear()  # notes replaced by edits: let the old ones go
     return known
+
+
+#: The last (names, words) pair built, and each note's names by identity.
+_LAST_VOCABULARY: dict[bool, tuple[frozenset[str], KnownWords]] = {}
+_NOTE_NAMES: dict[tuple[int, bool], tuple[Note, tuple[str, ...]]] = {}
+
+
+def _note_names(note: Note, titles: bool) -> tuple[str, ...]:
+    """The names ``note`` contributes (stem, title, aliases, tags), memoised per object."""
+    entry = _NOTE_NAMES.get((id(note), titles))
+    if entry is not None and entry[0] is note:
+        return entry[1]
+    names = [note.stem, *aliases_of(note), *(tag.name for tag in note.tags)]
+    if titles:
+        names.append(note.title)
+    result = tuple(names)
+    _NOTE_NAMES[(id(note), titles)] = (note, result)
+    return result
 
 
 def note_word_list(note: Note) -> list[str]:
