@@ -8,6 +8,7 @@ by surprise.
 
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -157,7 +158,7 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     args = typing.get_args(hint)
     if hint is Any:
         return value
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         for option in args:
             try:
                 return _coerce(value, option, where)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from notelint import __version__, hookimpl
-from notelint.model import Finding, Severity
+from notelint.model import Finding
 
 if TYPE_CHECKING:
     from notelint.rule import Rule
@@ -43,10 +43,6 @@ class Reporter:
 
     def write(self, report: Report) -> None:
         raise NotImplementedError
-
-
-def severity_order(severity: Severity) -> int:
-    return int(severity)
 
 
 @hookimpl
