@@ -205,14 +205,17 @@ class Session:
         return root.resolve()
 
     def _default_root(self) -> Path:
-        """The given folder; else a marked vault above the file; else the config's folder;
-        else the git work tree holding the file (where pre-commit runs); else its folder.
+        """The given folder (a Quartz site's ``content/`` when given the site); else a
+        marked vault above the file; else the config's folder; else the git work tree
+        holding the file (where pre-commit runs); else its folder.
 
         Never the working directory as such: a stray ``notelint check ~/x.md`` must not
         index a whole home folder.
         """
         first = self._first_path()
         if first.is_dir() and self.request.stdin_filename is None:
+            if (first / "quartz.config.ts").is_file() and (first / "content").is_dir():
+                return first / "content"  # a Quartz site's repository: its notes are there
             return first
         for folder in first.parents:
             for marker in ROOT_MARKERS:

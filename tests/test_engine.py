@@ -236,3 +236,20 @@ def test_the_cache_folder_is_ignored_by_git(tmp_path: Path) -> None:
     lint(tmp_path, {"a.md": FM + "[[b]]\n", "b.md": FM}, select=["NL101"], use_cache=True)
     ignore = tmp_path / ".notelint-cache" / ".gitignore"
     assert ignore.read_text().splitlines()[-1] == "*"
+
+
+def test_a_quartz_site_folder_means_its_content_folder(tmp_path: Path) -> None:
+    from notelint.testing import write_vault
+
+    write_vault(
+        tmp_path,
+        {
+            "quartz.config.ts": "export default {}\n",
+            "content/index.md": "---\ntags: [x]\n---\n[[page]]\n",
+            "content/page.md": "---\ntags: [x]\n---\nHi.\n",
+            "docs/readme.md": "Quartz's own docs, not notes of this garden: [[nowhere]]\n",
+        },
+    )
+    result = run(RunRequest(paths=[str(tmp_path)], offline=True, use_cache=False, cwd=tmp_path))
+    assert result.report.root == "content"
+    assert result.findings == [] and result.exit_code == 0
