@@ -46,19 +46,23 @@ from notelint.model import (
 InlineRule = Callable[[StateInline, bool], bool]
 
 #: Inline rules whose tokens get ``meta["span"]`` so links and code get exact columns.
-POSITIONED_RULES = (
-    "link",
-    "image",
-    "autolink",
-    "html_inline",
-    "backticks",
-    "math_inline",
-    "math_inline_double",
-    "footnote_ref",
-    "gfm_autolink_www",
-    "gfm_autolink_protocol",
-    "gfm_autolink_email",
-)
+#: Inline rules whose tokens get ``meta["span"]`` so links and code get exact columns,
+#: each with the only characters it can start at: the wrapper answers "no" for any other
+#: without calling the rule (inline rules are tried at every punctuation character, and
+#: gfm_autolink's protocol rule copies the rest of the paragraph on each call).
+POSITIONED_RULES: dict[str, frozenset[str]] = {
+    "link": frozenset("["),
+    "image": frozenset("!"),
+    "autolink": frozenset("<"),
+    "html_inline": frozenset("<"),
+    "backticks": frozenset("`"),
+    "math_inline": frozenset("$"),
+    "math_inline_double": frozenset("$"),
+    "footnote_ref": frozenset("["),
+    "gfm_autolink_www": frozenset("w"),
+    "gfm_autolink_protocol": frozenset(":"),
+    "gfm_autolink_email": frozenset("@"),
+}
 
 SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 HTML_ATTR_RE = re.compile(
@@ -91,9 +95,9 @@ def build_markdown(configure: Callable[[MarkdownIt], None] | None = None) -> Mar
     if configure is not None:
         configure(md)
     known = set(md.inline.ruler.get_all_rules())
-    for name in POSITIONED_RULES:
+    for name, starts in POSITIONED_RULES.items():
         if name in known:
-            md.inline.ruler.at(name, _recording_span(name, _rule_fn(md, name)))
+            md.inline.ruler.at(name, _recording_span(name, _rule_fn(md, name), starts))
     # right after inline parsing, before core rules that rewrite content (tasklists
     # drops "[ ]" from list items): spans are offsets into the content as parsed
     md.core.ruler.after("inline", "notelint_inline_source", _keep_inline_source)
@@ -120,10 +124,12 @@ def _rule_fn(md: MarkdownIt, name: str) -> InlineRule:
     raise KeyError(name)  # pragma: no cover - guarded by the caller
 
 
-def _recording_span(name: str, fn: InlineRule) -> InlineRule:
+def _recording_span(name: str, fn: InlineRule, starts: frozenset[str]) -> InlineRule:
     """Wrap an inline rule so the first token it makes remembers the source it consumed."""
 
     def rule(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] not in starts:
+            return False
         start, count = state.pos, len(state.tokens)
         matched = fn(state, silent)
         if matched and not silent:
