@@ -557,16 +557,19 @@ class _Extractor:
             elif token.type == "heading_open":
                 heading = token
             elif token.type == "inline" and token.map is not None:
-                inline_map = InlineMap(
-                    inline_source(token),
-                    token.map[0],
-                    token.map[1],
-                    self.lines,
-                    self._cell_cursor if in_cell else None,
-                )
-                self._inline(token, inline_map)
+                # table cells always advance the row's cursor; other blocks need columns
+                # only when something inline was positioned (most paragraphs are plain)
+                if in_cell or any(c.meta and "span" in c.meta for c in token.children or ()):
+                    inline_map = InlineMap(
+                        inline_source(token),
+                        token.map[0],
+                        token.map[1],
+                        self.lines,
+                        self._cell_cursor if in_cell else None,
+                    )
+                    self._inline(token, inline_map)
                 if heading is not None:
-                    self._heading(heading, token, inline_map)
+                    self._heading(heading, token)
                     heading = None
             elif token.type == "html_block" and token.map is not None:
                 self._html_block(token)
@@ -576,7 +579,7 @@ class _Extractor:
 
     # headings
 
-    def _heading(self, open_token: Token, inline: Token, inline_map: InlineMap) -> None:
+    def _heading(self, open_token: Token, inline: Token) -> None:
         assert open_token.map is not None
         level = int(open_token.tag[1:])
         text = plain_text(inline.children or [])
