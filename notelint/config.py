@@ -8,8 +8,9 @@ that silently does nothing is the worst kind of configuration bug. Family tables
 
 from __future__ import annotations
 
+import difflib
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,10 @@ def config_from_mapping(
             continue
         if key not in TOP_LEVEL_KEYS:
             known = ", ".join(sorted(TOP_LEVEL_KEYS))
-            raise ConfigError(f"{where}: unknown key '{prefix}{key}' (known keys: {known})")
+            raise ConfigError(
+                f"{where}: unknown key '{prefix}{key}'{did_you_mean(key, TOP_LEVEL_KEYS)} "
+                f"(known keys: {known})"
+            )
         values[key] = value
     base = path.parent if path else Path.cwd()
     return Config(
@@ -213,6 +217,12 @@ def _per_file_ignores(
         parsed = _strings({glob: rules}, glob, where, f"{prefix}per-file-ignores.")
         result[glob] = parsed or ()
     return result
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``"; did you mean 'select'?"`` for a near miss, else ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def split_rule_list(value: str | Sequence[str]) -> tuple[str, ...]:

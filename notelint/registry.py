@@ -13,7 +13,7 @@ import typing
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from notelint.config import Config, ConfigError
+from notelint.config import Config, ConfigError, did_you_mean
 from notelint.model import Severity
 from notelint.rule import Rule, option_key
 
@@ -129,8 +129,8 @@ class RuleSet:
                 if key not in accepted:
                     choices = ", ".join(sorted(accepted)) or "none"
                     raise ConfigError(
-                        f"{config.source}: unknown key '{family}.{key}' "
-                        f"(the {family} rules accept: {choices})"
+                        f"{config.source}: unknown key '{family}.{key}'"
+                        f"{did_you_mean(key, accepted)} (the {family} rules accept: {choices})"
                     )
 
 

@@ -170,7 +170,10 @@ def test_options_default_when_the_table_is_absent() -> None:
         ({"strict": 1}, "'pets.strict' must be true or false"),
         ({"label": 3}, "'pets.label' has the wrong type"),
         ({"pairs": []}, "'pets.pairs' must be a table"),
-        ({"nmes": []}, "unknown key 'pets.nmes' (the pets rules accept: label, limit, loose, "),
+        (
+            {"nmes": []},
+            "unknown key 'pets.nmes'; did you mean 'names'? (the pets rules accept: label, ",
+        ),
     ],
 )
 def test_option_errors(table: dict[str, object], words: str) -> None:
