@@ -232,3 +232,11 @@ def test_config_root_is_relative_to_the_config_file(tmp_path: Path) -> None:
     result = run(RunRequest(paths=[str(tmp_path / "content")], cwd=tmp_path, offline=True))
     assert result.exit_code == 0, result.messages
     assert result.report.root == "content"
+
+
+def test_unknown_top_level_key_suggests_the_near_miss() -> None:
+    with pytest.raises(ConfigError, match=r"unknown key 'selct'; did you mean 'select'\?"):
+        config_from_mapping({"selct": ["NL1"]})
+    with pytest.raises(ConfigError) as info:
+        config_from_mapping({"zzz": 1})
+    assert "did you mean" not in str(info.value)
