@@ -78,6 +78,26 @@ class RunResult:
     notes: Mapping[str, Note] = field(default_factory=dict)
 
 
+def root_for_file(path: Path, config_path: Path | None) -> Path:
+    """The vault holding the note at ``path``: the nearest folder above it holding
+    ``.obsidian/`` or ``quartz.config.ts`` (then its ``content/``); else the folder of
+    ``config_path``; else the git work tree (where pre-commit runs); else its own folder.
+    """
+    for folder in path.parents:
+        for marker in ROOT_MARKERS:
+            if (folder / marker).exists():
+                content = folder / "content"
+                if marker == "quartz.config.ts" and content.is_dir():
+                    return content
+                return folder
+    if config_path is not None:
+        return config_path.parent
+    for folder in path.parents:
+        if (folder / ".git").exists():
+            return folder
+    return path.parent
+
+
 class UsageError(Exception):
     """A path or option the user gave cannot work; exit code 2."""
 
@@ -217,19 +237,7 @@ class Session:
             if (first / "quartz.config.ts").is_file() and (first / "content").is_dir():
                 return first / "content"  # a Quartz site's repository: its notes are there
             return first
-        for folder in first.parents:
-            for marker in ROOT_MARKERS:
-                if (folder / marker).exists():
-                    content = folder / "content"
-                    if marker == "quartz.config.ts" and content.is_dir():
-                        return content
-                    return folder
-        if self.config.path is not None:
-            return self.config.path.parent
-        for folder in first.parents:
-            if (folder / ".git").exists():
-                return folder
-        return first.parent if not first.is_dir() else first
+        return root_for_file(first, self.config.path)
 
     # -- reading ------------------------------------------------------------------
 

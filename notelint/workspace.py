@@ -17,8 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from notelint.config import find_config
 from notelint.discover import relative_to_root
-from notelint.engine import RunRequest, Session
+from notelint.engine import RunRequest, Session, root_for_file
 from notelint.model import Finding, Heading, Note
 from notelint.read import read_note
 from notelint.spell import target_wordlist
@@ -238,22 +239,11 @@ class Workspace:
         return target_wordlist(getattr(options, "wordlists", ()), self.root)
 
 
-#: Files or folders marking a vault's root, looked for upwards from a lone note.
-ROOT_MARKERS = (".obsidian", "quartz.config.ts", "notelint.toml", ".notelint.toml", ".git")
-
-
 def guess_root(note: Path) -> Path:
-    """The vault holding ``note`` when the editor names no workspace folder: the nearest
-    folder above it with a marker (a Quartz site's ``content/``), else its own folder."""
-    folder = note.resolve().parent
-    for candidate in (folder, *folder.parents):
-        for marker in ROOT_MARKERS:
-            if (candidate / marker).exists():
-                content = candidate / "content"
-                if marker == "quartz.config.ts" and content.is_dir():
-                    return content
-                return candidate
-    return folder
+    """The vault holding ``note`` when the editor names no workspace folder: found as
+    ``notelint check`` finds it for a file."""
+    note = note.resolve()
+    return root_for_file(note, find_config(note))
 
 
 def _parents(rel: str) -> frozenset[str]:
