@@ -34,7 +34,7 @@ from notelint.model import (
 )
 from notelint.parse import split_lines
 
-CACHE_FORMAT = 2  # 2: parser fixes changed spans, escapes and comments of summaries
+CACHE_FORMAT = 3  # 2: parser fixes changed spans, escapes and comments; 3: html_ids
 INDEX_FILE = "index.pickle"
 
 SpanTuple = tuple[int, int, int, int]
@@ -175,12 +175,14 @@ def summary_of(note: Note) -> tuple[Any, ...]:
         note.has_bom,
         note.newline,
         note.text,
+        note.html_ids,
     )
 
 
 def note_from_summary(summary: tuple[Any, ...], *, rel: str, display: str, file: Path) -> Note:
     """A Note holding the cached facts and text; only its tokens are left empty."""
-    frontmatter, headings, links, tags, block_ids, comments, has_bom, newline, text = summary
+    (frontmatter, headings, links, tags, block_ids, comments, has_bom, newline, text,
+     html_ids) = summary
     present, data, error, span, positions = frontmatter
     return Note(
         rel=rel,
@@ -206,6 +208,7 @@ def note_from_summary(summary: tuple[Any, ...], *, rel: str, display: str, file:
         comments=tuple(Comment(body, Span(*s), style) for body, s, style in comments),
         has_bom=has_bom,
         newline=newline,
+        html_ids=html_ids,
         summary_only=True,
     )
 

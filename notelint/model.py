@@ -236,6 +236,8 @@ class Note:
     comments: tuple[Comment, ...]
     has_bom: bool = False
     newline: str = "\n"
+    #: ``id``/``name`` values of HTML tags: anchors a ``#fragment`` may point at.
+    html_ids: tuple[str, ...] = ()
     #: True for a note rebuilt from the index cache: it was not reported on, so only its
     #: cross-file facts and text were kept; ``tokens`` is empty.
     summary_only: bool = False

@@ -71,6 +71,8 @@ HTML_ATTR_RE = re.compile(
     re.IGNORECASE,
 )
 HTML_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
+HTML_TAG_RE = re.compile(r"<[A-Za-z][^>]*>")
+HTML_ID_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 FRONTMATTER_FENCE = "---"
 FRONTMATTER_CLOSERS = ("---", "...")
 
@@ -511,6 +513,7 @@ def parse_note(
         tags=tuple(tags),
         block_ids=tuple(extracted.block_ids),
         comments=tuple(extracted.comments),
+        html_ids=tuple(extracted.html_ids),
         has_bom=has_bom,
         newline=detect_newline(text),
     )
@@ -543,6 +546,7 @@ class _Extractor:
         self.tags: list[Tag] = []
         self.block_ids: list[BlockId] = []
         self.comments: list[Comment] = []
+        self.html_ids: list[str] = []
         self._slugs: dict[str, int] = {}
         self._cell_cursor: dict[int, int] = {}
 
@@ -698,6 +702,10 @@ class _Extractor:
         for comment in HTML_COMMENT_RE.finditer(html):
             span = inline_map.span(base + comment.start(), base + comment.end())
             self.comments.append(Comment(comment.group(1), span, "html"))
+        if "=" in html:
+            uncommented = HTML_COMMENT_RE.sub("", html)
+            for tag in HTML_TAG_RE.finditer(uncommented):
+                self.html_ids.extend(HTML_ID_RE.findall(tag.group()))
         for match in _html_attrs(html):
             group = _value_group(match)
             raw = match.group(group)

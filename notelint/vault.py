@@ -211,7 +211,6 @@ _WIKI_KINDS = frozenset({LinkKind.WIKILINK, LinkKind.EMBED})
 MISSING = Resolved(Status.MISSING)
 OUTSIDE = Resolved(Status.OUTSIDE)
 
-_HTML_ID_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _OBSIDIAN_STRIP_RE = re.compile(r"[#|^:\[\]%\\]")
 
 
@@ -580,7 +579,7 @@ class _Anchors:
         self._obsidian = [(_obsidian_key(heading.text), heading.level) for heading in note.headings]
         self.block_spellings = tuple(block.id for block in note.block_ids)
         self.blocks = frozenset(block.id.casefold() for block in note.block_ids)
-        self.ids = frozenset(_HTML_ID_RE.findall(note.text)) if "=" in note.text else frozenset()
+        self.ids = frozenset(note.html_ids)
 
     def obsidian_chain(self, fragment: str) -> bool:
         """``A#B``: heading ``A``, then a heading ``B`` after it (Obsidian's subpaths)."""

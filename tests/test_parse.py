@@ -557,3 +557,11 @@ def test_every_span_covers_what_it_names(
         assert cut(text, tag.span) == "#" + tag.name, (text, tag)
     for block in note.block_ids:
         assert cut(text, block.span) == "^" + block.id, (text, block)
+
+
+def test_html_ids_come_from_tags_outside_code_and_comments() -> None:
+    note = parse(
+        '<a id="top"></a>\n\ntext <span name="n" ID="i">x</span>, `<a id="code">`'
+        ' <!-- <a id="hidden"> -->\n\n```\n<a id="fenced">\n```\n'
+    )
+    assert note.html_ids == ("top", "n", "i")
