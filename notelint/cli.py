@@ -1,4 +1,5 @@
-"""The ``notelint`` command: ``check``, ``rules``, ``explain``, ``words``.
+"""The ``notelint`` command: ``check``, ``rules``, ``explain``, ``words``, ``server``,
+``cache clean``.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage,
 configuration or internal error. In JSON mode stdout holds only the JSON document;
@@ -12,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,7 +28,10 @@ from notelint.plugins import load_plugins
 from notelint.registry import RuleSet
 from notelint.reporters import Reporter
 
-SUBCOMMANDS = ("check", "rules", "explain", "words", "server")
+SUBCOMMANDS = ("check", "rules", "explain", "words", "server", "cache")
+# the first line of the .gitignore that notelint.cache.prepare_cache_dir writes: only a
+# folder holding it is removed by `notelint cache clean`
+CACHE_MARKER = "# created by notelint: the cache is never committed"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="quiet time after an edit before checking (default: 50 ms)")
     server.add_argument("--online", action="store_true",
                         help="also check external URLs (off: no waiting on the network)")
+
+    cache = commands.add_parser("cache", help="manage notelint's cache folder")
+    cache_actions = cache.add_subparsers(dest="cache_action", metavar="ACTION", required=True)
+    clean = cache_actions.add_parser(
+        "clean", help="remove the cache folder `check` would use for PATH")
+    clean.add_argument("path", nargs="?", default=".", metavar="PATH",
+                       help="note or folder, as given to `check` (default: .)")
+    clean.add_argument("--root", type=Path, help="vault root (found as `check` finds it)")
+    clean.add_argument("--config", type=Path, help="configuration file to use")
+    clean.add_argument("--cache-dir", type=Path,
+                       help="the cache folder (default: as `check` finds it)")
     return parser
 
 
@@ -103,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     handler = {"check": _check, "rules": _rules, "explain": _explain, "words": _words,
-               "server": _server}
+               "server": _server, "cache": _cache}
     try:
         return handler[args.command](args)
     except KeyboardInterrupt:
@@ -292,6 +308,71 @@ def _words(args: argparse.Namespace) -> int:
     print(f"added {len(added)} word{'s' if len(added) != 1 else ''} to {wordlist}"
           + (f": {', '.join(added)}" if added else ""), file=sys.stderr)
     return 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    # argparse requires an action and `clean` is the only one
+    session = Session(RunRequest(
+        paths=[args.path],
+        config_file=args.config,
+        root=args.root,
+        cache_dir=args.cache_dir.resolve() if args.cache_dir else None,
+    ))
+    try:
+        session.prepare()
+    except (ConfigError, UsageError) as exc:
+        print(f"notelint: error: {exc}", file=sys.stderr)
+        return 2
+    for message in session.messages:
+        print(message, file=sys.stderr)
+    folder = session.cache_dir.absolute()
+    shown = session.display(folder)
+    if not folder.exists() and not folder.is_symlink():
+        print(f"notelint: no cache at {shown}", file=sys.stderr)
+        return 0
+    refusal = _cache_refusal(folder, session)
+    if refusal is not None:
+        print(f"notelint: error: {shown} {refusal}; not removed", file=sys.stderr)
+        return 2
+    try:
+        shutil.rmtree(folder)
+    except OSError as exc:
+        print(f"notelint: error: cannot remove the cache {shown}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+    print(f"notelint: removed cache {shown}", file=sys.stderr)
+    return 0
+
+
+def _cache_refusal(folder: Path, session: Session) -> str | None:
+    """Why the existing ``folder`` must not be removed; ``None`` if it is a cache that
+    notelint created and it holds neither the vault nor the configuration.
+    """
+    if folder.is_symlink():
+        return "is a symbolic link, not a notelint cache folder"
+    if not folder.is_dir():
+        return "is not a folder, so not a notelint cache"
+    # `cache-dir = "."` makes the vault itself the cache: never remove what holds the
+    # vault or the configuration, whatever .gitignore it has
+    resolved = folder.resolve()
+    config_path = session.config.path
+    for inside, what in ((session.root, "the vault root"),
+                         (config_path.absolute() if config_path else None,
+                          "the configuration file")):
+        if inside is not None and inside.resolve().is_relative_to(resolved):
+            return f"holds {what} ({session.display(inside)}), so it is not only a cache"
+    marker = folder / ".gitignore"
+    try:
+        with marker.open(encoding="utf-8", errors="replace") as handle:
+            first = handle.readline().rstrip("\r\n")
+    except FileNotFoundError:
+        return "does not look like a notelint cache (no notelint .gitignore)"
+    except OSError as exc:
+        return f"may not be a notelint cache (cannot read {marker.name}: {exc.strerror or exc})"
+    if first != CACHE_MARKER:
+        return ("does not look like a notelint cache (its .gitignore was not written by "
+                "notelint)")
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover
