@@ -1,19 +1,26 @@
-"""The per-file index cache: what other notes need to know of a note, kept between runs.
+"""The per-file cache: what a run learnt of each note, kept for the next run.
 
-Checking five changed notes in a vault of thousands must not re-parse the thousands.
-Rules look at the notes they report on in full, but at other notes only through the
-vault index: names, frontmatter, headings, links, tags, block ids, text. Those facts
-are stored here per file, keyed by the file's size and modification time, and a note that
-is not reported and has not changed is rebuilt from them without being read.
+A pre-commit hook that re-parses a vault of thousands to check five notes gets
+uninstalled. So for every note the cache keeps, keyed by the file's size and modification
+time and by a hash of its bytes:
 
-The cache is one pickle of plain tuples (fast to load), written atomically; a cache
-from another notelint version or plugin set, or one that fails to load, is ignored.
+- its summary: the facts other notes' rules may ask about (names, frontmatter, headings,
+  links, tags, block ids, comments, text) as plain tuples, fast to load;
+- the results of the per-note rules and what vault rules collected from it, valid for one
+  set of rules and options (the "rules key");
+
+and for the whole vault, the findings of the vault rules with the fingerprint of every
+input they read. A note whose stamp (or, when touched, whose hash) is unchanged is neither
+read for parsing nor checked again; when no note changed, the vault rules' findings are
+reused too. The cache is one pickle, written atomically; a cache from another notelint
+version or plugin set, or one that fails to load, is ignored.
 """
 
 from __future__ import annotations
 
+import hashlib
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,27 +30,33 @@ from notelint.fix import write_atomically
 from notelint.model import (
     BlockId,
     Comment,
+    Finding,
+    Fix,
     Frontmatter,
     Heading,
     Link,
     LinkKind,
     Note,
+    Severity,
     Span,
     Tag,
     YamlError,
 )
 from notelint.parse import split_lines
 
-CACHE_FORMAT = 3  # 2: parser fixes changed spans, escapes and comments; 3: html_ids
+# 2: parser fixes changed spans, escapes and comments; 3: html_ids; 4: content hashes,
+# per-note results and vault results
+CACHE_FORMAT = 4
 INDEX_FILE = "index.pickle"
 
 SpanTuple = tuple[int, int, int, int]
+FindingTuple = tuple[Any, ...]
 _KINDS = {kind.value: kind for kind in LinkKind}
 
 
 @dataclass(frozen=True)
 class FileStamp:
-    """What says a file did not change: its size and modification time."""
+    """What says a file did not change without reading it: size and modification time."""
 
     size: int
     mtime_ns: int
@@ -57,13 +70,41 @@ class FileStamp:
         return cls(stat.st_size, stat.st_mtime_ns)
 
 
+def digest_of(data: bytes) -> bytes:
+    """The content hash a touched but unchanged file is recognised by."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class NoteResults:
+    """What the per-note rules found in one note and what vault rules collected from it,
+    under the rules key they were computed with. Findings carry no path: the display
+    path depends on the working directory of the run that reports them."""
+
+    rules_key: str
+    findings: tuple[FindingTuple, ...]
+    collected: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One note as the last run saw it."""
+
+    stamp: FileStamp
+    digest: bytes
+    summary: tuple[Any, ...]
+    results: NoteResults | None = None
+
+
 class IndexCache:
-    """Note summaries by root-relative path, valid for one parser configuration."""
+    """Per-note entries by root-relative path, valid for one parser configuration, and
+    the last vault rules' findings."""
 
     def __init__(self, folder: Path, parser_key: str) -> None:
         self.path = folder / INDEX_FILE
         self.key = (CACHE_FORMAT, __version__, parser_key)
-        self.entries: dict[str, tuple[FileStamp, tuple[Any, ...]]] = {}
+        self.entries: dict[str, CacheEntry] = {}
+        self.vault_results: tuple[str, tuple[tuple[str, FindingTuple], ...]] | None = None
         self.dirty = False
         self.warning: str | None = None
 
@@ -71,7 +112,7 @@ class IndexCache:
         """Read the cache file; anything unexpected leaves the cache empty."""
         try:
             with self.path.open("rb") as handle:
-                key, entries = pickle.load(handle)
+                key, entries, vault_results = pickle.load(handle)
         except FileNotFoundError:
             return self
         except Exception as exc:  # a corrupt cache costs a re-parse, never the run
@@ -80,24 +121,46 @@ class IndexCache:
             return self
         if key == self.key and isinstance(entries, dict):
             self.entries = entries
+            self.vault_results = vault_results
         else:
             self.dirty = True
         return self
 
-    def note(self, rel: str, stamp: FileStamp | None, display: str, file: Path) -> Note | None:
-        """The cached summary of ``rel`` as a Note, if the file is unchanged."""
+    def entry(self, rel: str, stamp: FileStamp | None) -> CacheEntry | None:
+        """The entry of ``rel`` if the file's stamp is unchanged."""
         entry = self.entries.get(rel)
-        if entry is None or stamp is None or entry[0] != stamp:
+        if entry is None or stamp is None or entry.stamp != stamp:
             return None
-        try:
-            return note_from_summary(entry[1], rel=rel, display=display, file=file)
-        except Exception:  # a summary of another shape: parse the file instead
-            return None
+        return entry
 
-    def store(self, note: Note, stamp: FileStamp | None) -> None:
-        if stamp is None:
-            return
-        self.entries[note.rel] = (stamp, summary_of(note))
+    def digest(self, rel: str) -> bytes | None:
+        """The content hash last seen for ``rel`` (to recognise a touched file)."""
+        entry = self.entries.get(rel)
+        return entry.digest if entry is not None else None
+
+    def store(self, rel: str, entry: CacheEntry) -> None:
+        self.entries[rel] = entry
+        self.dirty = True
+
+    def restamp(self, rel: str, stamp: FileStamp) -> CacheEntry | None:
+        """Record that ``rel`` was touched but its bytes are unchanged."""
+        entry = self.entries.get(rel)
+        if entry is None:
+            return None
+        entry = CacheEntry(stamp, entry.digest, entry.summary, entry.results)
+        self.store(rel, entry)
+        return entry
+
+    def vault_findings(self, fingerprint: str) -> tuple[tuple[str, FindingTuple], ...] | None:
+        """The vault rules' findings of the last run, if it saw exactly these inputs."""
+        if self.vault_results is None or self.vault_results[0] != fingerprint:
+            return None
+        return self.vault_results[1]
+
+    def store_vault_findings(
+        self, fingerprint: str, findings: tuple[tuple[str, FindingTuple], ...]
+    ) -> None:
+        self.vault_results = (fingerprint, findings)
         self.dirty = True
 
     def forget_missing(self, present: Iterable[str]) -> None:
@@ -112,7 +175,9 @@ class IndexCache:
             return
         try:
             prepare_cache_dir(self.path.parent)
-            data = pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(
+                (self.key, self.entries, self.vault_results), protocol=pickle.HIGHEST_PROTOCOL
+            )
             write_atomically(self.path, data)
         except OSError as exc:
             self.warning = f"could not write the cache {self.path}: {exc.strerror or exc}"
@@ -211,6 +276,83 @@ def note_from_summary(summary: tuple[Any, ...], *, rel: str, display: str, file:
         html_ids=html_ids,
         summary_only=True,
     )
+
+
+# -- findings without their path -------------------------------------------------------
+
+
+def finding_tuple(finding: Finding) -> FindingTuple:
+    """A finding as plain data, without its path (fast to pickle, valid in any cwd)."""
+    fix = finding.fix
+    return (
+        _span(finding.span),
+        finding.code,
+        finding.rule,
+        int(finding.severity),
+        finding.message,
+        finding.suggestion,
+        None if fix is None else (_span(fix.span), fix.replacement),
+    )
+
+
+def finding_from_tuple(path: str, data: FindingTuple) -> Finding:
+    span, code, rule, severity, message, suggestion, fix = data
+    return Finding(
+        path=path,
+        span=Span(*span),
+        code=code,
+        rule=rule,
+        severity=Severity(severity),
+        message=message,
+        suggestion=suggestion,
+        fix=None if fix is None else Fix(Span(*fix[0]), fix[1]),
+    )
+
+
+class SummaryNotes(Mapping[str, Note]):
+    """Notes by ``rel``, each rebuilt from its summary only when a rule asks for it.
+
+    A warm run of a large vault reads the summaries of thousands of notes of which
+    the rules may look at a few; rebuilding them all would cost more than the check.
+    """
+
+    def __init__(self, root: Path, display_rel: Any) -> None:
+        self._root = root
+        self._display_rel = display_rel
+        self._items: dict[str, Note | tuple[Any, ...]] = {}
+
+    def add_note(self, note: Note) -> None:
+        self._items[note.rel] = note
+
+    def add_summary(self, rel: str, summary: tuple[Any, ...]) -> None:
+        self._items[rel] = summary
+
+    def __getitem__(self, rel: str) -> Note:
+        item = self._items[rel]
+        if isinstance(item, Note):
+            return item
+        note = note_from_summary(
+            item, rel=rel, display=self._display_rel(rel), file=self._root / rel
+        )
+        self._items[rel] = note
+        return note
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._items
+
+    def __delitem__(self, rel: str) -> None:
+        del self._items[rel]
+
+    def is_summary(self, rel: str) -> bool:
+        """True when ``rel`` holds a summary (rebuilt or not), not a parsed note."""
+        item = self._items[rel]
+        return not isinstance(item, Note) or item.summary_only
 
 
 def parser_key(plugin_names: Iterable[str], extra: Mapping[str, str] | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import os
 import sys
 import traceback
@@ -22,18 +23,30 @@ from typing import Any
 import pathspec
 from markdown_it import MarkdownIt
 
-from notelint.cache import FileStamp, IndexCache, parser_key
+from notelint.analyse import Analyser, Outcome, Task, analyse_all
+from notelint.cache import (
+    CacheEntry,
+    FileStamp,
+    FindingTuple,
+    IndexCache,
+    NoteResults,
+    SummaryNotes,
+    finding_from_tuple,
+    finding_tuple,
+    parser_key,
+    summary_of,
+)
 from notelint.config import Config, ConfigError, config_from_mapping, find_config, load_config
 from notelint.dependents import find_dependents
 from notelint.discover import Discovery, FileProblem, discover, relative_to_root
 from notelint.fix import apply_fixes
 from notelint.model import Finding, Fix, Note, Severity
-from notelint.parse import build_markdown, parse_note
+from notelint.parse import build_markdown
 from notelint.plugins import load_plugins
-from notelint.read import NoteText, decode_note, read_note
+from notelint.read import decode_note
 from notelint.registry import RuleSet
 from notelint.reporters import Report
-from notelint.rule import Rule, RuleContext, RuleError
+from notelint.rule import NoteContext, Rule, RuleContext, RuleError
 from notelint.suppress import Suppressions, suppressions_for
 from notelint.vault import Vault
 
@@ -76,6 +89,7 @@ class RunResult:
     messages: list[str] = field(default_factory=list)
     fixed: int = 0
     notes: Mapping[str, Note] = field(default_factory=dict)
+    parsed: frozenset[str] = frozenset()  # the notes read and parsed (not from the cache)
 
 
 def root_for_file(path: Path, config_path: Path | None) -> Path:
@@ -135,6 +149,11 @@ class Session:
         self.problems: list[FileProblem] = []
         self.reported_problems: set[str] = set()  # unreadable files the user asked about
         self.reported_rels: set[str] = set()
+        self.results: dict[str, NoteResults] = {}  # per-note rule results of reported notes
+        self.digests: dict[str, bytes] = {}  # content hash of every note in the vault
+        self.cache: IndexCache | None = None
+        self.parsed: set[str] = set()
+        self.reuse_vault_results = False  # only a one-shot run of the CLI reuses them
 
     # -- the steps ----------------------------------------------------------------
 
@@ -144,7 +163,9 @@ class Session:
             vault = self.build_vault()
         except (ConfigError, UsageError) as exc:
             return self._usage_failure(str(exc))
+        self.reuse_vault_results = True
         findings = self.check(vault)
+        self.save_cache()
         self._notify("notelint_session_finish", session=self, findings=findings)
         return self._result(findings, vault)
 
@@ -173,6 +194,24 @@ class Session:
         self.root = self._find_root()
         self.markdown = self._markdown()
         self._notify("notelint_configure", config=self.config)
+        self.today = self.request.today or date.today()
+        self.explicit = frozenset(self.rules.explicitly_selected(self.config, self.request.select))
+        self.jobs = self.request.jobs or os.cpu_count() or 1
+        per_note = [cls for cls in self.enabled if cls.is_note_rule() or cls.is_collecting_rule()]
+        self.analyser = Analyser(
+            markdown=self.markdown,
+            root=self.root,
+            display_rel=self.display_rel,
+            max_file_size=self.config.max_file_size,
+            rules=[cls(self.options[cls.code]) for cls in per_note],
+            ctx=NoteContext(
+                root=self.root,
+                today=self.today,
+                offline=self.request.offline,
+                explicitly_selected=self.explicit,
+            ),
+            rules_key=self._rules_key(per_note),
+        )
 
     def check(self, vault: Vault) -> list[Finding]:
         """Run the enabled rules on ``vault.reported`` and filter what they found."""
@@ -182,11 +221,21 @@ class Session:
 
     def parse(self, rel: str, text: str, has_bom: bool = False) -> Note:
         """Parse ``text`` as the note at ``rel`` with this session's parser."""
-        path = self.root / rel
-        return parse_note(
-            self.markdown, rel=rel, display=self.display(path), file=path, text=text,
-            has_bom=has_bom,
-        )
+        return self.analyser.parse(rel, text, has_bom)
+
+    def _rules_key(self, rules: Sequence[type[Rule]]) -> str:
+        """What cached per-note results depend on besides the note: the rules (their code
+        as installed) and options, and today's date for rules that read it."""
+        parts = [self._rule_identity(cls) for cls in rules]
+        if any(cls.uses_today for cls in rules):
+            parts.append(self.today.isoformat())
+        return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+    def _rule_identity(self, cls: type[Rule]) -> str:
+        module = sys.modules.get(cls.__module__)
+        source = getattr(module, "__file__", None)
+        stamp = FileStamp.of(Path(source)) if source else None
+        return f"{cls.code}|{cls.__module__}|{stamp}|{self.options[cls.code]!r}"
 
     def _usage_failure(self, message: str) -> RunResult:
         report = Report(findings=[], root="", files=0)
@@ -242,60 +291,126 @@ class Session:
     # -- reading ------------------------------------------------------------------
 
     def build_vault(self, *, report: bool = True) -> Vault:
-        """Discover and read the vault; ``report=False`` reports nothing, so every
-        unchanged note can come from the index cache (the language server's warm start).
+        """Discover the vault, analyse what changed and take the rest from the cache.
+
+        ``report=False`` reports nothing, so every unchanged note comes from the cache
+        (the language server's warm start).
         """
         discovery, walker = discover(self.root, self.config)
         reported = self._reported(discovery, walker) if report else set()
         stdin_rel = self._stdin_rel()
-        cache = self._index_cache()
-        for rel in discovery.notes:
-            if rel != stdin_rel:
-                self._load_note(rel, reported, cache)
+        self.cache = self._index_cache()
+        notes = SummaryNotes(self.root, self.display_rel)
+        self._load_notes([rel for rel in discovery.notes if rel != stdin_rel], reported, notes)
         if self.request.report_dependents:
-            reported |= self._dependents(reported, cache)
-        if cache is not None:
-            cache.forget_missing(discovery.notes)
-            cache.save()
-            if cache.warning:
-                self.messages.append(f"notelint: warning: {cache.warning}")
+            reported |= self._dependents(reported, notes)
+        if self.cache is not None:
+            self.cache.forget_missing(discovery.notes)
         if stdin_rel is not None:
             text = self.request.stdin_text or ""
             decoded = decode_note(text.encode("utf-8", errors="surrogateescape"), stdin_rel)
-            self._add_note(stdin_rel, decoded)
+            if isinstance(decoded, FileProblem):
+                self.problems.append(decoded)
+            else:
+                outcome = self.analyser.analyse_text(
+                    stdin_rel, decoded.text, decoded.has_bom, reported=stdin_rel in reported
+                )
+                self._take(outcome, notes, cache=False)
             if stdin_rel in discovery.attachments:
                 discovery.attachments.remove(stdin_rel)
+        if not report:
+            self.save_cache()
         self.problems.extend(discovery.problems)
         self.reported_problems = {p.rel for p in self.problems if p.rel in reported}
         return Vault(
             root=self.root,
-            notes=self.notes,
+            notes=notes,
             attachments=frozenset(discovery.attachments),
             folders=frozenset(discovery.folders),
-            reported=frozenset(rel for rel in reported if rel in self.notes),
+            reported=frozenset(rel for rel in reported if rel in notes),
         )
 
-    def _dependents(self, reported: set[str], cache: IndexCache | None) -> set[str]:
-        """Notes whose links a staged rename or deletion broke, parsed in full."""
-        dependents = set(find_dependents(self.root, reported, self.notes))
-        for rel in dependents:
-            if self.notes[rel].summary_only:
-                del self.notes[rel]
-                self._load_note(rel, dependents, cache)
-        return dependents
+    def save_cache(self) -> None:
+        if self.cache is None:
+            return
+        self.cache.save()
+        if self.cache.warning:
+            self.messages.append(f"notelint: warning: {self.cache.warning}")
+            self.cache.warning = None
 
-    def _load_note(self, rel: str, reported: set[str], cache: IndexCache | None) -> None:
-        """Rebuild an unchanged, unreported note from the cache; read and parse the rest."""
-        path = self.root / rel
-        stamp = FileStamp.of(path) if cache is not None else None
-        if cache is not None and rel not in reported:
-            note = cache.note(rel, stamp, self.display_rel(rel), path)
-            if note is not None:
-                self.notes[rel] = note
+    def _load_notes(self, rels: Sequence[str], reported: set[str], notes: SummaryNotes) -> None:
+        """Take unchanged notes from the cache; read, parse and check the others.
+
+        A note the user asked about needs its per-note results too, which the cache holds
+        only when they were computed by the same rules and options.
+        """
+        tasks: list[Task] = []
+        for rel in rels:
+            wanted = rel in reported
+            entry = self._usable_entry(rel, wanted)
+            if entry is not None and self.cache is not None:
+                stamp = FileStamp.of(self.root / rel)
+                if stamp is not None and stamp == entry.stamp:
+                    self._take_entry(rel, entry, notes)
+                    continue
+            tasks.append(Task(rel, wanted, entry.digest if entry is not None else None))
+        for outcome in analyse_all(self.analyser, tasks, self.jobs):
+            self._take(outcome, notes)
+
+    def _usable_entry(self, rel: str, wanted: bool) -> CacheEntry | None:
+        """The cache entry of ``rel`` if it holds what this run needs of the note."""
+        if self.cache is None:
+            return None
+        entry = self.cache.entries.get(rel)
+        if entry is None or not isinstance(entry, CacheEntry):
+            return None
+        if wanted and (entry.results is None
+                       or entry.results.rules_key != self.analyser.rules_key):
+            return None
+        return entry
+
+    def _take_entry(self, rel: str, entry: CacheEntry, notes: SummaryNotes) -> None:
+        notes.add_summary(rel, entry.summary)
+        self.digests[rel] = entry.digest
+        if entry.results is not None and entry.results.rules_key == self.analyser.rules_key:
+            self.results[rel] = entry.results
+
+    def _take(self, outcome: Outcome, notes: SummaryNotes, *, cache: bool = True) -> None:
+        """Add what analysing one file gave to the vault, the results and the cache."""
+        self.messages.extend(outcome.messages)
+        self.internal_error |= outcome.internal_error
+        rel = outcome.rel
+        if outcome.problem is not None:
+            self.problems.append(outcome.problem)
+            return
+        if outcome.unchanged and self.cache is not None and outcome.stamp is not None:
+            entry = self.cache.restamp(rel, outcome.stamp)
+            if entry is not None:
+                self._take_entry(rel, entry, notes)
                 return
-        self._add_note(rel, read_note(path, rel, self.config.max_file_size))
-        if cache is not None and rel in self.notes:
-            cache.store(self.notes[rel], stamp)
+        self.parsed.add(rel)
+        if outcome.note is not None:
+            notes.add_note(outcome.note)
+        elif outcome.summary is not None:
+            notes.add_summary(rel, outcome.summary)
+        else:
+            return
+        if outcome.digest is not None:
+            self.digests[rel] = outcome.digest
+        if outcome.results is not None:
+            self.results[rel] = outcome.results
+        if cache and self.cache is not None and outcome.stamp is not None and outcome.digest:
+            summary = outcome.summary or summary_of(notes[rel])
+            # results of a run where a rule failed are not kept: the next run retries
+            results = None if outcome.messages else outcome.results
+            self.cache.store(rel, CacheEntry(outcome.stamp, outcome.digest, summary, results))
+
+    def _dependents(self, reported: set[str], notes: SummaryNotes) -> set[str]:
+        """Notes whose links a staged rename or deletion broke, checked in full."""
+        dependents = set(find_dependents(self.root, reported, notes))
+        self._load_notes(sorted(rel for rel in dependents if rel not in self.results),
+                         dependents, notes)
+        return dependents
 
     def _index_cache(self) -> IndexCache | None:
         if not self.request.use_cache:
@@ -323,19 +438,6 @@ class Session:
         """Call a hook plugin by plugin; one that raises is reported, not a traceback."""
         for problem in self.plugins.call_each(hook_name, **kwargs):
             self.messages.append(f"notelint: {problem}")
-
-    def _add_note(self, rel: str, read: NoteText | FileProblem) -> None:
-        if isinstance(read, FileProblem):
-            self.problems.append(read)
-            return
-        try:
-            note = self.parse(rel, read.text, read.has_bom)
-        except Exception as exc:  # a parser bug must cost one note, not the run
-            self.problems.append(FileProblem(rel, f"could not be parsed: {exc}"))
-            self.messages.append(f"notelint: internal error parsing {rel}:\n{_trace()}")
-            self.internal_error = True
-            return
-        self.notes[rel] = note
 
     def _stdin_rel(self) -> str | None:
         if self.request.stdin_filename is None:
@@ -405,25 +507,106 @@ class Session:
     def _check(
         self, vault: Vault, enabled: Sequence[type[Rule]], options: Mapping[str, Any]
     ) -> list[Finding]:
-        explicit = frozenset(self.rules.explicitly_selected(self.config, self.request.select))
+        findings = list(self._note_findings(vault))
         ctx = RuleContext(
             vault=vault,
             root=self.root,
-            today=self.request.today or date.today(),
+            today=self.today,
             offline=self.request.offline,
             cache_dir=self.cache_dir,
             use_cache=self.request.use_cache,
-            jobs=self.request.jobs or os.cpu_count() or 1,
+            jobs=self.jobs,
             stderr_is_tty=sys.stderr.isatty(),
-            explicitly_selected=explicit,
+            explicitly_selected=self.explicit,
             file_problems=tuple(self._problem_views()),
             warn=lambda message: self.messages.append(f"notelint: warning: {message}"),
+            collected=self._collected(vault),
         )
-        findings: list[Finding] = []
-        for rule_class in enabled:
-            rule = rule_class(options[rule_class.code])
-            findings.extend(self._run_rule(rule, vault, ctx))
+        rules = [cls(options[cls.code]) for cls in enabled if cls.is_vault_rule()]
+        findings.extend(self._vault_findings([r for r in rules if not r.volatile], vault, ctx))
+        for rule in rules:
+            if rule.volatile:
+                findings.extend(self._run_rule(rule, vault, ctx))
         return findings
+
+    def _note_findings(self, vault: Vault) -> Iterable[Finding]:
+        """The per-note rules' findings on the reported notes: computed when the note was
+        analysed (or taken from the cache); a note parsed by the caller (the language
+        server) is checked here."""
+        for rel in sorted(vault.reported):
+            results = self.results.get(rel)
+            if results is None:
+                note = vault.notes.get(rel)
+                if note is None or note.summary_only:
+                    continue
+                results, messages, failed = self.analyser.check(note)
+                self.results[rel] = results
+                self.messages.extend(messages)
+                self.internal_error |= failed
+            display = self.display_rel(rel)
+            for data in results.findings:
+                yield finding_from_tuple(display, data)
+
+    def _collected(self, vault: Vault) -> dict[str, dict[str, Any]]:
+        collected: dict[str, dict[str, Any]] = defaultdict(dict)
+        for rel in vault.reported:
+            results = self.results.get(rel)
+            if results is not None:
+                for code, value in results.collected.items():
+                    collected[code][rel] = value
+        return dict(collected)
+
+    def _vault_findings(
+        self, rules: Sequence[Rule], vault: Vault, ctx: RuleContext
+    ) -> list[Finding]:
+        """Run the vault rules, or reuse their findings when no input changed since the
+        run that cached them."""
+        fingerprint = None
+        if self.reuse_vault_results and self.cache is not None and rules:
+            fingerprint = self._fingerprint(rules, vault, ctx)
+            cached = self.cache.vault_findings(fingerprint)
+            if cached is not None:
+                return [finding_from_tuple(self.display_rel(rel), data) for rel, data in cached]
+        heard, failed = len(self.messages), self.internal_error
+        found: list[Finding] = []
+        for rule in rules:
+            found.extend(self._run_rule(rule, vault, ctx))
+        quiet = len(self.messages) == heard and self.internal_error == failed
+        if fingerprint is not None and self.cache is not None and quiet:
+            self.cache.store_vault_findings(fingerprint, self._by_rel(found))
+        return found
+
+    def _by_rel(self, findings: Iterable[Finding]) -> tuple[tuple[str, FindingTuple], ...]:
+        """Findings in reported files, keyed by root-relative path (cwd-independent)."""
+        rel_of = {self.display_rel(rel): rel for rel in self.reported_rels}
+        return tuple(
+            (rel_of[finding.path], finding_tuple(finding))
+            for finding in findings
+            if finding.path in rel_of
+        )
+
+    def _fingerprint(self, rules: Sequence[Rule], vault: Vault, ctx: RuleContext) -> str:
+        """Everything the vault rules' findings depend on: the rules and options, the
+        content of every note, the names of every other file, the unreadable files,
+        which files are reported, the rules' other input files, and the date when read."""
+        digest = hashlib.blake2b(digest_size=16)
+
+        def add(*parts: object) -> None:
+            for part in parts:
+                digest.update(repr(part).encode("utf-8", errors="surrogateescape"))
+                digest.update(b"\0")
+
+        add(*(self._rule_identity(type(rule)) for rule in rules), ctx.offline)
+        if any(rule.uses_today for rule in rules):
+            add(ctx.today)
+        for rel in sorted(vault.notes):
+            add(rel, self.digests.get(rel))
+        add(sorted(vault.attachments), sorted(vault.folders), sorted(self.reported_rels))
+        add(sorted((p.rel, p.message, p.line, p.column) for p in self.problems))
+        for rule in rules:
+            for path in rule.inputs(self.root):
+                add(str(path), FileStamp.of(path))
+        return digest.hexdigest()
 
     def _problem_views(self) -> Iterable[FileProblem]:
         """The unreadable files, with the paths users see."""
@@ -433,11 +616,7 @@ class Session:
     def _run_rule(self, rule: Rule, vault: Vault, ctx: RuleContext) -> list[Finding]:
         found: list[Finding] = []
         try:
-            if rule.is_note_rule():
-                for note in vault.reported_notes():
-                    found.extend(self._guarded(rule, note, ctx))
-            if rule.is_vault_rule():
-                found.extend(rule.check_vault(vault, ctx))
+            found.extend(rule.check_vault(vault, ctx))
         except RuleError as exc:
             self.messages.append(f"notelint: {rule.code} [{rule.name}] could not run: {exc}")
             if exc.fatal and rule.code in ctx.explicitly_selected:
@@ -449,19 +628,6 @@ class Session:
             )
             self.internal_error = True
         return found
-
-    def _guarded(self, rule: Rule, note: Note, ctx: RuleContext) -> list[Finding]:
-        try:
-            return list(rule.check_note(note, ctx))
-        except RuleError:
-            raise
-        except Exception:
-            self.messages.append(
-                f"notelint: internal error in {rule.code} [{rule.name}] on {note.display}; "
-                f"other notes are still checked. Please report this:\n{_trace()}"
-            )
-            self.internal_error = True
-            return []
 
     # -- filtering and reporting --------------------------------------------------
 
@@ -517,7 +683,10 @@ class Session:
             code = 1
         else:
             code = 0
-        return RunResult(findings, report, code, self.messages, notes=vault.notes)
+        messages = list(dict.fromkeys(self.messages))  # a rule failing on every note: once
+        return RunResult(
+            findings, report, code, messages, notes=vault.notes, parsed=frozenset(self.parsed)
+        )
 
 
 class _PerFileIgnores:

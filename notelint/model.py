@@ -238,8 +238,8 @@ class Note:
     newline: str = "\n"
     #: ``id``/``name`` values of HTML tags: anchors a ``#fragment`` may point at.
     html_ids: tuple[str, ...] = ()
-    #: True for a note rebuilt from the index cache: it was not reported on, so only its
-    #: cross-file facts and text were kept; ``tokens`` is empty.
+    #: True when ``tokens`` is empty: the note's own rules have run and the parse tree was
+    #: let go, or it was rebuilt from the cache; its cross-file facts and text remain.
     summary_only: bool = False
 
     @property

@@ -20,6 +20,12 @@ class NoteText:
 
 def read_note(path: Path, rel: str, max_size: int) -> NoteText | FileProblem:
     """Decode ``path`` as UTF-8 (BOM allowed); binary, huge or undecodable -> a problem."""
+    data = read_bytes(path, rel, max_size)
+    return data if isinstance(data, FileProblem) else decode_note(data, rel)
+
+
+def read_bytes(path: Path, rel: str, max_size: int) -> bytes | FileProblem:
+    """The bytes of the regular file ``path``, or why it cannot be read as a note."""
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):  # a named pipe would block the run forever
@@ -33,10 +39,9 @@ def read_note(path: Path, rel: str, max_size: int) -> NoteText | FileProblem:
                 f"file is {human_size(size)}, over the {human_size(max_size)} limit; not "
                 "checked (raise 'max-file-size' or add it to 'exclude')",
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         return FileProblem(rel, f"cannot read file: {exc.strerror or exc}")
-    return decode_note(data, rel)
 
 
 def human_size(size: int) -> str:

@@ -3,6 +3,11 @@
 A rule is a class with a documented ``code`` and ``name``; the engine instantiates it
 with its options and calls ``check_note`` once per reported note, or ``check_vault`` once
 per run. A rule yields ``Finding``s built with ``self.finding`` and never prints.
+
+Per-note work (``check_note``, ``collect_note``) sees one note and no vault: it runs where
+the note is parsed, possibly in another process, and its results are cached with the
+note, so a note that did not change is neither parsed nor checked again. Whatever needs
+other notes belongs in ``check_vault``, which runs once on the merged index.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import textwrap
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,22 +28,39 @@ if TYPE_CHECKING:
     from notelint.vault import Vault
 
 
-@dataclass(frozen=True)
-class RuleContext:
-    """What the run knows beyond the note: the vault index and the run's settings."""
+@dataclass(frozen=True, kw_only=True)
+class NoteContext:
+    """What checking one note may rely on besides the note: the run's settings only.
 
-    vault: Vault
+    Deliberately no vault: notes are checked in worker processes before the index
+    exists, and a per-note result is cached against the note's content alone.
+    """
+
     root: Path
     today: date
     offline: bool = False
+    explicitly_selected: frozenset[str] = frozenset()  # codes named by select/--select
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleContext(NoteContext):
+    """What a vault rule knows: the vault index, the run's settings, and what
+    ``collect_note`` gathered from each reported note (see ``collected_by``)."""
+
+    vault: Vault
     cache_dir: Path | None = None
     use_cache: bool = True
     jobs: int = 1
     stderr_is_tty: bool = False
-    explicitly_selected: frozenset[str] = frozenset()  # codes named by select/--select
     file_problems: tuple[FileProblem, ...] = ()  # files that could not be read as notes
     warn: Callable[[str], None] = field(default=lambda message: None, repr=False)
     """Tell the user something about the run itself (a corrupt cache, say) on stderr."""
+    collected: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    """Rule code -> reported note's ``rel`` -> what the rule's ``collect_note`` returned."""
+
+    def collected_by(self, rule: Rule) -> Mapping[str, Any]:
+        """What ``rule.collect_note`` returned for each reported note, by ``rel``."""
+        return self.collected.get(rule.code, {})
 
 
 class RuleError(Exception):
@@ -75,6 +97,12 @@ class Rule:
     severity: ClassVar[Severity] = Severity.ERROR
     enabled_by_default: ClassVar[bool] = True
     fixable: ClassVar[bool] = False
+    #: Findings depend on today's date as well as on the note (dates in the future, say):
+    #: cached per-note results then hold for the day they were computed.
+    uses_today: ClassVar[bool] = False
+    #: Findings depend on the world outside the vault (the network): ``check_vault`` runs
+    #: on every run even when no note changed.
+    volatile: ClassVar[bool] = False
 
     Options: type[Any] = NoOptions
     options: Any
@@ -84,12 +112,30 @@ class Rule:
 
     # -- what subclasses override -------------------------------------------------
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterable[Finding]:
-        """Findings for one note; called once per reported note."""
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterable[Finding]:
+        """Findings for one note; called once per reported note that changed."""
         return ()
+
+    def collect_note(self, note: Note, ctx: NoteContext) -> Any:
+        """What ``check_vault`` will need from this reported note's full parse.
+
+        The index keeps links, headings, tags and text of every note, but not the tokens;
+        a vault rule needing more (the prose of a note, say) gathers it here. The value
+        must be picklable and depend only on the note and the options: it crosses process
+        boundaries and is cached with the note. ``ctx.collected_by(self)`` hands it back.
+        """
+        return None
 
     def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterable[Finding]:
         """Findings needing the whole vault; called once per run."""
+        return ()
+
+    def inputs(self, root: Path) -> Iterable[Path]:
+        """Files besides the notes whose content ``check_vault`` reads (word lists, say).
+
+        When no note changed, the engine reuses the last run's vault findings; a change
+        to one of these files (or its appearing) re-runs the rule.
+        """
         return ()
 
     # -- helpers ------------------------------------------------------------------
@@ -101,6 +147,10 @@ class Rule:
     @classmethod
     def is_vault_rule(cls) -> bool:
         return cls.check_vault is not Rule.check_vault
+
+    @classmethod
+    def is_collecting_rule(cls) -> bool:
+        return cls.collect_note is not Rule.collect_note
 
     def finding(
         self,

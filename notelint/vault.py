@@ -653,7 +653,9 @@ class _FuzzyIndex:
         # Frequent trigrams ("  a", "ing") say little and cost the most: count only the
         # rare ones (at least the three rarest). A name 70% alike shares a run of
         # characters, hence some of its rarer trigrams.
-        ranked = sorted(grams, key=lambda gram: len(postings.get(gram, ())))
+        # ties broken by the trigram itself: set order changes with the hash seed, and
+        # the same vault must get the same suggestions in every process
+        ranked = sorted(grams, key=lambda gram: (len(postings.get(gram, ())), gram))
         rare = [gram for gram in ranked if len(postings.get(gram, ())) <= self.RARE] or ranked[:3]
         if len(rare) < 3:
             rare = ranked[:3]

@@ -33,16 +33,17 @@ def _brief(result: RunResult) -> list[str]:
     return [f"{f.path}:{f.span.line}:{f.span.column}: {f.code}" for f in result.findings]
 
 
-def test_second_run_rebuilds_unreported_notes_from_the_cache(tmp_path: Path) -> None:
+def test_second_run_parses_nothing_and_finds_the_same(tmp_path: Path) -> None:
     write_vault(tmp_path, NOTES)
     first = _check(tmp_path)
     assert (tmp_path / ".notelint-cache" / INDEX_FILE).is_file()
-    assert not any(note.summary_only for note in first.notes.values())
+    assert first.parsed == set(NOTES)
 
     second = _check(tmp_path, "a.md")
-    assert not second.notes["a.md"].summary_only  # reported: parsed in full
+    assert second.parsed == set()
     assert second.notes["b.md"].summary_only and second.notes["c.md"].summary_only
     assert _brief(second) == ["a.md:4:22: NL104"]  # b has '## Second' but no 'Third'
+    assert _brief(_check(tmp_path)) == _brief(first)
 
 
 def test_a_changed_note_is_parsed_again(tmp_path: Path) -> None:
@@ -52,7 +53,7 @@ def test_a_changed_note_is_parsed_again(tmp_path: Path) -> None:
     b.write_text(NOTES["b.md"] + "## Third\n")
     os.utime(b, ns=(b.stat().st_atime_ns, b.stat().st_mtime_ns + 1_000_000_000))
     result = _check(tmp_path, "a.md")
-    assert not result.notes["b.md"].summary_only
+    assert result.parsed == {"b.md"}
     assert _brief(result) == []
 
 

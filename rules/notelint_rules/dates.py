@@ -22,7 +22,7 @@ from typing import Any
 
 from notelint.config import ConfigError
 from notelint.model import Finding, Fix, Heading, Note, Severity, Span
-from notelint.rule import Rule, RuleContext
+from notelint.rule import NoteContext, Rule
 
 DEFAULT_FORMAT = "%Y-%m-%d"
 ORDERS = ("descending", "ascending", "auto")
@@ -534,7 +534,7 @@ class DateHeadingInvalid(_DatesRule):
     summary = "heading date is not a real calendar date"
     severity = Severity.ERROR
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         for item in self.dated(note):
             if item.date.value is None:
                 yield self.finding(
@@ -572,7 +572,7 @@ class DateHeadingFormat(_DatesRule):
     severity = Severity.WARNING
     fixable = True
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         fmt = self.options.format
         for item in self.dated(note):
             value = item.date.value
@@ -624,7 +624,7 @@ class DateHeadingOrder(_DatesRule):
     Options = OrderOptions
     options: OrderOptions
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         groups = [_valid(group) for group in sibling_groups(self.dated(note))]
         groups = [group for group in groups if len(group) > 1]
         if not groups:
@@ -703,7 +703,7 @@ class DateHeadingDuplicate(_DatesRule):
     summary = "the same date heads two sibling sections"
     severity = Severity.WARNING
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         for group in sibling_groups(self.dated(note)):
             valid = _valid(group)
             for index, first in duplicates([_value(item) for item in valid]):
@@ -745,7 +745,7 @@ class DateHeadingLevel(_DatesRule):
     summary = "dated headings of one journal at different levels"
     severity = Severity.WARNING
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         entries = [item for item in self.dated(note) if not _is_title(note, item)]
         main, others = minority_levels([item.heading.level for item in entries])
         if main is None:
@@ -786,12 +786,13 @@ class DateHeadingFuture(_DatesRule):
 
     code = "NL306"
     name = "date-heading-future"
+    uses_today = True
     summary = "date heading after today"
     severity = Severity.WARNING
     Options = FutureOptions
     options: FutureOptions
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         if self.options.allow_future:
             return
         latest = ctx.today + timedelta(days=1)
@@ -833,12 +834,13 @@ class DateHeadingStaleModified(_DatesRule):
 
     code = "NL307"
     name = "date-heading-stale-modified"
+    uses_today = True
     summary = "frontmatter modified date older than the newest dated heading"
     severity = Severity.WARNING
     Options = ModifiedOptions
     options: ModifiedOptions
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         if not note.frontmatter.data:
             return
         latest = ctx.today + timedelta(days=1)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from notelint.model import Finding, Note, Severity, Span, Tag
-from notelint.rule import Rule, RuleContext
+from notelint.rule import NoteContext, Rule, RuleContext
 from notelint.vault import Vault
 
 TAG_KEYS = ("tags", "tag")
@@ -84,7 +84,7 @@ class MissingFrontmatter(Rule):
     summary = "no frontmatter block where fields are required"
     Options = FrontmatterOptions
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         if note.frontmatter.present or not self.options.required:
             return
         fields = ", ".join(self.options.required)
@@ -121,7 +121,7 @@ class InvalidFrontmatter(Rule):
     family = "frontmatter"
     summary = "YAML that fails to parse or is not a mapping"
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         error = note.frontmatter.error
         if error is None:
             return
@@ -161,7 +161,7 @@ class MissingTags(Rule):
     summary = "no `tags`, or an empty one"
     Options = FrontmatterOptions
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         fm = note.frontmatter
         if "tags" not in self.options.required or fm.data is None:
             return
@@ -209,7 +209,7 @@ class TagFormat(Rule):
     severity = Severity.WARNING
     summary = "tag with spaces, leading `#`, null item, or bad characters"
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         key = _tag_key(note)
         if key is None:
             return
@@ -345,7 +345,7 @@ class MissingField(Rule):
     summary = "configured required field missing, or a date field that does not parse"
     Options = FrontmatterOptions
 
-    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    def check_note(self, note: Note, ctx: NoteContext) -> Iterator[Finding]:
         data = note.frontmatter.data
         if data is None:
             return

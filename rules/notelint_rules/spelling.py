@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from notelint.model import Finding, Fix, Note, Severity, Span
 from notelint.prose import (
@@ -15,8 +16,15 @@ from notelint.prose import (
     tokens_by_line,
     vocabulary_words,
 )
-from notelint.rule import Rule, RuleContext, RuleError
-from notelint.spell import KnownWords, Speller, SpellError, base_language, wordlist_paths
+from notelint.rule import NoteContext, Rule, RuleContext, RuleError
+from notelint.spell import (
+    KnownWords,
+    Speller,
+    SpellError,
+    base_language,
+    target_wordlist,
+    wordlist_paths,
+)
 from notelint.vault import Vault, aliases_of
 
 #: Misspelled words and their suggestions.
@@ -125,6 +133,16 @@ class Misspelling(Rule):
     Options = SpellingOptions
     options: SpellingOptions
 
+    def collect_note(self, note: Note, ctx: NoteContext) -> str:
+        """The note's text with everything but prose masked: needs the tokens, which the
+        index does not keep."""
+        return prose_text(note, check_title=self.options.check_title)
+
+    def inputs(self, root: Path) -> Iterable[Path]:
+        """The word lists, and where ``notelint words --add`` would create one."""
+        return [*wordlist_paths(self.options.wordlists, root),
+                target_wordlist(self.options.wordlists, root)]
+
     def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterable[Finding]:
         opts = self.options
         split = SplitOptions(
@@ -143,7 +161,8 @@ class Misspelling(Rule):
                 use_cache=ctx.use_cache,
                 jobs=ctx.jobs,
             ) as speller:
-                notes, pieces, bad = self._gather(vault, speller, vocabulary, split)
+                prose = ctx.collected_by(self)
+                notes, pieces, bad = self._gather(vault, prose, speller, vocabulary, split)
         except SpellError as exc:
             raise RuleError(str(exc), fatal=True) from None
         known = speller.listed
@@ -187,7 +206,12 @@ class Misspelling(Rule):
         return words >= FOREIGN_MIN_WORDS and len(hits) > self.options.foreign_ratio * words
 
     def _gather(
-        self, vault: Vault, speller: Speller, vocabulary: KnownWords, split: SplitOptions
+        self,
+        vault: Vault,
+        prose: Mapping[str, str],
+        speller: Speller,
+        vocabulary: KnownWords,
+        split: SplitOptions,
     ) -> tuple[list[tuple[Note, str, set[str]]], dict[str, tuple[Piece, ...]], Misspelled]:
         """Read every reported note's prose once, feeding aspell as new words appear.
 
@@ -200,7 +224,11 @@ class Misspelling(Rule):
         batch: list[str] = []
         with speller.session() as session:  # stops aspell if reading a note fails
             for note in vault.reported_notes():
-                masked = prose_text(note, check_title=opts.check_title)
+                masked = prose.get(note.rel)
+                if masked is None:  # not collected: only a fully parsed note can say
+                    if note.summary_only:
+                        continue
+                    masked = prose_text(note, check_title=opts.check_title)
                 toks = tokens(masked)
                 notes.append((note, masked, toks))
                 for token in toks.difference(pieces):  # a C-level filter: tokens seen before

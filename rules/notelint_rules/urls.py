@@ -324,6 +324,7 @@ def run_batch(vault: Vault, ctx: RuleContext, options: UrlsOptions) -> Batch:
 
 class _UrlRule(Rule):
     family = "urls"
+    volatile = True  # a link that worked yesterday may be dead today
     Options: type[Any] = UrlsOptions
     options: UrlsOptions
 

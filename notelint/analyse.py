@@ -1,0 +1,231 @@
+"""Per-file work: read, parse, check and summarise one note, here or in worker processes.
+
+Everything the per-note rules see is one note's bytes and the run's settings, so this
+work is a function of the file alone. It can therefore run in other processes
+(``--jobs``), and its outcome (a summary, findings without paths, what vault rules
+collected, all plain data) can be cached against the file's content hash. Tokens never
+leave this module: a note's tokens live while its own rules run, so the memory a run
+needs grows with the summaries, not with the parse trees.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from notelint.cache import FileStamp, NoteResults, digest_of, finding_tuple, summary_of
+from notelint.discover import FileProblem
+from notelint.model import Finding, Note
+from notelint.parse import parse_note
+from notelint.read import decode_note, read_bytes
+from notelint.rule import NoteContext, Rule, RuleError
+
+#: Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 64
+
+
+@dataclass(frozen=True)
+class Task:
+    """Analyse ``rel``; ``known_digest`` is a content hash whose results the cache holds
+    (a touched but unchanged file is then recognised without parsing)."""
+
+    rel: str
+    reported: bool
+    known_digest: bytes | None = None
+
+
+@dataclass
+class Outcome:
+    """What analysing one file gave. ``note`` (tokens dropped) stays in-process only."""
+
+    rel: str
+    stamp: FileStamp | None = None
+    digest: bytes | None = None
+    summary: tuple[Any, ...] | None = None
+    unchanged: bool = False  # the bytes hash to ``known_digest``: the cache entry stands
+    problem: FileProblem | None = None
+    results: NoteResults | None = None
+    messages: tuple[str, ...] = ()
+    internal_error: bool = False
+    note: Note | None = None
+
+
+class Analyser:
+    """Turns files into outcomes with one parser and one set of per-note rules."""
+
+    def __init__(
+        self,
+        *,
+        markdown: MarkdownIt,
+        root: Path,
+        display_rel: Callable[[str], str],
+        max_file_size: int,
+        rules: Sequence[Rule],
+        ctx: NoteContext,
+        rules_key: str,
+    ) -> None:
+        self.markdown = markdown
+        self.root = root
+        self.display_rel = display_rel
+        self.max_file_size = max_file_size
+        self.note_rules = [rule for rule in rules if rule.is_note_rule()]
+        self.collecting_rules = [rule for rule in rules if rule.is_collecting_rule()]
+        self.ctx = ctx
+        self.rules_key = rules_key
+
+    def analyse(self, task: Task) -> Outcome:
+        """Read, hash, parse and (when reported) check the file ``task.rel``."""
+        path = self.root / task.rel
+        stamp = FileStamp.of(path)
+        data = read_bytes(path, task.rel, self.max_file_size)
+        if isinstance(data, FileProblem):
+            return Outcome(task.rel, stamp, problem=data)
+        digest = digest_of(data)
+        if digest == task.known_digest:
+            return Outcome(task.rel, stamp, digest, unchanged=True)
+        decoded = decode_note(data, task.rel)
+        if isinstance(decoded, FileProblem):
+            return Outcome(task.rel, stamp, digest, problem=decoded)
+        return self.analyse_text(task.rel, decoded.text, decoded.has_bom, task.reported,
+                                 stamp=stamp, digest=digest)
+
+    def analyse_text(
+        self,
+        rel: str,
+        text: str,
+        has_bom: bool,
+        reported: bool,
+        *,
+        stamp: FileStamp | None = None,
+        digest: bytes | None = None,
+    ) -> Outcome:
+        """Parse decoded ``text`` as the note ``rel`` and check it when ``reported``."""
+        if digest is None:
+            digest = digest_of(text.encode("utf-8", errors="surrogateescape"))
+        try:
+            note = self.parse(rel, text, has_bom)
+        except Exception as exc:  # a parser bug must cost one note, not the run
+            return Outcome(
+                rel, stamp, digest,
+                problem=FileProblem(rel, f"could not be parsed: {exc}"),
+                messages=(f"notelint: internal error parsing {rel}:\n{_trace()}",),
+                internal_error=True,
+            )
+        outcome = Outcome(rel, stamp, digest)
+        if reported:
+            outcome.results, outcome.messages, outcome.internal_error = self.check(note)
+        outcome.note = dataclasses.replace(note, tokens=(), summary_only=True)
+        return outcome
+
+    def parse(self, rel: str, text: str, has_bom: bool = False) -> Note:
+        return parse_note(
+            self.markdown, rel=rel, display=self.display_rel(rel), file=self.root / rel,
+            text=text, has_bom=has_bom,
+        )
+
+    def check(self, note: Note) -> tuple[NoteResults, tuple[str, ...], bool]:
+        """Run every per-note rule on ``note`` and let vault rules collect from it.
+
+        A rule that fails costs its findings on this note only; the messages say so.
+        """
+        findings: list[Finding] = []
+        collected: dict[str, Any] = {}
+        messages: list[str] = []
+        internal_error = False
+        for rule in self.note_rules:
+            try:
+                findings.extend(rule.check_note(note, self.ctx))
+            except RuleError as exc:
+                messages.append(f"notelint: {rule.code} [{rule.name}] could not run: {exc}")
+                internal_error |= exc.fatal and rule.code in self.ctx.explicitly_selected
+            except Exception:
+                messages.append(_rule_crash(rule, note))
+                internal_error = True
+        for rule in self.collecting_rules:
+            try:
+                collected[rule.code] = rule.collect_note(note, self.ctx)
+            except Exception:
+                messages.append(_rule_crash(rule, note))
+                internal_error = True
+        results = NoteResults(
+            self.rules_key, tuple(finding_tuple(f) for f in findings), collected
+        )
+        return results, tuple(messages), internal_error
+
+
+def summary_outcome(outcome: Outcome) -> Outcome:
+    """The outcome as it crosses a process boundary: the summary instead of the note."""
+    if outcome.note is not None:
+        outcome.summary = summary_of(outcome.note)
+        outcome.note = None
+    return outcome
+
+
+def analyse_all(analyser: Analyser, tasks: Sequence[Task], jobs: int) -> Iterator[Outcome]:
+    """Outcomes of ``tasks`` in order: in ``jobs`` worker processes when that pays."""
+    if jobs <= 1 or len(tasks) < PARALLEL_MIN_FILES or not _can_fork():
+        for task in tasks:
+            yield analyser.analyse(task)
+        return
+    yield from _in_workers(analyser, tasks, jobs)
+
+
+def _can_fork() -> bool:
+    """Workers are forked: they inherit the loaded plugins, parser and rules as they are
+    (spawned workers would import and configure everything again)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+#: The analyser a forked worker inherits.
+_WORKER_ANALYSER: Analyser | None = None
+
+
+def _analyse_chunk(tasks: Sequence[Task]) -> list[Outcome]:
+    assert _WORKER_ANALYSER is not None
+    return [summary_outcome(_WORKER_ANALYSER.analyse(task)) for task in tasks]
+
+
+def _in_workers(analyser: Analyser, tasks: Sequence[Task], jobs: int) -> Iterator[Outcome]:
+    global _WORKER_ANALYSER
+    size = max(8, min(256, len(tasks) // (jobs * 8)))
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    _WORKER_ANALYSER = analyser
+    done = 0
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for outcomes in pool.map(_analyse_chunk, chunks):
+                done += 1
+                yield from outcomes
+    except Exception as exc:  # a worker killed (memory, signal): finish in this process
+        left = [task for chunk in chunks[done:] for task in chunk]
+        warning = (
+            f"notelint: warning: parallel parsing failed ({type(exc).__name__}: {exc}); "
+            f"checking the remaining {len(left)} files in one process"
+        )
+        for index, task in enumerate(left):
+            outcome = analyser.analyse(task)
+            if index == 0:
+                outcome.messages = (warning, *outcome.messages)
+            yield outcome
+    finally:
+        _WORKER_ANALYSER = None
+
+
+def _rule_crash(rule: Rule, note: Note) -> str:
+    return (
+        f"notelint: internal error in {rule.code} [{rule.name}] on {note.display}; "
+        f"other notes are still checked. Please report this:\n{_trace()}"
+    )
+
+
+def _trace() -> str:
+    return "".join(traceback.format_exc(limit=-4)).rstrip()
