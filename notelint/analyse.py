@@ -21,12 +21,13 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from notelint.cache import FileStamp, NoteResults, digest_of, finding_tuple, summary_of
+from notelint.cache import FileStamp, NoteResults, digest_of, finding_tuple, pack_summary
 from notelint.discover import FileProblem
-from notelint.model import Finding, Note
+from notelint.model import Finding, Note, NoteFacts
 from notelint.parse import parse_note
 from notelint.read import decode_note, read_bytes
 from notelint.rule import NoteContext, Rule, RuleError
+from notelint.vault import facts_of
 
 #: Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
@@ -49,7 +50,8 @@ class Outcome:
     rel: str
     stamp: FileStamp | None = None
     digest: bytes | None = None
-    summary: tuple[Any, ...] | None = None
+    summary: bytes | None = None  # packed, see ``notelint.cache.pack_summary``
+    facts: NoteFacts | None = None
     unchanged: bool = False  # the bytes hash to ``known_digest``: the cache entry stands
     problem: FileProblem | None = None
     results: NoteResults | None = None
@@ -164,7 +166,8 @@ class Analyser:
 def summary_outcome(outcome: Outcome) -> Outcome:
     """The outcome as it crosses a process boundary: the summary instead of the note."""
     if outcome.note is not None:
-        outcome.summary = summary_of(outcome.note)
+        outcome.summary = pack_summary(outcome.note)
+        outcome.facts = facts_of(outcome.note)
         outcome.note = None
     return outcome
 

@@ -18,9 +18,11 @@ version or plugin set, or one that fails to load, is ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import pickle
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,12 +39,14 @@ from notelint.model import (
     Link,
     LinkKind,
     Note,
+    NoteFacts,
     Severity,
     Span,
     Tag,
     YamlError,
 )
 from notelint.parse import split_lines
+from notelint.vault import facts_of
 
 # 2: parser fixes changed spans, escapes and comments; 3: html_ids; 4: content hashes,
 # per-note results and vault results
@@ -62,9 +66,9 @@ class FileStamp:
     mtime_ns: int
 
     @classmethod
-    def of(cls, path: Path) -> FileStamp | None:
+    def of(cls, path: str | Path) -> FileStamp | None:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             return None
         return cls(stat.st_size, stat.st_mtime_ns)
@@ -88,11 +92,13 @@ class NoteResults:
 
 @dataclass(frozen=True)
 class CacheEntry:
-    """One note as the last run saw it."""
+    """One note as the last run saw it: ``summary`` is packed (``pack_summary``), since
+    most runs unpack few of them; ``facts`` are what every run's indexes need."""
 
     stamp: FileStamp
     digest: bytes
-    summary: tuple[Any, ...]
+    summary: bytes
+    facts: NoteFacts
     results: NoteResults | None = None
 
 
@@ -147,7 +153,7 @@ class IndexCache:
         entry = self.entries.get(rel)
         if entry is None:
             return None
-        entry = CacheEntry(stamp, entry.digest, entry.summary, entry.results)
+        entry = dataclasses.replace(entry, stamp=stamp)
         self.store(rel, entry)
         return entry
 
@@ -244,6 +250,11 @@ def summary_of(note: Note) -> tuple[Any, ...]:
     )
 
 
+def pack_summary(note: Note) -> bytes:
+    """The summary of ``note`` as bytes: what the cache keeps and workers send back."""
+    return pickle.dumps(summary_of(note), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def note_from_summary(summary: tuple[Any, ...], *, rel: str, display: str, file: Path) -> Note:
     """A Note holding the cached facts and text; only its tokens are left empty."""
     (frontmatter, headings, links, tags, block_ids, comments, has_bom, newline, text,
@@ -310,29 +321,39 @@ def finding_from_tuple(path: str, data: FindingTuple) -> Finding:
 
 
 class SummaryNotes(Mapping[str, Note]):
-    """Notes by ``rel``, each rebuilt from its summary only when a rule asks for it.
+    """Notes by ``rel``, each rebuilt from its packed summary only when a rule asks.
 
-    A warm run of a large vault reads the summaries of thousands of notes of which
-    the rules may look at a few; rebuilding them all would cost more than the check.
+    A warm run of a large vault knows thousands of notes of which the rules may look
+    at a few; rebuilding them all would cost more than the check. ``facts`` answers
+    what the vault-wide indexes need without rebuilding anything.
     """
 
-    def __init__(self, root: Path, display_rel: Any) -> None:
+    def __init__(self, root: Path, display_rel: Callable[[str], str]) -> None:
         self._root = root
         self._display_rel = display_rel
-        self._items: dict[str, Note | tuple[Any, ...]] = {}
+        self._items: dict[str, Note | bytes] = {}
+        self._facts: dict[str, NoteFacts] = {}
 
     def add_note(self, note: Note) -> None:
         self._items[note.rel] = note
+        self._facts.pop(note.rel, None)
 
-    def add_summary(self, rel: str, summary: tuple[Any, ...]) -> None:
+    def add_summary(self, rel: str, summary: bytes, facts: NoteFacts) -> None:
         self._items[rel] = summary
+        self._facts[rel] = facts
+
+    def facts(self, rel: str) -> NoteFacts:
+        found = self._facts.get(rel)
+        if found is None:
+            found = self._facts[rel] = facts_of(self[rel])
+        return found
 
     def __getitem__(self, rel: str) -> Note:
         item = self._items[rel]
         if isinstance(item, Note):
             return item
         note = note_from_summary(
-            item, rel=rel, display=self._display_rel(rel), file=self._root / rel
+            pickle.loads(item), rel=rel, display=self._display_rel(rel), file=self._root / rel
         )
         self._items[rel] = note
         return note
@@ -345,14 +366,6 @@ class SummaryNotes(Mapping[str, Note]):
 
     def __contains__(self, rel: object) -> bool:
         return rel in self._items
-
-    def __delitem__(self, rel: str) -> None:
-        del self._items[rel]
-
-    def is_summary(self, rel: str) -> bool:
-        """True when ``rel`` holds a summary (rebuilt or not), not a parsed note."""
-        item = self._items[rel]
-        return not isinstance(item, Note) or item.summary_only
 
 
 def parser_key(plugin_names: Iterable[str], extra: Mapping[str, str] | None = None) -> str:

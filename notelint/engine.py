@@ -33,8 +33,8 @@ from notelint.cache import (
     SummaryNotes,
     finding_from_tuple,
     finding_tuple,
+    pack_summary,
     parser_key,
-    summary_of,
 )
 from notelint.config import Config, ConfigError, config_from_mapping, find_config, load_config
 from notelint.dependents import find_dependents
@@ -345,11 +345,12 @@ class Session:
         only when they were computed by the same rules and options.
         """
         tasks: list[Task] = []
+        root = str(self.root)
         for rel in rels:
             wanted = rel in reported
             entry = self._usable_entry(rel, wanted)
             if entry is not None and self.cache is not None:
-                stamp = FileStamp.of(self.root / rel)
+                stamp = FileStamp.of(os.path.join(root, rel))
                 if stamp is not None and stamp == entry.stamp:
                     self._take_entry(rel, entry, notes)
                     continue
@@ -370,7 +371,7 @@ class Session:
         return entry
 
     def _take_entry(self, rel: str, entry: CacheEntry, notes: SummaryNotes) -> None:
-        notes.add_summary(rel, entry.summary)
+        notes.add_summary(rel, entry.summary, entry.facts)
         self.digests[rel] = entry.digest
         if entry.results is not None and entry.results.rules_key == self.analyser.rules_key:
             self.results[rel] = entry.results
@@ -391,8 +392,8 @@ class Session:
         self.parsed.add(rel)
         if outcome.note is not None:
             notes.add_note(outcome.note)
-        elif outcome.summary is not None:
-            notes.add_summary(rel, outcome.summary)
+        elif outcome.summary is not None and outcome.facts is not None:
+            notes.add_summary(rel, outcome.summary, outcome.facts)
         else:
             return
         if outcome.digest is not None:
@@ -400,10 +401,11 @@ class Session:
         if outcome.results is not None:
             self.results[rel] = outcome.results
         if cache and self.cache is not None and outcome.stamp is not None and outcome.digest:
-            summary = outcome.summary or summary_of(notes[rel])
+            summary = outcome.summary or pack_summary(notes[rel])
             # results of a run where a rule failed are not kept: the next run retries
             results = None if outcome.messages else outcome.results
-            self.cache.store(rel, CacheEntry(outcome.stamp, outcome.digest, summary, results))
+            entry = CacheEntry(outcome.stamp, outcome.digest, summary, notes.facts(rel), results)
+            self.cache.store(rel, entry)
 
     def _dependents(self, reported: set[str], notes: SummaryNotes) -> set[str]:
         """Notes whose links a staged rename or deletion broke, checked in full."""
@@ -643,8 +645,8 @@ class Session:
             rel = rel_of.get(finding.path)
             if rel is None or rel not in self.reported_rels or ignores.ignores(rel, finding):
                 continue
-            note = vault.notes.get(rel)
-            if note is not None:
+            if rel in vault.notes and vault.facts(rel).directives:
+                note = vault.notes[rel]
                 if rel not in suppressions:
                     suppressions[rel] = suppressions_for(note, self._resolve_identifier)
                     self._warn_unknown(note, suppressions[rel])

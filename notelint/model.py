@@ -12,7 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown_it.token import Token
 
@@ -212,6 +212,23 @@ class Frontmatter:
         return self.span
 
 
+def note_stem(rel: str) -> str:
+    """The file name of the note ``rel`` without its extension."""
+    name = rel.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+class NoteFacts(NamedTuple):
+    """What every vault-wide index needs of each note: its names and whether it holds
+    suppression directives. Kept beside a cached summary, so that indexing a vault of
+    thousands does not rebuild every note."""
+
+    aliases: tuple[str, ...]
+    title: str
+    tags: tuple[str, ...]
+    directives: bool
+
+
 @dataclass(frozen=True)
 class Note:
     """One Markdown file, read and parsed once; every rule shares it.
@@ -245,8 +262,7 @@ class Note:
     @property
     def stem(self) -> str:
         """The file name without ``.md``: what ``[[wiki-links]]`` name."""
-        name = self.rel.rsplit("/", 1)[-1]
-        return name.rsplit(".", 1)[0] if "." in name else name
+        return note_stem(self.rel)
 
     @property
     def title(self) -> str:

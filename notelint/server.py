@@ -287,7 +287,7 @@ class NotelintServer(LanguageServer):
         if workspace is None or workspace.vault is None:
             return []
         # vaults share their name index until a name changes: it identifies the names
-        names = workspace.vault._by_name
+        names = workspace.vault.name_index
         if self._targets_cache is None or self._targets_cache[0] is not names:
             self._targets_cache = (names, workspace.link_targets())
         return self._targets_cache[1]

@@ -20,6 +20,16 @@ DIRECTIVE_RE = re.compile(
     r"(?:\s+(?P<rules>[^\n]*?))?\s*$"
 )
 
+
+
+def has_directives(note: Note) -> bool:
+    """Whether anything in ``note`` may silence a finding (a comment or frontmatter)."""
+    settings = note.frontmatter.get("notelint")
+    if isinstance(settings, dict) and "disable" in settings:
+        return True
+    return any(DIRECTIVE_RE.match(comment.body) for comment in note.comments)
+
+
 #: Turns a rule identifier (code or name) into its code, or None when unknown.
 Resolve = Callable[[str], "str | None"]
 

@@ -20,7 +20,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from notelint.model import Link, LinkKind, Note
+from notelint.model import Link, LinkKind, Note, NoteFacts
 from notelint.parse import github_slug
 
 #: Resolution modes, as Quartz's ``markdownLinkResolution``.
@@ -78,27 +78,64 @@ class Vault:
     attachments: frozenset[str]
     folders: frozenset[str]
     reported: frozenset[str]
-    _by_name: dict[str, list[str]] = field(init=False, repr=False)
-    _by_alias: dict[str, list[str]] = field(init=False, repr=False)
     _resolvers: dict[tuple[Any, ...], Resolver] = field(init=False, repr=False)
+    _names: dict[str, list[str]] | None = field(init=False, repr=False)
+    _aliases: dict[str, list[str]] | None = field(init=False, repr=False)
+    _facts: dict[str, tuple[Note, NoteFacts]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        by_name: dict[str, list[str]] = defaultdict(list)
-        for rel in self.notes:
-            basename = rel.rsplit("/", 1)[-1]
-            stripped = strip_note_suffix(basename)
-            by_name[name_key(stripped)].append(rel)
-            if stripped != basename:
-                by_name[name_key(basename)].append(rel)
-        for rel in self.attachments:
-            by_name[name_key(rel.rsplit("/", 1)[-1])].append(rel)
-        by_alias: dict[str, list[str]] = defaultdict(list)
-        for rel, note in self.notes.items():
-            for alias in aliases_of(note):
-                by_alias[name_key(alias)].append(rel)
-        self._by_name = dict(by_name)
-        self._by_alias = dict(by_alias)
+        # the indexes are built when first asked for: a run whose vault findings come
+        # from the cache never needs them
+        self._names = None
+        self._aliases = None
+        self._facts = {}
         self._resolvers = {}
+
+    @property
+    def name_index(self) -> dict[str, list[str]]:
+        """Name key -> the files of that name (notes with and without ``.md``)."""
+        if self._names is None:
+            by_name: dict[str, list[str]] = defaultdict(list)
+            for rel in self.notes:
+                basename = rel.rsplit("/", 1)[-1]
+                stripped = strip_note_suffix(basename)
+                by_name[name_key(stripped)].append(rel)
+                if stripped != basename:
+                    by_name[name_key(basename)].append(rel)
+            for rel in self.attachments:
+                by_name[name_key(rel.rsplit("/", 1)[-1])].append(rel)
+            self._names = dict(by_name)
+        return self._names
+
+    @property
+    def alias_index(self) -> dict[str, list[str]]:
+        """Alias key -> the notes listing that alias."""
+        if self._aliases is None:
+            by_alias: dict[str, list[str]] = defaultdict(list)
+            for rel in self.notes:
+                for alias in self.facts(rel).aliases:
+                    by_alias[name_key(alias)].append(rel)
+            self._aliases = dict(by_alias)
+        return self._aliases
+
+    def build_indexes(self) -> None:
+        """Build the name and alias indexes now (copies of the vault then share them)."""
+        if self._names is None:
+            self.name_index  # noqa: B018 - the property builds and keeps it
+        if self._aliases is None:
+            self.alias_index  # noqa: B018
+
+    def facts(self, rel: str) -> NoteFacts:
+        """The names and directives of the note ``rel``, without rebuilding a cached one."""
+        lookup = getattr(self.notes, "facts", None)
+        if lookup is not None:
+            found: NoteFacts = lookup(rel)
+            return found
+        note = self.notes[rel]
+        memo = self._facts.get(rel)
+        if memo is None or memo[0] is not note:
+            memo = self._facts[rel] = (note, facts_of(note))
+        return memo[1]
 
     @property
     def all_files(self) -> Iterable[str]:
@@ -122,11 +159,11 @@ class Vault:
 
     def by_name(self, name: str) -> list[str]:
         """Files whose name (``.md`` optional for notes) equals ``name``, ignoring case."""
-        return list(self._by_name.get(name_key(name), ()))
+        return list(self.name_index.get(name_key(name), ()))
 
     def by_alias(self, alias: str) -> list[str]:
         """Notes listing ``alias`` in their frontmatter ``aliases``, ignoring case."""
-        return list(self._by_alias.get(name_key(alias), ()))
+        return list(self.alias_index.get(name_key(alias), ()))
 
     def resolver(
         self,
@@ -152,6 +189,18 @@ def aliases_of(note: Note) -> list[str]:
         elif isinstance(value, list):
             found.extend(str(item).strip() for item in value if item is not None)
     return found
+
+
+def facts_of(note: Note) -> NoteFacts:
+    """The facts vault-wide indexes need of ``note`` (see ``NoteFacts``)."""
+    from notelint.suppress import has_directives
+
+    return NoteFacts(
+        aliases=tuple(aliases_of(note)),
+        title=note.title,
+        tags=tuple(tag.name for tag in note.tags),
+        directives=has_directives(note),
+    )
 
 
 def is_draft(note: Note) -> bool:
@@ -362,7 +411,7 @@ class Resolver:
 
     def _by_name(self, name: str, folder: str) -> Resolved | None:
         """Shortest-path lookup: every file whose name is ``name``, then aliases."""
-        matches = self.vault._by_name.get(name_key(name))
+        matches = self.vault.name_index.get(name_key(name))
         if matches:
             exact = [rel for rel in matches if _spelled(rel, name)]
             if exact:
@@ -372,7 +421,7 @@ class Resolver:
                 return Resolved(Status.AMBIGUOUS, ranked[0], tuple(ranked))
             ranked = _rank(list(dict.fromkeys(matches)), folder)
             return Resolved(Status.CASE_MISMATCH, ranked[0], tuple(ranked))
-        by_alias = self.vault._by_alias.get(name_key(name))
+        by_alias = self.vault.alias_index.get(name_key(name))
         if by_alias:
             ranked = _rank(list(dict.fromkeys(by_alias)), folder)
             status = Status.OK if len(ranked) == 1 else Status.AMBIGUOUS

@@ -265,6 +265,7 @@ def fork_vault(
     differs. Resolution results depend on names only and are kept; anchors of ``changed``
     and per-run memos are dropped.
     """
+    base.build_indexes()  # built once here, then shared by every fork
     fork = copy.copy(base)
     fork.notes = notes
     fork.reported = base.reported if reported is None else reported

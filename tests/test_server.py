@@ -508,7 +508,7 @@ def test_workspace_follows_edits_to_aliases_headings_and_files(tmp_path: Path) -
     vault_before = workspace.vault
     workspace.update("b.md", "---\ntags: [x]\n---\n# B\n\n## Later\n")  # same names
     assert workspace.vault is not None and vault_before is not None
-    assert workspace.vault._by_name is vault_before._by_name  # shared, not rebuilt
+    assert workspace.vault.name_index is vault_before.name_index  # shared, not rebuilt
     assert sorted(f.code for f in workspace.check("a.md")) == ["NL101", "NL101"]
     workspace.update("b.md", "---\ntags: [x]\naliases: [Nick]\n---\n# B\n\n## Later\n")
     assert [f.message.split(" ")[0] for f in workspace.check("a.md")] == ["[[c]]"]

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from notelint.model import Finding, Fix, Note, Severity, Span
+from notelint.model import Finding, Fix, Note, Severity, Span, note_stem
 from notelint.prose import (
     Piece,
     SplitOptions,
@@ -25,7 +25,7 @@ from notelint.spell import (
     target_wordlist,
     wordlist_paths,
 )
-from notelint.vault import Vault, aliases_of
+from notelint.vault import Vault
 
 #: Misspelled words and their suggestions.
 Misspelled = dict[str, tuple[str, ...]]
@@ -355,8 +355,13 @@ def vault_vocabulary(vault: Vault, *, titles: bool = True) -> KnownWords:
     vault, and splitting every name of a large vault again costs more than the check.
     """
     names: set[str] = set()
-    for note in vault.notes.values():
-        names.update(_note_names(note, titles))
+    for rel in vault.notes:
+        facts = vault.facts(rel)
+        names.add(note_stem(rel))
+        names.update(facts.aliases)
+        names.update(facts.tags)
+        if titles:
+            names.add(facts.title)
     for rel in (*vault.attachments, *vault.folders):
         names.add(rel.rsplit("/", 1)[-1])
     frozen = frozenset(names)
@@ -367,27 +372,11 @@ def vault_vocabulary(vault: Vault, *, titles: bool = True) -> KnownWords:
     for name in frozen:
         known.update(vocabulary_words(name.replace("/", " ")))
     _LAST_VOCABULARY[titles] = (frozen, known)
-    if len(_NOTE_NAMES) > 2 * len(vault.notes) + 64:
-        _NOTE_NAMES.clear()  # notes replaced by edits: let the old ones go
     return known
 
 
-#: The last (names, words) pair built, and each note's names by identity.
+#: The last (names, words) pair built: the language server checks note after note.
 _LAST_VOCABULARY: dict[bool, tuple[frozenset[str], KnownWords]] = {}
-_NOTE_NAMES: dict[tuple[int, bool], tuple[Note, tuple[str, ...]]] = {}
-
-
-def _note_names(note: Note, titles: bool) -> tuple[str, ...]:
-    """The names ``note`` contributes (stem, title, aliases, tags), memoised per object."""
-    entry = _NOTE_NAMES.get((id(note), titles))
-    if entry is not None and entry[0] is note:
-        return entry[1]
-    names = [note.stem, *aliases_of(note), *(tag.name for tag in note.tags)]
-    if titles:
-        names.append(note.title)
-    result = tuple(names)
-    _NOTE_NAMES[(id(note), titles)] = (note, result)
-    return result
 
 
 def note_word_list(note: Note) -> list[str]:
