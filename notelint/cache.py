@@ -56,6 +56,7 @@ INDEX_FILE = "index.pickle"
 SpanTuple = tuple[int, int, int, int]
 FindingTuple = tuple[Any, ...]
 _KINDS = {kind.value: kind for kind in LinkKind}
+_SEVERITIES = {int(level): level for level in Severity}
 
 
 @dataclass(frozen=True)
@@ -313,7 +314,7 @@ def finding_from_tuple(path: str, data: FindingTuple) -> Finding:
         span=Span(*span),
         code=code,
         rule=rule,
-        severity=Severity(severity),
+        severity=_SEVERITIES[severity],
         message=message,
         suggestion=suggestion,
         fix=None if fix is None else Fix(Span(*fix[0]), fix[1]),
