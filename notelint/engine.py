@@ -365,6 +365,8 @@ class Session:
         entry = self.cache.entries.get(rel)
         if entry is None or not isinstance(entry, CacheEntry):
             return None
+        if entry.stamp.size > self.config.max_file_size:  # the limit was lowered since
+            return None
         if wanted and (entry.results is None
                        or entry.results.rules_key != self.analyser.rules_key):
             return None

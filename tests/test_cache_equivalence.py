@@ -364,9 +364,6 @@ def test_a_config_change_rechecks_with_the_new_options(world: World) -> None:
     assert observed(assert_same(world)) == observed(before)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: a note whose stamp is unchanged is taken from the cache without "
-    "checking it against max-file-size, so lowering the limit does not report it (NL001)"))
 def test_lowering_max_file_size_reports_unchanged_notes_over_the_limit(world: World) -> None:
     assert_same(world)
     world.config = {"max-file-size": 60}  # the same rules and options

@@ -280,9 +280,9 @@ class TagInconsistent(Rule):
 
     def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterator[Finding]:
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
-        for note in vault.notes.values():
-            for tag in note.tags:
-                spellings[_tag_identity(tag.name)][tag.name] += 1
+        for rel in vault.notes:  # names only: no note needs rebuilding from the cache
+            for name in vault.facts(rel).tags:
+                spellings[_tag_identity(name)][name] += 1
         allowed = self.options.allowed_tags
         for note in vault.reported_notes():
             for tag in note.tags:
