@@ -110,7 +110,9 @@ class IndexCache:
     def __init__(self, folder: Path, parser_key: str) -> None:
         self.path = folder / INDEX_FILE
         self.key = (CACHE_FORMAT, __version__, parser_key)
-        self.entries: dict[str, CacheEntry] = {}
+        # entries are kept as plain tuples (``_pack_entry``): pickle loads and dumps those
+        # at C speed, and a run unpacks only the entries it uses
+        self.entries: dict[str, tuple[Any, ...]] = {}
         self.vault_results: tuple[str, tuple[tuple[str, FindingTuple], ...]] | None = None
         self.dirty = False
         self.warning: str | None = None
@@ -133,25 +135,19 @@ class IndexCache:
             self.dirty = True
         return self
 
-    def entry(self, rel: str, stamp: FileStamp | None) -> CacheEntry | None:
-        """The entry of ``rel`` if the file's stamp is unchanged."""
-        entry = self.entries.get(rel)
-        if entry is None or stamp is None or entry.stamp != stamp:
-            return None
-        return entry
-
-    def digest(self, rel: str) -> bytes | None:
-        """The content hash last seen for ``rel`` (to recognise a touched file)."""
-        entry = self.entries.get(rel)
-        return entry.digest if entry is not None else None
+    def entry(self, rel: str) -> CacheEntry | None:
+        """The entry of ``rel``; None when there is none or it has a shape this version
+        does not write (it is then ignored and the note parsed again)."""
+        raw = self.entries.get(rel)
+        return None if raw is None else _unpack_entry(raw)
 
     def store(self, rel: str, entry: CacheEntry) -> None:
-        self.entries[rel] = entry
+        self.entries[rel] = _pack_entry(entry)
         self.dirty = True
 
     def restamp(self, rel: str, stamp: FileStamp) -> CacheEntry | None:
         """Record that ``rel`` was touched but its bytes are unchanged."""
-        entry = self.entries.get(rel)
+        entry = self.entry(rel)
         if entry is None:
             return None
         entry = dataclasses.replace(entry, stamp=stamp)
@@ -188,6 +184,36 @@ class IndexCache:
             write_atomically(self.path, data)
         except OSError as exc:
             self.warning = f"could not write the cache {self.path}: {exc.strerror or exc}"
+
+
+def _pack_entry(entry: CacheEntry) -> tuple[Any, ...]:
+    results = entry.results
+    return (
+        entry.stamp.size,
+        entry.stamp.mtime_ns,
+        entry.digest,
+        entry.summary,
+        tuple(entry.facts),
+        None if results is None
+        else (results.rules_key, results.findings, dict(results.collected)),
+    )
+
+
+def _unpack_entry(raw: Any) -> CacheEntry | None:
+    try:
+        size, mtime_ns, digest, summary, facts, results = raw
+        entry = CacheEntry(
+            FileStamp(size, mtime_ns),
+            digest,
+            summary,
+            NoteFacts(*facts),
+            None if results is None else NoteResults(*results),
+        )
+    except (TypeError, ValueError):
+        return None
+    if not (isinstance(digest, bytes) and isinstance(summary, bytes)):
+        return None
+    return entry
 
 
 def prepare_cache_dir(folder: Path) -> None:

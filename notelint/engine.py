@@ -362,8 +362,8 @@ class Session:
         """The cache entry of ``rel`` if it holds what this run needs of the note."""
         if self.cache is None:
             return None
-        entry = self.cache.entries.get(rel)
-        if entry is None or not isinstance(entry, CacheEntry):
+        entry = self.cache.entry(rel)
+        if entry is None:
             return None
         if entry.stamp.size > self.config.max_file_size:  # the limit was lowered since
             return None

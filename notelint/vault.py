@@ -59,8 +59,12 @@ def loose_key(text: str) -> str:
     person; the suggestion index uses this to find them.
     """
     text = strip_note_suffix(text.replace("%20", " ")).casefold()
-    text = re.sub(r"['\u2019\"]", "", text)
-    return " ".join(re.split(r"[\s_-]+", text)).strip()
+    text = _QUOTES_RE.sub("", text)
+    return " ".join(_SEPARATORS_RE.split(text)).strip()
+
+
+_QUOTES_RE = re.compile(r"['\u2019\"]")
+_SEPARATORS_RE = re.compile(r"[\s_-]+")
 
 
 @dataclass

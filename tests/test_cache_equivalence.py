@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from notelint import __version__
-from notelint.cache import CACHE_FORMAT, INDEX_FILE, CacheEntry, FileStamp
+from notelint.cache import CACHE_FORMAT, INDEX_FILE, CacheEntry, FileStamp, IndexCache
 from notelint.engine import RunRequest, RunResult, run
 from notelint.model import Finding
 from notelint.spell import DEFAULT_WORDLIST
@@ -456,7 +456,8 @@ def test_entries_are_cache_entries_keyed_by_rel(world: World) -> None:
     key, entries, vault_results = pickle.loads(_index(world).read_bytes())
     assert key[0] == CACHE_FORMAT
     assert set(entries) == set(NOTES)
-    assert all(isinstance(entry, CacheEntry) for entry in entries.values())
+    cache = IndexCache(_index(world).parent, key[2]).load()
+    assert all(isinstance(cache.entry(rel), CacheEntry) for rel in NOTES)
     assert vault_results is not None
 
 
