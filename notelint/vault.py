@@ -9,6 +9,7 @@ and Obsidian do (design §5).
 from __future__ import annotations
 
 import enum
+import functools
 import heapq
 import posixpath
 import re
@@ -576,6 +577,14 @@ class Resolver:
 class _SuggestIndexes:
     """The names and paths a missing target may be compared with (built on first need)."""
 
+    @functools.cached_property
+    def names(self) -> _FuzzyIndex:
+        return _FuzzyIndex(self._names)
+
+    @functools.cached_property
+    def paths(self) -> _FuzzyIndex:
+        return _FuzzyIndex(self._paths)
+
     def __init__(self, vault: Vault) -> None:
         names: set[str] = set()
         paths: set[str] = set()
@@ -591,8 +600,7 @@ class _SuggestIndexes:
             by_loose[loose_key(name)].append(path)
         paths.update(vault.folders)
         self.note_names = frozenset(note_names)
-        self.names = _FuzzyIndex(names)
-        self.paths = _FuzzyIndex(paths)
+        self._names, self._paths = names, paths
         self.by_loose_name = {
             key: sorted(values, key=lambda v: (v.count("/"), v)) for key, values in by_loose.items()
         }
@@ -675,19 +683,43 @@ class _FuzzyIndex:
     SHORTLIST = 20
     RARE = 40  # trigrams shared by more names than this are not counted
     MIN_DICE = 0.2  # of the counted trigrams; names 70% alike share far more
+    SCANNED_QUERIES = 32  # answered by scanning before the trigram index is built
 
     def __init__(self, names: Iterable[str]) -> None:
         self._by_key: dict[str, list[str]] = defaultdict(list)
         for name in names:
             self._by_key[loose_key(name)].append(name)
-        self._grams: dict[str, list[str]] = defaultdict(list)
+        # The trigram index pays off over many queries; the pre-commit path asks a few,
+        # so the first queries scan the names instead and the index is built after them.
+        self._padded = [(key, f"  {key} ") for key in self._by_key]
+        self._grams: dict[str, list[str]] | None = None
+        self._scanned: dict[str, list[str]] = {}
         self._sizes: dict[str, int] = {}
-        for key in self._by_key:
-            grams = _trigrams(key)
-            self._sizes[key] = len(grams)
-            for gram in grams:
-                self._grams[gram].append(key)
+        self._queries = 0
         self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _postings(self, gram: str) -> list[str]:
+        """The keys holding ``gram``, in the same order whether indexed or scanned."""
+        if self._grams is not None:
+            return self._grams.get(gram, [])
+        found = self._scanned.get(gram)
+        if found is None:
+            found = self._scanned[gram] = [key for key, padded in self._padded if gram in padded]
+        return found
+
+    def _build_index(self) -> None:
+        grams: dict[str, list[str]] = defaultdict(list)
+        for key in self._by_key:
+            for gram in _trigrams(key):
+                grams[gram].append(key)
+        self._grams = dict(grams)
+        self._scanned = {}
+
+    def _size(self, key: str) -> int:
+        size = self._sizes.get(key)
+        if size is None:
+            size = self._sizes[key] = len(_trigrams(key))
+        return size
 
     def closest(self, wanted: str) -> tuple[str, ...]:
         """The names closest to ``wanted``: the loosely equal ones alone when any exist,
@@ -701,28 +733,31 @@ class _FuzzyIndex:
         return cached
 
     def _fuzzy(self, key: str) -> tuple[str, ...]:
+        self._queries += 1
+        if self._grams is None and self._queries > self.SCANNED_QUERIES:
+            self._build_index()
         grams = _trigrams(key)
-        postings = self._grams
+        postings = {gram: self._postings(gram) for gram in grams}
         # Frequent trigrams ("  a", "ing") say little and cost the most: count only the
         # rare ones (at least the three rarest). A name 70% alike shares a run of
         # characters, hence some of its rarer trigrams.
         # ties broken by the trigram itself: set order changes with the hash seed, and
         # the same vault must get the same suggestions in every process
-        ranked = sorted(grams, key=lambda gram: (len(postings.get(gram, ())), gram))
-        rare = [gram for gram in ranked if len(postings.get(gram, ())) <= self.RARE] or ranked[:3]
+        ranked = sorted(grams, key=lambda gram: (len(postings[gram]), gram))
+        rare = [gram for gram in ranked if len(postings[gram]) <= self.RARE] or ranked[:3]
         if len(rare) < 3:
             rare = ranked[:3]
-        counts = Counter(chain.from_iterable(postings.get(gram, ()) for gram in rare))
+        counts = Counter(chain.from_iterable(postings[gram] for gram in rare))
         # SequenceMatcher's ratio 2M/T >= 0.7 bounds the other name's length.
         low = len(key) * SIMILARITY / (2 - SIMILARITY)
         high = len(key) * (2 - SIMILARITY) / SIMILARITY
         size = len(grams)
-        sizes = self._sizes
-        pool = [
-            (2 * count / (size + sizes[other]), other)
-            for other, count in counts.items()
-            if low <= len(other) <= high and 2 * count >= self.MIN_DICE * (size + sizes[other])
-        ]
+        pool = []
+        for other, count in counts.items():
+            if low <= len(other) <= high:
+                total = size + self._size(other)
+                if 2 * count >= self.MIN_DICE * total:
+                    pool.append((2 * count / total, other))
         matcher = SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(key)  # the side SequenceMatcher indexes: once per query
         scored: list[tuple[float, str]] = []

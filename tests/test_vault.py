@@ -248,3 +248,21 @@ def test_helpers() -> None:
 def test_draft(vault: Vault) -> None:
     assert is_draft(vault.notes["draft.md"])
     assert not is_draft(vault.notes["index.md"])
+
+
+def test_fuzzy_search_finds_the_same_names_scanning_or_indexed() -> None:
+    """The first queries scan the names, later ones use the trigram index: both must
+    suggest exactly the same names, or a suggestion would depend on the query's rank."""
+    from notelint.vault import _FuzzyIndex
+
+    names = [f"{word} {other}" for word in ("garden", "gardening", "graden", "agora", "agoras")
+             for other in ("notes", "note", "nodes", "journal", "jornal", "x")]
+    queries = ["garden note", "agora jornal", "gardning notes", "agor x", "nothing alike"]
+    scanning = _FuzzyIndex(names)
+    scanning.SCANNED_QUERIES = len(queries) + 1
+    indexed = _FuzzyIndex(names)
+    indexed.SCANNED_QUERIES = 0
+    for query in queries:
+        assert scanning.closest(query) == indexed.closest(query)
+    assert scanning._grams is None and indexed._grams is not None
+    assert scanning.closest("gardenin journal")[0] == "gardening journal"
