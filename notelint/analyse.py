@@ -15,9 +15,10 @@ import multiprocessing
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 
@@ -28,6 +29,8 @@ from notelint.parse import parse_note
 from notelint.read import decode_note, read_bytes
 from notelint.rule import NoteContext, Rule, RuleError
 from notelint.vault import facts_of
+
+T = TypeVar("T")
 
 #: Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
@@ -221,6 +224,43 @@ def _in_workers(analyser: Analyser, tasks: Sequence[Task], jobs: int) -> Iterato
             yield outcome
     finally:
         _WORKER_ANALYSER = None
+
+
+#: The calls forked processes of ``side_by_side`` run (inherited, not pickled).
+_FORKED_CALLS: Sequence[Callable[[], Any]] = ()
+
+
+def _call_forked(index: int) -> Any:
+    return _FORKED_CALLS[index]()
+
+
+def side_by_side(calls: Sequence[Callable[[], T]], jobs: int) -> list[T]:
+    """The results of ``calls``, in order: the first runs here while up to ``jobs - 1``
+    forked processes run the others. Results must be picklable; a call that needs this
+    process's state after it returns has none: each runs on a copy.
+
+    Vault rules of different families share nothing, so spelling can run beside the
+    link rules instead of after them.
+    """
+    global _FORKED_CALLS
+    if jobs <= 1 or len(calls) < 2 or not _can_fork():
+        return [call() for call in calls]
+    _FORKED_CALLS = calls
+    try:
+        context = multiprocessing.get_context("fork")
+        workers = min(jobs - 1, len(calls) - 1)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(_call_forked, index) for index in range(1, len(calls))]
+            first = calls[0]()
+            rest: list[T] = []
+            for index, future in enumerate(futures, start=1):
+                try:
+                    rest.append(future.result())
+                except BrokenProcessPool:  # a worker killed: do its part here
+                    rest.append(calls[index]())
+    finally:
+        _FORKED_CALLS = ()
+    return [first, *rest]
 
 
 def _rule_crash(rule: Rule, note: Note) -> str:

@@ -14,7 +14,7 @@ import os
 import sys
 import traceback
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Any
 import pathspec
 from markdown_it import MarkdownIt
 
-from notelint.analyse import Analyser, Outcome, Task, analyse_all
+from notelint.analyse import Analyser, Outcome, Task, analyse_all, side_by_side
 from notelint.cache import (
     CacheEntry,
     FileStamp,
@@ -527,10 +527,7 @@ class Session:
             collected=self._collected(vault),
         )
         rules = [cls(options[cls.code]) for cls in enabled if cls.is_vault_rule()]
-        findings.extend(self._vault_findings([r for r in rules if not r.volatile], vault, ctx))
-        for rule in rules:
-            if rule.volatile:
-                findings.extend(self._run_rule(rule, vault, ctx))
+        findings.extend(self._vault_findings(rules, vault, ctx))
         return findings
 
     def _note_findings(self, vault: Vault) -> Iterable[Finding]:
@@ -563,22 +560,49 @@ class Session:
     def _vault_findings(
         self, rules: Sequence[Rule], vault: Vault, ctx: RuleContext
     ) -> list[Finding]:
-        """Run the vault rules, or reuse their findings when no input changed since the
-        run that cached them."""
-        fingerprint = None
-        if self.reuse_vault_results and self.cache is not None and rules:
-            fingerprint = self._fingerprint(rules, vault, ctx)
+        """Run the vault rules, family beside family; reuse the findings of the stable
+        ones when no input changed since the run that cached them."""
+        stable = [rule for rule in rules if not rule.volatile]
+        fingerprint = cached = None
+        if self.reuse_vault_results and self.cache is not None and stable:
+            fingerprint = self._fingerprint(stable, vault, ctx)
             cached = self.cache.vault_findings(fingerprint)
-            if cached is not None:
-                return [finding_from_tuple(self.display_rel(rel), data) for rel, data in cached]
-        heard, failed = len(self.messages), self.internal_error
+        if cached is not None:
+            rules = [rule for rule in rules if rule.volatile]
+        groups = _families(rules)
+        outcomes = side_by_side(
+            [functools.partial(self._run_group, group, vault, ctx) for group in groups],
+            self.jobs,
+        )
         found: list[Finding] = []
-        for rule in rules:
-            found.extend(self._run_rule(rule, vault, ctx))
-        quiet = len(self.messages) == heard and self.internal_error == failed
-        if fingerprint is not None and self.cache is not None and quiet:
-            self.cache.store_vault_findings(fingerprint, self._by_rel(found))
+        stable_found: list[Finding] = []
+        quiet = True
+        for group, (group_found, messages, failed) in zip(groups, outcomes, strict=True):
+            findings = list(_from_tuples(group_found))
+            found.extend(findings)
+            self.messages.extend(messages)
+            self.internal_error |= failed
+            if not group[0].volatile:
+                stable_found.extend(findings)
+                quiet = quiet and not messages and not failed
+        if cached is not None:
+            found.extend(finding_from_tuple(self.display_rel(rel), data) for rel, data in cached)
+        elif fingerprint is not None and self.cache is not None and quiet:
+            self.cache.store_vault_findings(fingerprint, self._by_rel(stable_found))
         return found
+
+    def _run_group(
+        self, rules: Sequence[Rule], vault: Vault, ctx: RuleContext
+    ) -> tuple[list[tuple[str, FindingTuple]], list[str], bool]:
+        """Run ``rules``; what they found and said, as plain data (it may cross from a
+        forked process, which has its own copy of this session)."""
+        heard, failed = len(self.messages), self.internal_error
+        found = [finding for rule in rules for finding in self._run_rule(rule, vault, ctx)]
+        messages = self.messages[heard:]
+        del self.messages[heard:]
+        now_failed = self.internal_error and not failed
+        self.internal_error = failed
+        return [(f.path, finding_tuple(f)) for f in found], messages, now_failed
 
     def _by_rel(self, findings: Iterable[Finding]) -> tuple[tuple[str, FindingTuple], ...]:
         """Findings in reported files, keyed by root-relative path (cwd-independent)."""
@@ -691,6 +715,20 @@ class Session:
         return RunResult(
             findings, report, code, messages, notes=vault.notes, parsed=frozenset(self.parsed)
         )
+
+
+def _families(rules: Sequence[Rule]) -> list[list[Rule]]:
+    """Rules grouped by family (which share work, as the link rules share one analysis),
+    the largest group first: it runs in this process."""
+    groups: dict[tuple[str, bool], list[Rule]] = {}
+    for rule in rules:
+        groups.setdefault((rule.family, rule.volatile), []).append(rule)
+    return sorted(groups.values(), key=len, reverse=True)
+
+
+def _from_tuples(found: Iterable[tuple[str, FindingTuple]]) -> Iterator[Finding]:
+    for path, data in found:
+        yield finding_from_tuple(path, data)
 
 
 class _PerFileIgnores:

@@ -683,7 +683,7 @@ class _FuzzyIndex:
     SHORTLIST = 20
     RARE = 40  # trigrams shared by more names than this are not counted
     MIN_DICE = 0.2  # of the counted trigrams; names 70% alike share far more
-    SCANNED_QUERIES = 32  # answered by scanning before the trigram index is built
+    SCANNED_QUERIES = 4  # answered by scanning before the trigram index is built
 
     def __init__(self, names: Iterable[str]) -> None:
         self._by_key: dict[str, list[str]] = defaultdict(list)
@@ -710,16 +710,12 @@ class _FuzzyIndex:
     def _build_index(self) -> None:
         grams: dict[str, list[str]] = defaultdict(list)
         for key in self._by_key:
-            for gram in _trigrams(key):
+            found = _trigrams(key)
+            self._sizes[key] = len(found)
+            for gram in found:
                 grams[gram].append(key)
         self._grams = dict(grams)
         self._scanned = {}
-
-    def _size(self, key: str) -> int:
-        size = self._sizes.get(key)
-        if size is None:
-            size = self._sizes[key] = len(_trigrams(key))
-        return size
 
     def closest(self, wanted: str) -> tuple[str, ...]:
         """The names closest to ``wanted``: the loosely equal ones alone when any exist,
@@ -752,12 +748,16 @@ class _FuzzyIndex:
         low = len(key) * SIMILARITY / (2 - SIMILARITY)
         high = len(key) * (2 - SIMILARITY) / SIMILARITY
         size = len(grams)
-        pool = []
-        for other, count in counts.items():
-            if low <= len(other) <= high:
-                total = size + self._size(other)
-                if 2 * count >= self.MIN_DICE * total:
-                    pool.append((2 * count / total, other))
+        sizes = self._sizes
+        if self._grams is None:  # scanning: sizes only of the names met so far
+            for other in counts:
+                if other not in sizes:
+                    sizes[other] = len(_trigrams(other))
+        pool = [
+            (2 * count / (size + sizes[other]), other)
+            for other, count in counts.items()
+            if low <= len(other) <= high and 2 * count >= self.MIN_DICE * (size + sizes[other])
+        ]
         matcher = SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(key)  # the side SequenceMatcher indexes: once per query
         scored: list[tuple[float, str]] = []
