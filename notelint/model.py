@@ -1,9 +1,13 @@
 """The immutable data every rule shares: spans, findings and the parsed ``Note``.
 
 Everything here is produced once by the parser (``notelint.parse``) and read by many rules,
-so all of it is frozen. Positions are 1-based ``line``/``column`` in the ORIGINAL file
-(frontmatter lines counted, BOM not counted), the end exclusive; a column counts Unicode
-code points, a tab being one column, as ruff and markdownlint do.
+so all of it is immutable. The small records a vault holds by the hundred thousand
+(``Span``, ``Link``, ``Heading``, ``Tag``, ``BlockId``, ``Comment``) are named tuples:
+built, compared and unpickled several times faster than dataclasses.
+
+Positions are 1-based ``line``/``column`` in the ORIGINAL file (frontmatter lines
+counted, BOM not counted), the end exclusive; a column counts Unicode code points, a tab
+being one column, as ruff and markdownlint do.
 """
 
 from __future__ import annotations
@@ -39,11 +43,7 @@ class Severity(enum.IntEnum):
 
 
 class Span(NamedTuple):
-    """A region of a file: 1-based, ``end_*`` exclusive.
-
-    A named tuple rather than a dataclass: a vault has a span for every link, heading
-    and tag, and a tuple is built, compared and unpickled several times faster.
-    """
+    """A region of a file: 1-based, ``end_*`` exclusive."""
 
     line: int
     column: int
@@ -111,8 +111,7 @@ class LinkKind(enum.Enum):
         return self in (LinkKind.EMBED, LinkKind.IMAGE, LinkKind.HTML_IMAGE)
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """A link as written, with its exact place.
 
     ``raw`` is the destination exactly as in the source (``Zeon's%20Call.md#x``);
@@ -140,8 +139,7 @@ class Link:
         return self.scheme is None
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     """A Markdown heading: ``text`` is the plain text (markup stripped)."""
 
     level: int
@@ -151,8 +149,7 @@ class Heading:
     source: str  # the heading's inline source, markup kept ("[[2024-11-29]]")
 
 
-@dataclass(frozen=True, slots=True)
-class Tag:
+class Tag(NamedTuple):
     """A tag without its ``#``; ``source`` is "frontmatter" or "inline"."""
 
     name: str
@@ -160,16 +157,14 @@ class Tag:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class BlockId:
+class BlockId(NamedTuple):
     """An Obsidian block id ``^id`` closing a paragraph or list item."""
 
     id: str
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     """An HTML ``<!-- -->`` or Obsidian ``%% %%`` comment (body without delimiters)."""
 
     body: str

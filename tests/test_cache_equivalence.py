@@ -189,7 +189,9 @@ def apply(world: World, op: tuple[Any, ...]) -> None:
         _, index, frontmatter, fragments = op
         rel = _pick(notes, index)
         if rel is not None:
-            body = (world.root / rel).read_text(encoding="utf-8").split("\n---\n")[-1]
+            # an earlier step may have made it invalid UTF-8: keep what can be read
+            text = (world.root / rel).read_bytes().decode("utf-8", errors="replace")
+            body = text.split("\n---\n")[-1]
             world.write(rel, FRONTMATTERS[frontmatter % len(FRONTMATTERS)] + body
                         + "".join(FRAGMENTS[i % len(FRAGMENTS)] for i in fragments))
     elif kind == "append":
