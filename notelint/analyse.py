@@ -245,7 +245,7 @@ def side_by_side(calls: Sequence[Callable[[], T]], jobs: int) -> list[T]:
     global _FORKED_CALLS
     if jobs <= 1 or len(calls) < 2 or not _can_fork():
         return [call() for call in calls]
-    _FORKED_CALLS = calls
+    outer, _FORKED_CALLS = _FORKED_CALLS, calls  # a call may split its own work again
     try:
         context = multiprocessing.get_context("fork")
         workers = min(jobs - 1, len(calls) - 1)
@@ -259,7 +259,7 @@ def side_by_side(calls: Sequence[Callable[[], T]], jobs: int) -> list[T]:
                 except BrokenProcessPool:  # a worker killed: do its part here
                     rest.append(calls[index]())
     finally:
-        _FORKED_CALLS = ()
+        _FORKED_CALLS = outer
     return [first, *rest]
 
 
