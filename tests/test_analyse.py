@@ -1,0 +1,93 @@
+"""The per-file analysis and the process fan-out: same results in one process or many,
+and a worker that dies costs time, not findings."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import pytest
+
+from notelint import analyse
+from notelint.analyse import Task, analyse_all, side_by_side
+from notelint.engine import RunRequest, Session
+from notelint.testing import write_vault
+
+fork_only = pytest.mark.skipif(not analyse._can_fork(), reason="workers are forked")
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value * value
+
+
+def _die_in_a_worker(parent: int, value: int) -> int:
+    if os.getpid() != parent:
+        os._exit(3)  # as a worker killed by the out-of-memory killer would vanish
+    return value + 1
+
+
+@fork_only
+def test_side_by_side_keeps_order_and_runs_the_others_elsewhere() -> None:
+    calls = [functools.partial(_pid_and, value) for value in range(4)]
+    results = side_by_side(calls, jobs=2)
+    assert [value for _, value in results] == [0, 1, 4, 9]
+    assert results[0][0] == os.getpid()
+    assert all(pid != os.getpid() for pid, _ in results[1:])
+
+
+def test_side_by_side_in_one_process_with_one_job() -> None:
+    results = side_by_side([functools.partial(_pid_and, 3)] * 3, jobs=1)
+    assert results == [(os.getpid(), 9)] * 3
+
+
+@fork_only
+def test_a_worker_that_dies_is_replaced_by_this_process() -> None:
+    calls = [functools.partial(_die_in_a_worker, os.getpid(), value) for value in range(3)]
+    assert side_by_side(calls, jobs=2) == [1, 2, 3]
+
+
+def _session(root: Path) -> Session:
+    session = Session(RunRequest(paths=[str(root)], config={}, root=root, offline=True,
+                                 use_cache=False, cwd=root, select=["frontmatter"]))
+    session.prepare()
+    return session
+
+
+@fork_only
+def test_workers_give_the_outcomes_one_process_gives(tmp_path: Path) -> None:
+    count = analyse.PARALLEL_MIN_FILES + 6
+    write_vault(tmp_path, {
+        f"n{index:03}.md": ("---\ntags: [x]\n---\n" if index % 3 else "") + f"Note {index}\n"
+        for index in range(count)
+    })
+    (tmp_path / "bad.md").write_bytes(b"caf\xe9\n")
+    tasks = [Task(f"n{index:03}.md", reported=True) for index in range(count)]
+    tasks.append(Task("bad.md", reported=True))
+    analyser = _session(tmp_path).analyser
+
+    here = list(analyse_all(analyser, tasks, jobs=1))
+    there = list(analyse_all(analyser, tasks, jobs=2))
+
+    assert [o.rel for o in there] == [o.rel for o in here]
+    assert [o.digest for o in there] == [o.digest for o in here]
+    assert [o.results for o in there] == [o.results for o in here]
+    assert there[-1].problem is not None and "UTF-8" in there[-1].problem.message
+    missing_tags = [o.rel for o in there if o.results and any(
+        f[1] == "NL201" for f in o.results.findings)]
+    assert missing_tags == [f"n{index:03}.md" for index in range(0, count, 3)]
+    # only summaries cross the process boundary: the parsed note stays behind
+    assert all(o.note is None and o.summary for o in there[:-1])
+    assert all(o.note is not None for o in here[:-1])
+
+
+@fork_only
+def test_a_known_digest_skips_the_parse(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"a.md": "---\ntags: [x]\n---\nHello\n"})
+    analyser = _session(tmp_path).analyser
+    first = analyser.analyse(Task("a.md", reported=True))
+    again = analyser.analyse(Task("a.md", reported=True, known_digest=first.digest))
+    assert again.unchanged and again.note is None and again.results is None
+    (tmp_path / "a.md").write_text("---\ntags: [x]\n---\nHello again\n")
+    changed = analyser.analyse(Task("a.md", reported=True, known_digest=first.digest))
+    assert not changed.unchanged and changed.note is not None
