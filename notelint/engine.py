@@ -511,7 +511,16 @@ class Session:
     def _check(
         self, vault: Vault, enabled: Sequence[type[Rule]], options: Mapping[str, Any]
     ) -> list[Finding]:
-        findings = list(self._note_findings(vault))
+        results = self._reported_results(vault)
+        findings = [
+            finding_from_tuple(self.display_rel(rel), data)
+            for rel, note_results in results.items()
+            for data in note_results.findings
+        ]
+        collected: dict[str, dict[str, Any]] = defaultdict(dict)
+        for rel, note_results in results.items():
+            for code, value in note_results.collected.items():
+                collected[code][rel] = value
         ctx = RuleContext(
             vault=vault,
             root=self.root,
@@ -524,38 +533,28 @@ class Session:
             explicitly_selected=self.explicit,
             file_problems=tuple(self._problem_views()),
             warn=lambda message: self.messages.append(f"notelint: warning: {message}"),
-            collected=self._collected(vault),
+            collected=dict(collected),
         )
         rules = [cls(options[cls.code]) for cls in enabled if cls.is_vault_rule()]
         findings.extend(self._vault_findings(rules, vault, ctx))
         return findings
 
-    def _note_findings(self, vault: Vault) -> Iterable[Finding]:
-        """The per-note rules' findings on the reported notes: computed when the note was
+    def _reported_results(self, vault: Vault) -> dict[str, NoteResults]:
+        """The per-note results of the reported notes: computed when the note was
         analysed (or taken from the cache); a note parsed by the caller (the language
-        server) is checked here."""
+        server, after an edit) is checked now."""
+        results: dict[str, NoteResults] = {}
         for rel in sorted(vault.reported):
-            results = self.results.get(rel)
-            if results is None:
+            found = self.results.get(rel)
+            if found is None:
                 note = vault.notes.get(rel)
                 if note is None or note.summary_only:
                     continue
-                results, messages, failed = self.analyser.check(note)
-                self.results[rel] = results
+                found, messages, failed = self.analyser.check(note)
                 self.messages.extend(messages)
                 self.internal_error |= failed
-            display = self.display_rel(rel)
-            for data in results.findings:
-                yield finding_from_tuple(display, data)
-
-    def _collected(self, vault: Vault) -> dict[str, dict[str, Any]]:
-        collected: dict[str, dict[str, Any]] = defaultdict(dict)
-        for rel in vault.reported:
-            results = self.results.get(rel)
-            if results is not None:
-                for code, value in results.collected.items():
-                    collected[code][rel] = value
-        return dict(collected)
+            results[rel] = found
+        return results
 
     def _vault_findings(
         self, rules: Sequence[Rule], vault: Vault, ctx: RuleContext

@@ -523,3 +523,15 @@ def test_workspace_follows_edits_to_aliases_headings_and_files(tmp_path: Path) -
     assert sorted(f.code for f in workspace.check("a.md")) == ["NL101", "NL101", "NL104"]
     names = [name for name, _ in workspace.link_targets()]
     assert names == ["a", "b"]
+
+
+def test_per_note_findings_follow_edits_of_the_buffer(tmp_path: Path) -> None:
+    """Per-note rules check the buffer as it is now, not the note as first checked."""
+    write_vault(tmp_path, {"a.md": "---\ntitle: A\n---\nText\n"})
+    workspace = Workspace(tmp_path, WorkspaceOptions(select=("NL203", "NL501")))
+    workspace.load()
+    assert [f.code for f in workspace.check("a.md")] == ["NL203"]
+    workspace.update("a.md", "---\ntitle: A\ntags: [x]\n---\nText\n")
+    assert workspace.check("a.md") == []
+    workspace.update("a.md", "---\ntitle: A\n---\nText\n")
+    assert [f.code for f in workspace.check("a.md")] == ["NL203"]
