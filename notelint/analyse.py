@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -182,6 +183,30 @@ def analyse_all(analyser: Analyser, tasks: Sequence[Task], jobs: int) -> Iterato
             yield analyser.analyse(task)
         return
     yield from _in_workers(analyser, tasks, jobs)
+
+
+#: More processes than this rarely pay: the vault rules run in one process after them.
+MAX_DEFAULT_JOBS = 8
+
+
+def default_jobs(cgroup: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
+    """The processes ``--jobs`` defaults to: the cores this process may use.
+
+    ``os.cpu_count()`` counts the host's cores; a CI container limited to two of a
+    64-core host would start 64 workers. The affinity mask and a cgroup v2 quota
+    (``cpu.max``, set by ``docker --cpus``) say what is really available.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        quota, period = cgroup.read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) / int(period) + 0.5)))
+    except (OSError, ValueError):
+        pass
+    return max(1, min(cores, MAX_DEFAULT_JOBS))
 
 
 def _can_fork() -> bool:

@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--root", type=Path, help="vault root links are resolved against")
     check.add_argument("--offline", action="store_true", help="make no network request")
     check.add_argument("--fix", action="store_true", help="apply the fixes of fixable findings")
-    check.add_argument("--jobs", type=_positive_int, help="processes to use (default: cores)")
+    check.add_argument("--jobs", type=_positive_int,
+                       help="processes to use (default: the cores available, at most 8)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write caches")
     check.add_argument("--cache-dir", type=Path,
                        help="folder for caches (default: .notelint-cache beside the config)")

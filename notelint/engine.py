@@ -23,7 +23,14 @@ from typing import Any
 import pathspec
 from markdown_it import MarkdownIt
 
-from notelint.analyse import Analyser, Outcome, Task, analyse_all, side_by_side
+from notelint.analyse import (
+    Analyser,
+    Outcome,
+    Task,
+    analyse_all,
+    default_jobs,
+    side_by_side,
+)
 from notelint.cache import (
     CacheEntry,
     FileStamp,
@@ -196,7 +203,7 @@ class Session:
         self._notify("notelint_configure", config=self.config)
         self.today = self.request.today or date.today()
         self.explicit = frozenset(self.rules.explicitly_selected(self.config, self.request.select))
-        self.jobs = self.request.jobs or os.cpu_count() or 1
+        self.jobs = self.request.jobs or default_jobs()
         per_note = [cls for cls in self.enabled if cls.is_note_rule() or cls.is_collecting_rule()]
         self.analyser = Analyser(
             markdown=self.markdown,

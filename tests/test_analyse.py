@@ -91,3 +91,15 @@ def test_a_known_digest_skips_the_parse(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("---\ntags: [x]\n---\nHello again\n")
     changed = analyser.analyse(Task("a.md", reported=True, known_digest=first.digest))
     assert not changed.unchanged and changed.note is not None
+
+
+def test_default_jobs_follow_a_cgroup_quota(tmp_path: Path) -> None:
+    quota = tmp_path / "cpu.max"
+    quota.write_text("100000 100000\n")  # docker --cpus=1
+    assert analyse.default_jobs(quota) == 1
+    quota.write_text("max 100000\n")
+    unlimited = analyse.default_jobs(quota)
+    assert 1 <= unlimited <= analyse.MAX_DEFAULT_JOBS
+    assert analyse.default_jobs(tmp_path / "absent") == unlimited
+    quota.write_text("garbage\n")
+    assert analyse.default_jobs(quota) == unlimited
