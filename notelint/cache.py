@@ -352,22 +352,28 @@ class SummaryNotes(Mapping[str, Note]):
 
     A warm run of a large vault knows thousands of notes of which the rules may look
     at a few; rebuilding them all would cost more than the check. ``facts`` answers
-    what the vault-wide indexes need without rebuilding anything.
+    what the vault-wide indexes need without rebuilding anything. Only the latest
+    rebuilt notes are kept: a rule that walks 100,000 notes must not hold them all.
     """
+
+    REBUILT = 512
 
     def __init__(self, root: Path, display_rel: Callable[[str], str]) -> None:
         self._root = root
         self._display_rel = display_rel
         self._items: dict[str, Note | bytes] = {}
         self._facts: dict[str, NoteFacts] = {}
+        self._rebuilt: dict[str, Note] = {}  # the latest rebuilt notes, oldest first
 
     def add_note(self, note: Note) -> None:
         self._items[note.rel] = note
         self._facts.pop(note.rel, None)
+        self._rebuilt.pop(note.rel, None)
 
     def add_summary(self, rel: str, summary: bytes, facts: NoteFacts) -> None:
         self._items[rel] = summary
         self._facts[rel] = facts
+        self._rebuilt.pop(rel, None)
 
     def facts(self, rel: str) -> NoteFacts:
         found = self._facts.get(rel)
@@ -379,10 +385,15 @@ class SummaryNotes(Mapping[str, Note]):
         item = self._items[rel]
         if isinstance(item, Note):
             return item
-        note = note_from_summary(
-            pickle.loads(item), rel=rel, display=self._display_rel(rel), file=self._root / rel
-        )
-        self._items[rel] = note
+        note = self._rebuilt.get(rel)
+        if note is None:
+            note = note_from_summary(
+                pickle.loads(item), rel=rel, display=self._display_rel(rel),
+                file=self._root / rel,
+            )
+            self._rebuilt[rel] = note
+            if len(self._rebuilt) > self.REBUILT:
+                del self._rebuilt[next(iter(self._rebuilt))]  # the oldest
         return note
 
     def __iter__(self) -> Iterator[str]:

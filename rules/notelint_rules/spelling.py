@@ -174,10 +174,12 @@ class Misspelling(Rule):
         # positions only where a wrong word occurs, in notes written in the dictionary's language
         wrong_tokens = set(wrong)
         checkable = {token for token, found in pieces.items() if found}
-        for note, masked, toks in notes:
-            hits = toks & wrong_tokens
+        for rel, masked in notes:
+            toks = tokens(masked)  # again: keeping every note's tokens would cost more memory
+            hits = toks & wrong_tokens  # than the vault's text itself
             if not hits:
                 continue
+            note = vault.notes[rel]
             declared = self._declared_language(note)
             if declared is False:
                 continue
@@ -212,25 +214,26 @@ class Misspelling(Rule):
         speller: Speller,
         vocabulary: KnownWords,
         split: SplitOptions,
-    ) -> tuple[list[tuple[Note, str, set[str]]], dict[str, tuple[Piece, ...]], Misspelled]:
+    ) -> tuple[list[tuple[str, str]], dict[str, tuple[Piece, ...]], Misspelled]:
         """Read every reported note's prose once, feeding aspell as new words appear.
 
         Each distinct token of the vault is cut into words once; words not in the vault's
         vocabulary stream to aspell in batches, so it works while later notes are read.
         """
         opts = self.options
-        notes: list[tuple[Note, str, set[str]]] = []
+        notes: list[tuple[str, str]] = []  # (rel, masked prose)
         pieces: dict[str, tuple[Piece, ...]] = {}
         batch: list[str] = []
         with speller.session() as session:  # stops aspell if reading a note fails
-            for note in vault.reported_notes():
-                masked = prose.get(note.rel)
+            for rel in sorted(vault.reported):
+                masked = prose.get(rel)
                 if masked is None:  # not collected: only a fully parsed note can say
-                    if note.summary_only:
+                    note = vault.notes.get(rel)
+                    if note is None or note.summary_only:
                         continue
                     masked = prose_text(note, check_title=opts.check_title)
                 toks = tokens(masked)
-                notes.append((note, masked, toks))
+                notes.append((rel, masked))
                 for token in toks.difference(pieces):  # a C-level filter: tokens seen before
                     found = pieces[token] = token_words(token, split)
                     batch.extend(
