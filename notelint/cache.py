@@ -216,17 +216,24 @@ def _unpack_entry(raw: Any) -> CacheEntry | None:
     return entry
 
 
+#: The first line of the ``.gitignore`` in a cache folder: what ``notelint cache clean``
+#: looks for before it removes a folder.
+CACHE_MARKER = "# created by notelint: the cache is never committed"
+
+
 def prepare_cache_dir(folder: Path) -> None:
     """Create the cache folder holding a ``.gitignore`` of ``*``.
 
     Like ruff's, mypy's and pytest's caches, it then never lands in a commit through
     ``git add -A`` (which would make pre-commit report the hook as modifying files).
+    Only a folder notelint creates (or finds empty) gets one: with ``cache-dir = "."``
+    a ``*`` there would hide the whole vault from git.
     """
+    fresh = not folder.exists() or not any(folder.iterdir())
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / ".gitignore"
-    if not marker.exists():
-        marker.write_text("# created by notelint: the cache is never committed\n*\n",
-                          encoding="utf-8")
+    if fresh and not marker.exists():
+        marker.write_text(f"{CACHE_MARKER}\n*\n", encoding="utf-8")
 
 
 # -- summaries: a Note's cross-file facts as plain tuples --------------------------------

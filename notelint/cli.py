@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from notelint import __version__
+from notelint.cache import CACHE_MARKER
 from notelint.config import ConfigError, split_rule_list
 from notelint.docs import render_rule_doc
 from notelint.engine import RunRequest, Session, UsageError, run
@@ -29,9 +30,6 @@ from notelint.registry import RuleSet
 from notelint.reporters import Reporter
 
 SUBCOMMANDS = ("check", "rules", "explain", "words", "server", "cache")
-# the first line of the .gitignore that notelint.cache.prepare_cache_dir writes: only a
-# folder holding it is removed by `notelint cache clean`
-CACHE_MARKER = "# created by notelint: the cache is never committed"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ per-file ignores in one place.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -42,6 +43,7 @@ from notelint.cache import (
     finding_tuple,
     pack_summary,
     parser_key,
+    prepare_cache_dir,
 )
 from notelint.config import Config, ConfigError, config_from_mapping, find_config, load_config
 from notelint.dependents import find_dependents
@@ -432,6 +434,10 @@ class Session:
             source = getattr(impl.plugin, "__file__", None)
             stamp = FileStamp.of(Path(source)) if source else None
             names.append(f"{impl.plugin_name}@{stamp.mtime_ns if stamp else 0}")
+        # before any rule writes its own cache there: the folder gets its .gitignore only
+        # while it is new or empty
+        with contextlib.suppress(OSError):  # read-only: saving the index will say so
+            prepare_cache_dir(self.cache_dir)
         return IndexCache(self.cache_dir, parser_key(names)).load()
 
     @property

@@ -95,3 +95,14 @@ def test_summary_round_trip_keeps_every_cross_file_fact(tmp_path: Path) -> None:
         assert (rebuilt.block_ids, rebuilt.comments) == (note.block_ids, note.comments)
         assert (rebuilt.text, rebuilt.lines) == (note.text, note.lines)
         assert rebuilt.summary_only and rebuilt.tokens == ()
+
+
+def test_a_new_cache_folder_is_git_ignored_even_when_spelling_writes_first(
+    tmp_path: Path,
+) -> None:
+    vault = tmp_path / "vault"
+    write_vault(vault, NOTES)
+    cache = tmp_path / "cache"
+    run(RunRequest(paths=[str(vault)], config={}, root=vault, offline=True, cwd=vault,
+                   cache_dir=cache, select=["links", "NL501"]))
+    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[1] == "*"
