@@ -49,8 +49,8 @@ from notelint.parse import split_lines
 from notelint.vault import facts_of
 
 # 2: parser fixes changed spans, escapes and comments; 3: html_ids; 4: content hashes,
-# per-note results and vault results
-CACHE_FORMAT = 4
+# per-note results and vault results; 5: draft in the facts
+CACHE_FORMAT = 5
 INDEX_FILE = "index.pickle"
 
 SpanTuple = tuple[int, int, int, int]

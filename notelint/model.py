@@ -217,14 +217,15 @@ def note_stem(rel: str) -> str:
 
 
 class NoteFacts(NamedTuple):
-    """What every vault-wide index needs of each note: its names and whether it holds
-    suppression directives. Kept beside a cached summary, so that indexing a vault of
-    thousands does not rebuild every note."""
+    """What every vault-wide index needs of each note: its names, whether it holds
+    suppression directives, whether it is a draft. Kept beside a cached summary, so
+    that indexing a vault of thousands does not rebuild every note."""
 
     aliases: tuple[str, ...]
     title: str
     tags: tuple[str, ...]
     directives: bool
+    draft: bool
 
 
 @dataclass(frozen=True)

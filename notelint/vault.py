@@ -205,6 +205,7 @@ def facts_of(note: Note) -> NoteFacts:
         title=note.title,
         tags=tuple(tag.name for tag in note.tags),
         directives=has_directives(note),
+        draft=is_draft(note),
     )
 
 
@@ -484,13 +485,12 @@ class Resolver:
 
         Non-note targets (a PDF's ``#page=3``) and empty fragments always pass.
         """
-        note = self.vault.notes.get(rel)
         fragment = fragment.strip()
-        if note is None or not fragment:
+        if rel not in self.vault.notes or not fragment:
             return AnchorCheck(True)
         anchors = self._anchors.get(rel)
-        if anchors is None:
-            anchors = self._anchors[rel] = _Anchors(note)
+        if anchors is None:  # the note is rebuilt from the cache once, not per link
+            anchors = self._anchors[rel] = _Anchors(self.vault.notes[rel])
         if fragment.startswith("^"):
             block = fragment[1:].casefold()
             if block in anchors.blocks:
