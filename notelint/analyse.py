@@ -11,12 +11,9 @@ needs grows with the summaries, not with the parse trees.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -212,6 +209,8 @@ def default_jobs(cgroup: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
 def _can_fork() -> bool:
     """Workers are forked: they inherit the loaded plugins, parser and rules as they are
     (spawned workers would import and configure everything again)."""
+    import multiprocessing  # imported when needed: a warm run never forks
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -228,6 +227,9 @@ def _in_workers(analyser: Analyser, tasks: Sequence[Task], jobs: int) -> Iterato
     global _WORKER_ANALYSER
     size = max(8, min(256, len(tasks) // (jobs * 8)))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     _WORKER_ANALYSER = analyser
     done = 0
     try:
@@ -270,6 +272,10 @@ def side_by_side(calls: Sequence[Callable[[], T]], jobs: int) -> list[T]:
     global _FORKED_CALLS
     if jobs <= 1 or len(calls) < 2 or not _can_fork():
         return [call() for call in calls]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     outer, _FORKED_CALLS = _FORKED_CALLS, calls  # a call may split its own work again
     try:
         context = multiprocessing.get_context("fork")

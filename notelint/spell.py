@@ -31,8 +31,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
-from pyspelling import Aspell
-
 #: How to get aspell, named in every "aspell is missing" message.
 INSTALL_HINT = "install it with `apt-get install aspell aspell-en` (or `brew install aspell`)"
 
@@ -277,6 +275,8 @@ class Speller:
 
     def list_command(self) -> list[str]:
         """The ``aspell list`` command, built by pyspelling's aspell checker."""
+        from pyspelling import Aspell  # imported here: runs without spelling skip it
+
         checker = Aspell({}, self.binary)
         # pyspelling adds ``mode: none`` to the options it is given: hand it a fresh dict.
         options: dict[str, object] = {"lang": self.lang}
@@ -331,6 +331,8 @@ class Speller:
         # pyspelling prints notes on failure and decodes aspell's output with
         # sys.stdout's encoding: give it a UTF-8 sink so stdout stays clean (JSON mode).
         chatter = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+        from pyspelling import Aspell
+
         try:
             with contextlib.redirect_stdout(chatter):
                 Aspell.compile_dictionary(
