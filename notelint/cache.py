@@ -18,14 +18,12 @@ version or plugin set, or one that fails to load, is ignored.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from notelint import __version__
 from notelint.fix import write_atomically
@@ -59,8 +57,7 @@ _KINDS = {kind.value: kind for kind in LinkKind}
 _SEVERITIES = {int(level): level for level in Severity}
 
 
-@dataclass(frozen=True)
-class FileStamp:
+class FileStamp(NamedTuple):
     """What says a file did not change without reading it: size and modification time."""
 
     size: int
@@ -80,8 +77,7 @@ def digest_of(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-@dataclass(frozen=True)
-class NoteResults:
+class NoteResults(NamedTuple):
     """What the per-note rules found in one note and what vault rules collected from it,
     under the rules key they were computed with. Findings carry no path: the display
     path depends on the working directory of the run that reports them."""
@@ -91,8 +87,7 @@ class NoteResults:
     collected: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class CacheEntry:
+class CacheEntry(NamedTuple):
     """One note as the last run saw it: ``summary`` is packed (``pack_summary``), since
     most runs unpack few of them; ``facts`` are what every run's indexes need."""
 
@@ -150,7 +145,7 @@ class IndexCache:
         entry = self.entry(rel)
         if entry is None:
             return None
-        entry = dataclasses.replace(entry, stamp=stamp)
+        entry = entry._replace(stamp=stamp)
         self.store(rel, entry)
         return entry
 
