@@ -173,10 +173,11 @@ class IndexCache:
             return
         try:
             prepare_cache_dir(self.path.parent)
-            data = pickle.dumps(
-                (self.key, self.entries, self.vault_results), protocol=pickle.HIGHEST_PROTOCOL
+            document = (self.key, self.entries, self.vault_results)
+            write_atomically(
+                self.path,
+                lambda handle: pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL),
             )
-            write_atomically(self.path, data)
         except OSError as exc:
             self.warning = f"could not write the cache {self.path}: {exc.strerror or exc}"
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import codecs
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from notelint.model import Fix, Note
 
@@ -94,13 +95,20 @@ def apply_fixes(note: Note, fixes: Sequence[Fix]) -> FixOutcome:
     return FixOutcome(applied, skipped)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary sibling, then rename it over ``path``."""
+def write_atomically(path: Path, data: bytes | Callable[[IO[bytes]], None]) -> None:
+    """Write ``data`` to a temporary sibling, then rename it over ``path``.
+
+    ``data`` may be a function writing to the open file, so that a large document (the
+    cache of a vault of 100,000 notes) is streamed rather than built in memory first.
+    """
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp_name, mode)
