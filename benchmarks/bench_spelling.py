@@ -95,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     corpus = args.corpus or Path(os.environ.get("NOTELINT_BENCH_CORPUS", DEFAULT_CORPUS))
+    corpus = corpus.resolve()  # notelint runs with the corpus as working directory
     if not corpus.is_dir():
         print(f"skipped: corpus {corpus} not found (set --corpus or NOTELINT_BENCH_CORPUS)")
         return 0

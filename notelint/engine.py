@@ -154,7 +154,6 @@ class Session:
         self.cwd = (request.cwd or Path.cwd()).resolve()
         self.messages: list[str] = []
         self.internal_error = False
-        self.notes: dict[str, Note] = {}
         self.problems: list[FileProblem] = []
         self.reported_problems: set[str] = set()  # unreadable files the user asked about
         self.reported_rels: set[str] = set()
