@@ -99,6 +99,7 @@ class RunResult:
     fixed: int = 0
     notes: Mapping[str, Note] = field(default_factory=dict)
     parsed: frozenset[str] = frozenset()  # the notes read and parsed (not from the cache)
+    rels: Mapping[str, str] = field(default_factory=dict)  # display path -> rel, reported
 
 
 def root_for_file(path: Path, config_path: Path | None) -> Path:
@@ -724,7 +725,8 @@ class Session:
             code = 0
         messages = list(dict.fromkeys(self.messages))  # a rule failing on every note: once
         return RunResult(
-            findings, report, code, messages, notes=vault.notes, parsed=frozenset(self.parsed)
+            findings, report, code, messages, notes=vault.notes, parsed=frozenset(self.parsed),
+            rels={self.display_rel(rel): rel for rel in vault.reported},
         )
 
 
@@ -762,7 +764,6 @@ class _PerFileIgnores:
 
 def _apply_reported_fixes(result: RunResult) -> tuple[int, list[str]]:
     """Apply the fixes of reported findings of fixable rules; returns (count, messages)."""
-    by_display = {note.display: note for note in result.notes.values()}
     grouped: dict[str, list[Fix]] = defaultdict(list)
     for finding in result.findings:
         rule = result.report.rules.get(finding.code)
@@ -771,7 +772,8 @@ def _apply_reported_fixes(result: RunResult) -> tuple[int, list[str]]:
     applied = 0
     messages: list[str] = []
     for path, fixes in sorted(grouped.items()):
-        note = by_display.get(path)
+        rel = result.rels.get(path)
+        note = result.notes.get(rel) if rel is not None else None
         if note is None:
             continue
         outcome = apply_fixes(note, fixes)
