@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from markdown_it import MarkdownIt
 
@@ -27,6 +27,9 @@ from notelint.parse import parse_note
 from notelint.read import decode_note, read_bytes
 from notelint.rule import NoteContext, Rule, RuleError
 from notelint.vault import facts_of
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 
@@ -86,11 +89,11 @@ class Analyser:
 
     def analyse(self, task: Task) -> Outcome:
         """Read, hash, parse and (when reported) check the file ``task.rel``."""
-        path = self.root / task.rel
-        stamp = FileStamp.of(path)
-        data = read_bytes(path, task.rel, self.max_file_size)
-        if isinstance(data, FileProblem):
-            return Outcome(task.rel, stamp, problem=data)
+        read = read_bytes(self.root / task.rel, task.rel, self.max_file_size)
+        if isinstance(read, FileProblem):
+            return Outcome(task.rel, problem=read)
+        data, status = read
+        stamp = FileStamp(status.st_size, status.st_mtime_ns)
         digest = digest_of(data)
         if digest == task.known_digest:
             return Outcome(task.rel, stamp, digest, unchanged=True)
@@ -214,6 +217,15 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _forked_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` forked processes (imported here: a warm run never forks)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("fork"))
+
+
 #: The analyser a forked worker inherits.
 _WORKER_ANALYSER: Analyser | None = None
 
@@ -227,14 +239,10 @@ def _in_workers(analyser: Analyser, tasks: Sequence[Task], jobs: int) -> Iterato
     global _WORKER_ANALYSER
     size = max(8, min(256, len(tasks) // (jobs * 8)))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     _WORKER_ANALYSER = analyser
     done = 0
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with _forked_pool(jobs) as pool:
             for outcomes in pool.map(_analyse_chunk, chunks):
                 done += 1
                 yield from outcomes
@@ -272,15 +280,11 @@ def side_by_side(calls: Sequence[Callable[[], T]], jobs: int) -> list[T]:
     global _FORKED_CALLS
     if jobs <= 1 or len(calls) < 2 or not _can_fork():
         return [call() for call in calls]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     outer, _FORKED_CALLS = _FORKED_CALLS, calls  # a call may split its own work again
     try:
-        context = multiprocessing.get_context("fork")
-        workers = min(jobs - 1, len(calls) - 1)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with _forked_pool(min(jobs - 1, len(calls) - 1)) as pool:
             futures = [pool.submit(_call_forked, index) for index in range(1, len(calls))]
             first = calls[0]()
             rest: list[T] = []

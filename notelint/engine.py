@@ -376,16 +376,22 @@ class Session:
             return None
         if entry.stamp.size > self.config.max_file_size:  # the limit was lowered since
             return None
-        if wanted and (entry.results is None
-                       or entry.results.rules_key != self.analyser.rules_key):
+        if wanted and self._current_results(entry) is None:
             return None
         return entry
+
+    def _current_results(self, entry: CacheEntry) -> NoteResults | None:
+        """The entry's per-note results if this run's rules and options computed them."""
+        results = entry.results
+        current = results is not None and results.rules_key == self.analyser.rules_key
+        return results if current else None
 
     def _take_entry(self, rel: str, entry: CacheEntry, notes: SummaryNotes) -> None:
         notes.add_summary(rel, entry.summary, entry.facts)
         self.digests[rel] = entry.digest
-        if entry.results is not None and entry.results.rules_key == self.analyser.rules_key:
-            self.results[rel] = entry.results
+        results = self._current_results(entry)
+        if results is not None:
+            self.results[rel] = results
 
     def _take(self, outcome: Outcome, notes: SummaryNotes, *, cache: bool = True) -> None:
         """Add what analysing one file gave to the vault, the results and the cache."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,15 @@ class NoteText:
 
 def read_note(path: Path, rel: str, max_size: int) -> NoteText | FileProblem:
     """Decode ``path`` as UTF-8 (BOM allowed); binary, huge or undecodable -> a problem."""
-    data = read_bytes(path, rel, max_size)
-    return data if isinstance(data, FileProblem) else decode_note(data, rel)
+    read = read_bytes(path, rel, max_size)
+    return read if isinstance(read, FileProblem) else decode_note(read[0], rel)
 
 
-def read_bytes(path: Path, rel: str, max_size: int) -> bytes | FileProblem:
-    """The bytes of the regular file ``path``, or why it cannot be read as a note."""
+def read_bytes(
+    path: Path, rel: str, max_size: int
+) -> tuple[bytes, os.stat_result] | FileProblem:
+    """The bytes of the regular file ``path`` with its status as taken before reading (a
+    cache stamps the file with it), or why it cannot be read as a note."""
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):  # a named pipe would block the run forever
@@ -39,7 +43,7 @@ def read_bytes(path: Path, rel: str, max_size: int) -> bytes | FileProblem:
                 f"file is {human_size(size)}, over the {human_size(max_size)} limit; not "
                 "checked (raise 'max-file-size' or add it to 'exclude')",
             )
-        return path.read_bytes()
+        return path.read_bytes(), status
     except OSError as exc:
         return FileProblem(rel, f"cannot read file: {exc.strerror or exc}")
 
