@@ -48,7 +48,7 @@ from notelint.vault import facts_of
 
 # 2: parser fixes changed spans, escapes and comments; 3: html_ids; 4: content hashes,
 # per-note results and vault results; 5: draft in the facts
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 INDEX_FILE = "index.pickle"
 
 SpanTuple = tuple[int, int, int, int]
@@ -333,11 +333,12 @@ def finding_tuple(finding: Finding) -> FindingTuple:
         finding.message,
         finding.suggestion,
         None if fix is None else (_span(fix.span), fix.replacement),
+        finding.subject,
     )
 
 
 def finding_from_tuple(path: str, data: FindingTuple) -> Finding:
-    span, code, rule, severity, message, suggestion, fix = data
+    span, code, rule, severity, message, suggestion, fix, subject = data
     return Finding(
         path=path,
         span=Span(*span),
@@ -347,6 +348,7 @@ def finding_from_tuple(path: str, data: FindingTuple) -> Finding:
         message=message,
         suggestion=suggestion,
         fix=None if fix is None else Fix(Span(*fix[0]), fix[1]),
+        subject=subject,
     )
 
 

@@ -74,7 +74,10 @@ class Finding:
     """One problem found by one rule at one place.
 
     ``path`` is the note's display path (relative to the working directory, ``/``
-    separated); rules never build it themselves, ``Rule.finding`` does.
+    separated); rules never build it themselves, ``Rule.finding`` does. ``subject`` is
+    what the finding is about — the link target, the word, the tag — stable when the
+    note is edited elsewhere: baselines match findings by it, and broken-link subjects
+    rank the wanted notes.
     """
 
     path: str
@@ -85,6 +88,7 @@ class Finding:
     message: str
     suggestion: str | None = None
     fix: Fix | None = None
+    subject: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.span.line, self.span.column, self.code)

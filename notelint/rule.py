@@ -160,8 +160,9 @@ class Rule:
         *,
         suggestion: str | None = None,
         fix: Fix | None = None,
+        subject: str | None = None,
     ) -> Finding:
-        """A finding of this rule in ``note`` at ``span``."""
+        """A finding of this rule in ``note`` at ``span`` about ``subject``."""
         return Finding(
             path=note.display,
             span=span,
@@ -171,6 +172,7 @@ class Rule:
             message=message,
             suggestion=suggestion,
             fix=fix,
+            subject=subject,
         )
 
     @classmethod

@@ -5,8 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from notelint.cache import INDEX_FILE, note_from_summary, summary_of
+from notelint.cache import (
+    INDEX_FILE,
+    finding_from_tuple,
+    finding_tuple,
+    note_from_summary,
+    summary_of,
+)
 from notelint.engine import RunRequest, RunResult, run
+from notelint.model import Finding, Fix, Severity, Span
 from notelint.testing import write_vault
 
 NOTES = {
@@ -106,3 +113,9 @@ def test_a_new_cache_folder_is_git_ignored_even_when_spelling_writes_first(
     run(RunRequest(paths=[str(vault)], config={}, root=vault, offline=True, cwd=vault,
                    cache_dir=cache, select=["links", "NL501"]))
     assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[1] == "*"
+
+
+def test_a_cached_finding_keeps_its_subject_and_fix() -> None:
+    finding = Finding("a.md", Span(2, 5, 2, 12), "NL101", "broken-wikilink", Severity.ERROR,
+                      "m", "b", Fix(Span(2, 7, 2, 10), "b"), subject="Nowhere")
+    assert finding_from_tuple("a.md", finding_tuple(finding)) == finding

@@ -44,6 +44,7 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "suggestion": finding.suggestion,
         "fix": fix_document(finding.fix),
+        "subject": finding.subject,
     }
 
 

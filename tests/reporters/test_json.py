@@ -35,7 +35,7 @@ def test_exact_document() -> None:
     findings = [
         Finding("content/features/popover previews.md", Span(12, 3, 12, 40), "NL103",
                 "broken-image", Severity.ERROR, "missing “image”", "quartz-layout.png",
-                Fix(Span(12, 6, 12, 23), "quartz-layout.png")),
+                Fix(Span(12, 6, 12, 23), "quartz-layout.png"), "quartz layout.png"),
         Finding("content/z.md", Span(1, 1, 1, 1), "NL204", "tag-format", Severity.WARNING, "m"),
     ]
     document = render(Report(findings, root="content", files=76))
@@ -50,10 +50,11 @@ def test_exact_document() -> None:
              "severity": "error", "message": "missing “image”",
              "suggestion": "quartz-layout.png",
              "fix": {"line": 12, "column": 6, "end_line": 12, "end_column": 23,
-                     "replacement": "quartz-layout.png"}},
+                     "replacement": "quartz-layout.png"},
+             "subject": "quartz layout.png"},
             {"path": "content/z.md", "line": 1, "column": 1, "end_line": 1, "end_column": 1,
              "code": "NL204", "rule": "tag-format", "severity": "warning", "message": "m",
-             "suggestion": None, "fix": None},
+             "suggestion": None, "fix": None, "subject": None},
         ],
         "summary": {"error": 1, "warning": 1, "info": 0},
     }
