@@ -57,7 +57,7 @@ from notelint.registry import RuleSet
 from notelint.reporters import Report
 from notelint.rule import NoteContext, Rule, RuleContext, RuleError
 from notelint.suppress import Suppressions, suppressions_for
-from notelint.vault import Vault
+from notelint.vault import Vault, has_note_suffix
 
 ROOT_MARKERS = (".obsidian", "quartz.config.ts")
 
@@ -335,6 +335,7 @@ class Session:
             root=self.root,
             notes=notes,
             attachments=frozenset(discovery.attachments),
+            unreadable=frozenset(p.rel for p in self.problems if has_note_suffix(p.rel)),
             folders=frozenset(discovery.folders),
             reported=frozenset(rel for rel in reported if rel in notes),
         )
