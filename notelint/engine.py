@@ -679,7 +679,7 @@ class Session:
             found.extend(rule.check_vault(vault, ctx))
         except RuleError as exc:
             self.messages.append(f"notelint: {rule.code} [{rule.name}] could not run: {exc}")
-            if exc.fatal and rule.code in ctx.explicitly_selected:
+            if exc.config or (exc.fatal and rule.code in ctx.explicitly_selected):
                 self.internal_error = True
         except Exception:
             self.messages.append(
