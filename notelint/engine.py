@@ -309,7 +309,7 @@ class Session:
         reported = self._reported(discovery, walker) if report else set()
         stdin_rel = self._stdin_rel()
         self.cache = self._index_cache()
-        notes = SummaryNotes(self.root, self.display_rel)
+        notes = SummaryNotes(self.root, self.display_rel, self._reparse)
         self._load_notes([rel for rel in discovery.notes if rel != stdin_rel], reported, notes)
         if self.request.report_dependents:
             reported |= self._dependents(reported, notes)
@@ -419,11 +419,25 @@ class Session:
         if outcome.results is not None:
             self.results[rel] = outcome.results
         if cache and self.cache is not None and outcome.stamp is not None and outcome.digest:
-            summary = outcome.summary or pack_summary(notes[rel])
+            try:
+                summary = outcome.summary or pack_summary(notes[rel])
+            except (TypeError, ValueError, OverflowError):  # a value msgpack cannot hold
+                return
             # results of a run where a rule failed are not kept: the next run retries
             results = None if outcome.messages else outcome.results
             entry = CacheEntry(outcome.stamp, outcome.digest, summary, notes.facts(rel), results)
             self.cache.store(rel, entry)
+
+    def _reparse(self, rel: str) -> Note:
+        """The note ``rel`` read and parsed again: its cached summary did not validate
+        (a damaged or forged cache), so its entry is dropped too."""
+        if self.cache is not None:
+            self.cache.entries.pop(rel, None)
+            self.cache.dirty = True
+        outcome = self.analyser.analyse(Task(rel, reported=False))
+        if outcome.note is not None:
+            return outcome.note
+        return self.analyser.parse(rel, "")
 
     def _dependents(self, reported: set[str], notes: SummaryNotes) -> set[str]:
         """Notes whose links a staged rename or deletion broke, checked in full."""
@@ -666,7 +680,7 @@ class Session:
             found.extend(rule.check_vault(vault, ctx))
         except RuleError as exc:
             self.messages.append(f"notelint: {rule.code} [{rule.name}] could not run: {exc}")
-            if exc.fatal and rule.code in ctx.explicitly_selected:
+            if exc.config or (exc.fatal and rule.code in ctx.explicitly_selected):
                 self.internal_error = True
         except Exception:
             self.messages.append(
