@@ -158,6 +158,7 @@ class Session:
         self.problems: list[FileProblem] = []
         self.reported_problems: set[str] = set()  # unreadable files the user asked about
         self.reported_rels: set[str] = set()
+        self.reported_attachments: set[str] = set()  # non-note files under the given paths
         self.results: dict[str, NoteResults] = {}  # per-note rule results of reported notes
         self.digests: dict[str, bytes] = {}  # content hash of every note in the vault
         self.cache: IndexCache | None = None
@@ -225,6 +226,7 @@ class Session:
     def check(self, vault: Vault) -> list[Finding]:
         """Run the enabled rules on ``vault.reported`` and filter what they found."""
         self.reported_rels = set(vault.reported) | self.reported_problems
+        self.reported_rels |= self.reported_attachments
         findings = self._check(vault, self.enabled, self.options)
         return self._filter(findings, vault, self.severities)
 
@@ -331,6 +333,7 @@ class Session:
             self.save_cache()
         self.problems.extend(discovery.problems)
         self.reported_problems = {p.rel for p in self.problems if p.rel in reported}
+        self.reported_attachments = {rel for rel in discovery.attachments if rel in reported}
         return Vault(
             root=self.root,
             notes=notes,
@@ -478,7 +481,10 @@ class Session:
         if self.request.stdin_filename is not None:
             rel = self._stdin_rel()
             return {rel} if rel is not None else set()
-        candidates = [*discovery.notes, *(p.rel for p in discovery.problems)]
+        # attachments too: a rule may report on a file that is no note (NL602)
+        candidates = [
+            *discovery.notes, *(p.rel for p in discovery.problems), *discovery.attachments
+        ]
         reported: set[str] = set()
         for given in self.request.paths or ["."]:
             path = Path(given) if Path(given).is_absolute() else self.cwd / given
@@ -496,6 +502,8 @@ class Session:
                 reported.add(rel)
                 if rel not in discovery.notes and not any(p.rel == rel for p in discovery.problems):
                     discovery.notes.append(rel)  # passed explicitly though ignored by git
+            elif rel in discovery.attachments:
+                reported.add(rel)
         return reported
 
     def display(self, path: Path) -> str:
@@ -553,6 +561,8 @@ class Session:
             file_problems=tuple(self._problem_views()),
             warn=lambda message: self.messages.append(f"notelint: warning: {message}"),
             collected=dict(collected),
+            options=options,
+            display_rel=self.display_rel,
         )
         rules = [cls(options[cls.code]) for cls in enabled if cls.is_vault_rule()]
         findings.extend(self._vault_findings(rules, vault, ctx))
@@ -643,6 +653,8 @@ class Session:
                 digest.update(b"\0")
 
         add(*(self._rule_identity(type(rule)) for rule in rules), ctx.offline)
+        # a rule may read another family's settings (the graph rules read ``links``)
+        add(sorted((code, repr(value)) for code, value in ctx.options.items()))
         if any(rule.uses_today for rule in rules):
             add(ctx.today)
         for rel in sorted(vault.notes):
