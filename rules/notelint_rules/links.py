@@ -103,6 +103,7 @@ class Problem:
     message: str
     suggestion: str | None = None
     fix: Fix | None = None
+    subject: str | None = None  # the target as written (path part), for baselines and wanted
 
 
 # -- the shared analysis -----------------------------------------------------------------
@@ -199,6 +200,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
             note,
             link.span,
             f"{shown} climbs above the vault root; only files inside the vault are published",
+            subject=target,
         )
     if not link.kind.is_wiki and _WEB_ADDRESS_RE.match(target):
         return _missing_scheme(note, link)
@@ -216,7 +218,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
             fix = _target_fix(note, link, suggestion)
     else:
         message += "; create it or correct the name"
-    return Problem(_missing_code(link), note, link.span, message, suggestion, fix)
+    return Problem(_missing_code(link), note, link.span, message, suggestion, fix, target)
 
 
 def _missing_scheme(note: Note, link: Link) -> Problem:
@@ -402,6 +404,7 @@ class _LinkRule(Rule):
                     problem.message,
                     suggestion=problem.suggestion,
                     fix=problem.fix,
+                    subject=problem.subject,
                 )
 
 
@@ -429,6 +432,7 @@ class BrokenWikilink(_LinkRule):
     """
 
     code = "NL101"
+    reports_missing_target = True
     name = "broken-wikilink"
     summary = "wiki-link to a note that does not exist"
     severity = Severity.ERROR
@@ -457,6 +461,7 @@ class BrokenLink(_LinkRule):
     """
 
     code = "NL102"
+    reports_missing_target = True
     name = "broken-link"
     summary = "relative Markdown or HTML link to a missing file or folder"
     severity = Severity.ERROR
@@ -482,6 +487,7 @@ class BrokenImage(_LinkRule):
     """
 
     code = "NL103"
+    reports_missing_target = True
     name = "broken-image"
     summary = "image or embed of a missing file"
     severity = Severity.ERROR
