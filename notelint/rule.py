@@ -109,6 +109,9 @@ class Rule:
     #: Findings depend on the world outside the vault (the network): ``check_vault`` runs
     #: on every run even when no note changed.
     volatile: ClassVar[bool] = False
+    #: Findings say a link target does not exist, ``subject`` being the target as written:
+    #: reporters rank these subjects as the vault's "wanted notes".
+    reports_missing_target: ClassVar[bool] = False
 
     Options: type[Any] = NoOptions
     options: Any
