@@ -92,6 +92,7 @@ class Reporter:
 @hookimpl
 def notelint_add_reporters() -> Mapping[str, type[Reporter]]:
     from notelint.reporters.github import GithubReporter
+    from notelint.reporters.html import HtmlReporter
     from notelint.reporters.json import JsonReporter
     from notelint.reporters.sarif import SarifReporter
     from notelint.reporters.text import TextReporter
@@ -101,4 +102,5 @@ def notelint_add_reporters() -> Mapping[str, type[Reporter]]:
         "json": JsonReporter,
         "sarif": SarifReporter,
         "github": GithubReporter,
+        "html": HtmlReporter,
     }
