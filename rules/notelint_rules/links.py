@@ -231,6 +231,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
             note,
             link.span,
             f"{shown} climbs above the vault root; only files inside the vault are published",
+            subject=target,
         )
     if not link.kind.is_wiki and _WEB_ADDRESS_RE.match(target):
         return _missing_scheme(note, link)
@@ -248,7 +249,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
             fix = _target_fix(note, link, suggestion)
     else:
         message += "; create it or correct the name"
-    return Problem(_missing_code(link), note, link.span, message, suggestion, fix)
+    return Problem(_missing_code(link), note, link.span, message, suggestion, fix, target)
 
 
 def _missing_scheme(note: Note, link: Link) -> Problem:
@@ -476,6 +477,7 @@ class BrokenWikilink(_LinkRule):
     """
 
     code = "NL101"
+    reports_missing_target = True
     name = "broken-wikilink"
     summary = "wiki-link to a note that does not exist"
     severity = Severity.ERROR
@@ -504,6 +506,7 @@ class BrokenLink(_LinkRule):
     """
 
     code = "NL102"
+    reports_missing_target = True
     name = "broken-link"
     summary = "relative Markdown or HTML link to a missing file or folder"
     severity = Severity.ERROR
@@ -529,6 +532,7 @@ class BrokenImage(_LinkRule):
     """
 
     code = "NL103"
+    reports_missing_target = True
     name = "broken-image"
     summary = "image or embed of a missing file"
     severity = Severity.ERROR
