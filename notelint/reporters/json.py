@@ -27,6 +27,10 @@ def report_document(report: Report) -> dict[str, Any]:
         "files": report.files,
         "findings": [finding_document(finding) for finding in report.findings],
         "summary": report.summary(),
+        "wanted": [
+            {"target": item.target, "notes": item.notes, "links": item.links}
+            for item in report.wanted
+        ],
     }
 
 
