@@ -334,7 +334,9 @@ def accuracy(*, tune: bool) -> int:
         for corpus in corpora:
             root = CORPORA / corpus
             vault = _load_vault(root)
-            found[corpus], rule_seconds = _occurrences(vault, root, Path(tmp) / corpus)
+            found[corpus], rule_seconds = _occurrences(
+                vault, root, Path(tmp) / corpus, everything=tune
+            )
             codespell[corpus], codespell_seconds = _codespell_items(root, corpus)
             times[corpus] = (rule_seconds, codespell_seconds)
     print(f"labelled set: {LABELS.relative_to(REPO)} ({len(labels)} words; load {_load()})")
@@ -352,14 +354,25 @@ def accuracy(*, tune: bool) -> int:
     return 0
 
 
-def _occurrences(vault: Vault, root: Path, cache: Path) -> tuple[list[Any], float]:
+def _occurrences(
+    vault: Vault, root: Path, cache: Path, *, everything: bool = False
+) -> tuple[list[Any], float]:
+    """The rule's findings (as the rule runs by default), or with ``everything`` all the
+    evidence gathered, even what the default thresholds ignore, for tuning."""
+    import dataclasses
+
     from notelint.rule import RuleContext
+    from notelint.spell import THRESHOLDS
     from notelint_rules.spelling import Misspelling, analyse
 
     ctx = RuleContext(vault=vault, root=root, today=date.today(), cache_dir=cache,
                       use_cache=True, jobs=os.cpu_count() or 1)
+    thresholds = (
+        dataclasses.replace(THRESHOLDS, split_zipf=4.5, foreign_zipf=3.0, first_letter=1.0)
+        if everything else None
+    )
     start = time.perf_counter()
-    found = analyse(Misspelling(), vault, ctx)
+    found = analyse(Misspelling(), vault, ctx, thresholds)
     return found, time.perf_counter() - start
 
 

@@ -388,10 +388,16 @@ def gather_evidence(
     suggestions: Sequence[str],
     known: Callable[[str], bool],
     languages: Sequence[str] = ("en",),
+    *,
+    splits: bool = True,
+    foreign: bool = True,
+    first_letters: bool = True,
 ) -> Evidence:
     """The evidence about one rejected ``word``, from its aspell ``suggestions`` and the
     frequency lists; ``known`` says whether a word is in a dictionary (for the halves of
-    a run-together word)."""
+    a run-together word). ``splits`` and ``foreign`` turn off the run-together search
+    and the other languages' lists, ``first_letters`` the candidates differing in the
+    first letter: they cost time and count for nothing when their thresholds are off."""
     own = zipf(word, languages)
     folded = word.casefold()
     lowercase = word == word.lower()
@@ -402,6 +408,8 @@ def gather_evidence(
             continue  # "band with": run-together words are found below
         if lowercase and suggestion != suggestion.lower():
             continue  # "npm" is not a typo of "PM": a name or an abbreviation is another word
+        if not first_letters and suggestion[:1].casefold() != folded[:1]:
+            continue
         if plain != folded and _unaccented(suggestion.casefold()) == plain:
             # "détention" is French, not a typo of "detention": accents are chosen
             candidates = []
@@ -412,7 +420,7 @@ def gather_evidence(
     best: tuple[str, str] | None = None
     best_zipf = 0.0
     letters = word.replace("'", "")
-    if letters.isalpha() and len(letters) >= 5:
+    if splits and letters.isalpha() and len(letters) >= 5:
         for cut in range(1, len(word)):
             head, tail = word[:cut], word[cut:]
             if not all(_may_stand_alone(part) for part in (head, tail)):
@@ -422,8 +430,8 @@ def gather_evidence(
             rarer = min(zipf(head, languages), zipf(tail, languages))
             if rarer > best_zipf:
                 best, best_zipf = (head, tail), rarer
-    foreign, foreign_lang = foreign_zipf(word, languages)
-    return Evidence(own, tuple(candidates), best, best_zipf, foreign, foreign_lang)
+    abroad, abroad_lang = foreign_zipf(word, languages) if foreign else (0.0, "")
+    return Evidence(own, tuple(candidates), best, best_zipf, abroad, abroad_lang)
 
 
 def _unaccented(word: str) -> str:
@@ -437,25 +445,39 @@ def _may_stand_alone(part: str) -> bool:
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count one), capped at ``limit``."""
+    """Damerau-Levenshtein distance (adjacent swaps count one), capped at ``limit``.
+
+    Only the band of cells within ``limit`` of the diagonal is computed: a suggestion
+    more than two edits away is no candidate, so nothing further matters (and a vault
+    has thousands of words to weigh against their suggestions).
+    """
     if a == b:
         return 0
     if abs(len(a) - len(b)) >= limit:
         return limit
+    if not a or not b:
+        return min(len(a) + len(b), limit)
     if _one_edit(a, b):
         return 1  # most suggestions: a quick check spares the table
+    far = limit
+    width = len(b)
     previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i, *([0] * len(b))]
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    previous = [j if j < far else far for j in range(width + 1)]
+    for i in range(1, len(a) + 1):
+        ca = a[i - 1]
+        low, high = max(1, i - far), min(width, i + far)
+        current = [far] * (width + 1)
+        current[0] = i if i < far else far
+        for j in range(low, high + 1):
+            cb = b[j - 1]
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 value = min(value, previous2[j - 2] + 1)
-            current[j] = value
+            current[j] = value if value < far else far
+        if min(current[low : high + 1]) >= far:
+            return far  # every path is already too long
         previous2, previous = previous, current
-    return min(previous[-1], limit)
+    return min(previous[width], far)
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -514,6 +536,9 @@ class Thresholds:
 
 #: The thresholds in use (tuned on the tune half of the labelled set).
 THRESHOLDS = Thresholds()
+
+#: A threshold this high turns its evidence off.
+OFF = 9.0
 
 
 @dataclass(frozen=True)
@@ -653,6 +678,7 @@ class Speller:
         binary: str = "aspell",
         jobs: int = 1,
         sug_mode: str = "ultra",
+        thresholds: Thresholds | None = None,
     ) -> None:
         self.languages = (lang,) if isinstance(lang, str) else tuple(lang) or ("en_US",)
         self.lang = self.languages[0]
@@ -663,6 +689,11 @@ class Speller:
         self._dictionary_words: KnownWords | None = None
         self.jobs = max(1, jobs)
         self.sug_mode = sug_mode
+        # evidence the thresholds ignore is not gathered (the benchmark asks for it all)
+        used = thresholds or THRESHOLDS
+        self.evidence_kinds = (
+            used.split_zipf < OFF, used.foreign_zipf < OFF, used.first_letter < OFF
+        )
         self.binary = binary
         self.wordlists = list(wordlists)
         self.use_cache = use_cache and cache_dir is not None
@@ -824,7 +855,7 @@ class Speller:
         lists = [repr(_identity(path)) for path in self.dictionaries]
         key = _digest(
             [str(CACHE_VERSION), *self.languages, self.sug_mode, self.binary, self._version(),
-             *lists, _wordfreq_version()]
+             *lists, _wordfreq_version(), repr(self.evidence_kinds)]
         )
         return self.cache_dir / "spelling" / f"words-{key}.json"
 
@@ -950,7 +981,10 @@ class CheckSession:
             for word in self._asked:
                 if word in bad:
                     found = tuple(suggestions.get(word, ()))
-                    evidence = gather_evidence(word, found, known, speller.base_languages)
+                    splits, foreign, first = speller.evidence_kinds
+                    evidence = gather_evidence(word, found, known, speller.base_languages,
+                                               splits=splits, foreign=foreign,
+                                               first_letters=first)
                     self._cache[word] = Verdict(found, evidence)
                 else:
                     self._cache[word] = None
