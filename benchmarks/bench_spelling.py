@@ -410,7 +410,8 @@ def _levels(
             if level is None:
                 level = judge(o.word, o.evidence, notes=o.notes,
                               capital_mid_sentence=o.capital_mid_sentence,
-                              in_own_title=o.in_own_title, thresholds=thresholds).level
+                              in_own_title=o.in_own_title, uses=o.uses,
+                              thresholds=thresholds).level
                 memo[f"{corpus}\0{o.word}"] = level
             levels[(corpus, o.rel, o.span.line, o.word)] = level
     return levels
@@ -471,7 +472,7 @@ def _tune(
     from notelint.spell import THRESHOLDS
 
     grid = {
-        "known_zipf": [2.5, 3.0],
+        "known_zipf": [2.5],
         "floor_zipf": [0.0, 0.5, 1.0],
         "typo_ratio": [1.5, 2.0, 2.5],
         "second_edit": [1.0, 2.0],
@@ -479,9 +480,11 @@ def _tune(
         "vault_notes": [2, 3],
         "capital": [1.0, 2.0, 9.0],
         "own_title": [1.0, 9.0],
-        "min_length": [3, 4],
+        "min_length": [3],
         "foreign_zipf": [2.5, 3.0, 9.0],
-        "first_letter": [0.0, 1.0, 9.0],
+        "first_letter": [1.0, 9.0],
+        "vault_uses": [3, 10, 1_000_000],
+        "accented": [0.0, 9.0],
     }
     best: tuple[tuple[float, float], Any] | None = None
     frontier: dict[float, tuple[float, float, float, Any]] = {}

@@ -511,8 +511,11 @@ class Thresholds:
     run-together word scores its rarer half's Zipf frequency less ``split_zipf``. A word
     the vault uses in ``vault_notes`` notes or more is a name or jargon, never a confident
     typo; a capital in mid-sentence costs ``capital``, being in the note's own name or
-    title ``own_title``; a candidate differing in the first letter costs ``first_letter``
-    (typists seldom get the first letter wrong: ``xinput`` is no typo of ``input``). A word
+    title ``own_title``; a word written ``vault_uses`` times or more, even in one note,
+    is meant; letters English does not use (``é``, ``ñ``: English words that have them
+    are in the dictionaries already) cost ``accented``; a candidate differing in the
+    first letter costs ``first_letter`` (typists seldom get the first letter wrong:
+    ``xinput`` is no typo of ``input``). A word
     at least ``foreign_zipf`` common in another language (``OTHER_LANGUAGES``), and more
     than in English, is foreign, never a typo. A word at least ``known_zipf``
     common with no positive score is a real word nobody needs to see.
@@ -532,6 +535,8 @@ class Thresholds:
     # likewise other languages' frequencies: they cost as many typos as foreign words
     foreign_zipf: float = 9.0
     first_letter: float = 9.0
+    vault_uses: int = 3
+    accented: float = 0.0
 
 
 #: The thresholds in use (tuned on the tune half of the labelled set).
@@ -558,6 +563,7 @@ def judge(
     notes: int = 1,
     capital_mid_sentence: bool = False,
     in_own_title: bool = False,
+    uses: int = 1,
     thresholds: Thresholds = THRESHOLDS,
 ) -> Judgement:
     """Weigh the evidence about ``word`` into one verdict with its explanation."""
@@ -578,7 +584,9 @@ def judge(
     penalty = (t.capital if capital_mid_sentence else 0.0) + (
         t.own_title if in_own_title else 0.0
     )
-    vault_word = notes >= t.vault_notes
+    vault_word = notes >= t.vault_notes or uses >= t.vault_uses
+    if not word.isascii():
+        penalty += t.accented
     foreign = evidence.foreign >= t.foreign_zipf and evidence.foreign > evidence.zipf
     if len(word.replace("'", "")) < t.min_length:
         vault_word = True  # short words: too many real abbreviations one edit from a word
@@ -610,6 +618,8 @@ def judge(
         why.append(f"a common word in {language}")
     if notes > 1:
         why.append(f"used in {notes} notes")
+    elif uses > 1:
+        why.append(f"used {uses} times")
     if capital_mid_sentence:
         why.append("capitalised like a name")
     if in_own_title:
