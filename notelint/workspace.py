@@ -228,6 +228,7 @@ class Workspace:
                     "resolution": options.resolution,
                     "virtual": tuple(options.virtual),
                     "slug": options.slug,
+                    "flavor": getattr(options, "flavor", "auto"),
                 }
         return {}
 

@@ -9,12 +9,15 @@ by the seven rules (it is memoised on the resolver).
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from notelint.config import ConfigError
+from notelint.flavor import FLAVOR_CHOICES, settings_files
 from notelint.model import Finding, Fix, Link, LinkKind, Note, Severity, Span
 from notelint.rule import Rule, RuleContext
 from notelint.vault import (
@@ -64,32 +67,46 @@ _MEDIA_SUFFIXES = frozenset(
 class LinksOptions:
     """Settings of the ``[tool.notelint.links]`` table, shared by NL101–NL107."""
 
-    resolution: str = field(
-        default="shortest",
+    flavor: str = field(
+        default="auto",
         metadata={
-            "help": "shortest (Quartz and Obsidian default: a bare name matches anywhere), "
-            "relative (to the linking note) or absolute (from the vault root)"
+            "help": "whose link rules apply: quartz (slugs, case kept, aliases are pages), "
+            "obsidian (case ignored, aliases are not files) or auto (quartz.config.ts at "
+            "or above the root: quartz; .obsidian/: obsidian; both or neither: quartz)"
+        },
+    )
+    resolution: str | None = field(
+        default=None,
+        metadata={
+            "help": "shortest (a bare name matches anywhere), relative (to the linking "
+            "note) or absolute (from the vault root); unset: the vault's own setting "
+            "(Quartz's markdownLinkResolution, else shortest)"
         },
     )
     virtual: tuple[str, ...] = field(
         default=("tags/**",),
         metadata={"help": "globs of pages the site generator makes (valid link targets)"},
     )
-    slug: str = field(
-        default="github",
+    slug: str | None = field(
+        default=None,
         metadata={
             "help": "how #anchors name headings: github (Quartz/GitHub slugs, -1 for "
-            "duplicates) or obsidian (the heading text, case-insensitive, #A#B chains)"
+            "duplicates) or obsidian (the heading text, case-insensitive, #A#B chains); "
+            "unset: the flavor's (github for quartz, obsidian for obsidian)"
         },
     )
 
     def __post_init__(self) -> None:
-        if self.resolution not in RESOLUTION_MODES:
+        if self.flavor not in FLAVOR_CHOICES:
+            raise ConfigError(
+                f"links.flavor must be one of {', '.join(FLAVOR_CHOICES)}, not {self.flavor!r}"
+            )
+        if self.resolution is not None and self.resolution not in RESOLUTION_MODES:
             raise ConfigError(
                 f"links.resolution must be one of {', '.join(RESOLUTION_MODES)}, "
                 f"not {self.resolution!r}"
             )
-        if self.slug not in SLUG_MODES:
+        if self.slug is not None and self.slug not in SLUG_MODES:
             raise ConfigError(
                 f"links.slug must be one of {', '.join(SLUG_MODES)}, not {self.slug!r}"
             )
@@ -114,7 +131,7 @@ class Problem:
 
 
 def resolver_for(vault: Vault, options: LinksOptions) -> Resolver:
-    return vault.resolver(options.resolution, options.virtual, options.slug)
+    return vault.resolver(options.resolution, options.virtual, options.slug, options.flavor)
 
 
 def analyse(vault: Vault, options: LinksOptions) -> list[Problem]:
@@ -129,6 +146,8 @@ def analyse(vault: Vault, options: LinksOptions) -> list[Problem]:
 
 def _analyse(vault: Vault, resolver: Resolver) -> Iterator[Problem]:
     for note in vault.reported_notes():
+        if not resolver.checks(note.rel):
+            continue  # left out by the publisher (ignorePatterns) or excluded (Obsidian)
         source_is_draft = is_draft(note)
         for link in note.links:
             for problem in check_link(resolver, note, link, source_is_draft):
@@ -191,9 +210,9 @@ def check_link(
         yield _missing(resolver, note, link, found)
         return
     if found.status is Status.AMBIGUOUS:
-        yield _ambiguous(note, link, found)
+        yield _ambiguous(resolver, note, link, found)
     elif found.status is Status.CASE_MISMATCH:
-        yield _case_mismatch(note, link, found)
+        yield _case_mismatch(resolver, note, link, found)
     if not found.status.found or found.rel is None:
         return
     if link.fragment:
@@ -201,19 +220,10 @@ def check_link(
         if problem is not None:
             yield problem
     # from the index facts: rebuilding every target note to read one flag costs the most
-    if (
-        found.rel != note.rel
-        and found.rel in resolver.vault.notes
-        and resolver.vault.facts(found.rel).draft
-        and not source_is_draft
-    ):
-        yield Problem(
-            "NL107",
-            note,
-            link.span,
-            f"{_shown(link)} links to '{found.rel}', a draft (draft: true); Quartz leaves "
-            "drafts out, so the link breaks once published: publish the target or drop the link",
-        )
+    if found.rel != note.rel and found.rel in resolver.vault.notes and not source_is_draft:
+        why = resolver.hidden(found.rel)
+        if why is not None:
+            yield Problem("NL107", note, link.span, f"{_shown(link)} links to '{found.rel}', {why}")
 
 
 def _missing_code(link: Link) -> str:
@@ -234,6 +244,9 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
         )
     if not link.kind.is_wiki and _WEB_ADDRESS_RE.match(target):
         return _missing_scheme(note, link)
+    aliased = _alias_problem(resolver, note, link, target)
+    if aliased is not None:
+        return aliased
     choices = resolver.suggest(target, note.rel, wiki=link.kind.is_wiki)
     what = "image or file" if _looks_like_media(target) else "note or file"
     if target.endswith("/"):
@@ -249,6 +262,64 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
     else:
         message += "; create it or correct the name"
     return Problem(_missing_code(link), note, link.span, message, suggestion, fix)
+
+
+def _alias_problem(resolver: Resolver, note: Note, link: Link, target: str) -> Problem | None:
+    """A missing name that is (loosely) some note's alias.
+
+    Where aliases are pages (Quartz) the alias was miswritten: suggest its spelling.
+    Where they are not (Obsidian), ``[[Alias]]`` opens nothing: the link Obsidian itself
+    writes for an alias is ``[[Real note|Alias]]``.
+    """
+    if link.kind is not LinkKind.WIKILINK or "/" in target:
+        return None
+    found = resolver.aliases_like(target)
+    if not found:
+        return None
+    rel, alias = found[0]
+    fix = None
+    if resolver.flavor.aliases_are_targets:
+        suggestion = alias
+        why = f"'{alias}' is an alias of '{rel}', spelled differently"
+        if len(found) == 1 and confident(target, alias):
+            fix = _target_fix(note, link, alias)
+    else:
+        stem = strip_note_suffix(rel.rpartition("/")[2])
+        suggestion = f"{stem}|{alias}" if link.alias is None else stem
+        why = (
+            f"'{alias}' is an alias of '{rel}', and {resolver.flavor.publisher} opens "
+            "files by name, not by alias"
+        )
+        if len(found) == 1 and _prefer_name(resolver, stem, note.rel) == rel:
+            fix = _alias_fix(note, link, stem, alias)
+    return Problem(
+        _missing_code(link),
+        note,
+        link.span,
+        f"{_shown(link)} points to nothing: no note or file named '{target}'; {why}; "
+        f"did you mean '{suggestion}'?",
+        suggestion,
+        fix,
+    )
+
+
+def _prefer_name(resolver: Resolver, name: str, from_rel: str) -> str | None:
+    """The file a bare ``name`` opens from ``from_rel``, when it opens one for sure."""
+    found = resolver.resolve(name, from_rel)
+    return found.rel if found.status is Status.OK else None
+
+
+def _alias_fix(note: Note, link: Link, stem: str, alias: str) -> Fix | None:
+    """``[[Alias]]`` -> ``[[Real note|Alias]]`` (an existing ``|text`` is kept)."""
+    span = link.target_span
+    if span is None or _span_text(note, span) != link.raw or any(c in stem for c in "|#[]"):
+        return None
+    cut = link.raw.find("#")
+    rest = link.raw[cut:] if cut >= 0 else ""
+    if link.alias is None:
+        in_table = "|" in _WIKI_RE.sub("", note.line_text(span.line))
+        rest += ("\\|" if in_table else "|") + link.raw
+    return Fix(span, stem + rest)
 
 
 def _missing_scheme(note: Note, link: Link) -> Problem:
@@ -276,31 +347,30 @@ def _name_style(target: str, resolver: Resolver) -> bool:
     return "/" not in target.rstrip("/") and resolver.resolution == "shortest"
 
 
-def _ambiguous(note: Note, link: Link, found: Resolved) -> Problem:
+def _ambiguous(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Problem:
     names = ", ".join(found.candidates[:5])
     more = f" and {len(found.candidates) - 5} more" if len(found.candidates) > 5 else ""
     chosen = strip_note_suffix(found.rel or "")
-    return Problem(
-        "NL105",
-        note,
-        link.span,
-        f"{_shown(link)} matches {len(found.candidates)} files ({names}{more}); Obsidian "
-        f"opens '{found.rel}' but Quartz may resolve it differently: write the path, "
-        f"e.g. '{chosen}'",
-        suggestion=chosen,
+    if resolver.flavor.new_link_format == "relative":
+        chosen = posixpath.relpath(chosen, note.rel.rpartition("/")[0] or ".")
+    message = resolver.flavor.ambiguous(len(found.candidates), names + more, chosen, None)
+    return Problem("NL105", note, link.span, f"{_shown(link)} {message}", suggestion=chosen)
+
+
+def _case_mismatch(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Problem:
+    flavor = resolver.flavor
+    spelled = respell(
+        link.target.strip(), found.rel or "", lambda part: flavor.fold(flavor.key(part))
     )
-
-
-def _case_mismatch(note: Note, link: Link, found: Resolved) -> Problem:
-    spelled = respell(link.target.strip(), found.rel or "")
     others = [rel for rel in found.candidates if rel != found.rel]
     extra = f" (also {', '.join(others[:3])})" if others else ""
+    kind = "folder" if found.rel in resolver.vault.folders else "file"
     return Problem(
         "NL106",
         note,
         link.span,
-        f"{_shown(link)} matches '{found.rel}' only when case is ignored{extra}; the file "
-        f"is spelled '{spelled}' and the link 404s on Quartz and Linux",
+        f"{_shown(link)} matches '{found.rel}' only when case is ignored{extra}; "
+        + resolver.flavor.case_mismatch(kind, spelled),
         suggestion=spelled,
         fix=_target_fix(note, link, spelled, keep_text=True) if not others else None,
     )
@@ -332,8 +402,11 @@ def _anchor(resolver: Resolver, note: Note, link: Link, rel: str) -> Problem | N
 # -- spelling things back into the source ----------------------------------------------
 
 
-def respell(target: str, rel: str) -> str:
-    """``target`` with each name part spelled as the file ``rel`` on disk is."""
+def respell(target: str, rel: str, key: Callable[[str], str] = str.casefold) -> str:
+    """``target`` with each name part spelled as the file ``rel`` on disk is.
+
+    ``key`` says when a part names a path segment (the flavor's key, case folded: for
+    Quartz ``zeon's-call`` is the segment ``Zeon's Call``)."""
     parts = target.split("/")
     real = rel.split("/")
     index = len(real) - 1
@@ -344,10 +417,10 @@ def respell(target: str, rel: str) -> str:
         if part == ".." or index < 0:
             break
         actual = real[index]
-        if part.casefold() == actual.casefold():
+        if part == actual or key(part) == key(actual):
             parts[position] = actual
-        elif part.casefold() == strip_note_suffix(actual).casefold():
-            parts[position] = strip_note_suffix(actual)
+        elif key(strip_note_suffix(part)) == key(strip_note_suffix(actual)):
+            parts[position] = strip_note_suffix(actual) + part[len(strip_note_suffix(part)) :]
         else:
             break
         index -= 1
@@ -438,6 +511,10 @@ class _LinkRule(Rule):
     family = "links"
     Options: type[Any] = LinksOptions
     options: LinksOptions
+
+    def inputs(self, root: Path) -> Iterable[Path]:
+        # the flavor's settings: a changed quartz.config.ts or app.json re-runs the rules
+        return settings_files(root)
 
     def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterable[Finding]:
         for problem in analyse(vault, self.options):

@@ -168,8 +168,13 @@ def test_no_suggestion_when_nothing_is_close(tmp_path: Path) -> None:
     assert "create it or correct the name" in finding.message
 
 
+OBSIDIAN = {"links": {"flavor": "obsidian"}}
+
+
 def test_suggestion_across_dash_space_and_percent(tmp_path: Path) -> None:
-    [finding] = run(tmp_path, {"n.md": "![[quartz layout.png]]\n"}).findings
+    # Quartz's slug of "quartz layout.png" is the file's: it resolves there
+    assert run(tmp_path, {"n.md": "![[quartz layout.png]]\n"}).findings == []
+    [finding] = run(tmp_path, {}, config=OBSIDIAN).findings
     assert (finding.code, finding.suggestion) == ("NL103", "quartz-layout.png")
     assert finding.fix is not None and finding.fix.replacement == "quartz-layout.png"
 
@@ -192,8 +197,13 @@ def test_spelling_variant_in_a_path_is_fixed(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {"sub/n.md": "[x](../Folder/Inner.md) [[folder/inner-note]]\n"}
     files["folder/inner note.md"] = ""
     result = run(tmp_path, files)
+    # Quartz: the case is wrong, the dash and the space are one slug
     assert [(f.code, f.fix.replacement if f.fix else None) for f in result.findings] == [
         ("NL106", "../folder/inner.md"),
+    ]
+    # Obsidian: case does not matter, but a dash is not a space
+    result = run(tmp_path, {}, config=OBSIDIAN)
+    assert [(f.code, f.fix.replacement if f.fix else None) for f in result.findings] == [
         ("NL101", "folder/inner note"),
     ]
 
