@@ -618,6 +618,22 @@ class Resolver:
             return Resolved(Status.VIRTUAL, valid[0])
         return MISSING
 
+    def left_out(self, name: str) -> list[str]:
+        """The files named ``name`` that exist but the publisher leaves out (ignored)."""
+        if self._ignored is None:
+            return []
+        wanted = self.flavor.fold(self.flavor.key(strip_note_suffix(name.rstrip("/"))))
+        index = self.memo.get("left out")
+        if index is None:
+            index = defaultdict(list)
+            for rel in (*self.vault.notes, *self.vault.unreadable, *self.vault.attachments):
+                if self.ignored(rel):
+                    path = self.flavor.fold(self.flavor.key(strip_note_suffix(rel)))
+                    index[path].append(rel)
+                    index[path.rpartition("/")[2]].append(rel)
+            self.memo["left out"] = index
+        return sorted(set(index.get(wanted, ())))
+
     def aliases_like(self, name: str) -> list[tuple[str, str]]:
         """``(note, alias)`` for every alias loosely equal to ``name`` (case, separators):
         what a link naming an alias most likely meant."""
@@ -729,7 +745,7 @@ class Resolver:
 
     def _indexes(self) -> _SuggestIndexes:
         if self._suggest_indexes is None:
-            self._suggest_indexes = _SuggestIndexes(self.vault)
+            self._suggest_indexes = _SuggestIndexes(self.vault, self.ignored)
         return self._suggest_indexes
 
 
@@ -744,12 +760,14 @@ class _SuggestIndexes:
     def paths(self) -> _FuzzyIndex:
         return _FuzzyIndex(self._paths)
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, left_out: Any = None) -> None:
         names: set[str] = set()
         paths: set[str] = set()
         note_names: set[str] = set()
         by_loose: dict[str, list[str]] = defaultdict(list)
         for rel in (*vault.notes, *vault.attachments):
+            if left_out is not None and left_out(rel):
+                continue  # not on the site: no use suggesting it
             path = strip_note_suffix(rel)
             name = path.rsplit("/", 1)[-1]
             names.add(name)

@@ -247,6 +247,16 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
     aliased = _alias_problem(resolver, note, link, target)
     if aliased is not None:
         return aliased
+    left_out = resolver.left_out(target)
+    if left_out:
+        return Problem(
+            _missing_code(link),
+            note,
+            link.span,
+            f"{shown} points to '{left_out[0]}', which {resolver.flavor.publisher} leaves out "
+            "of the site (ignorePatterns), so the link breaks once published: publish the "
+            "file or drop the link",
+        )
     choices = resolver.suggest(target, note.rel, wiki=link.kind.is_wiki)
     what = "image or file" if _looks_like_media(target) else "note or file"
     if target.endswith("/"):
@@ -282,7 +292,7 @@ def _alias_problem(resolver: Resolver, note: Note, link: Link, target: str) -> P
         suggestion = alias
         why = f"'{alias}' is an alias of '{rel}', spelled differently"
         if len(found) == 1 and confident(target, alias):
-            fix = _target_fix(note, link, alias)
+            fix = _target_fix(note, link, alias, keep_text=True)
     else:
         stem = strip_note_suffix(rel.rpartition("/")[2])
         suggestion = f"{stem}|{alias}" if link.alias is None else stem
@@ -364,13 +374,20 @@ def _case_mismatch(resolver: Resolver, note: Note, link: Link, found: Resolved) 
     )
     others = [rel for rel in found.candidates if rel != found.rel]
     extra = f" (also {', '.join(others[:3])})" if others else ""
-    kind = "folder" if found.rel in resolver.vault.folders else "file"
+    # say "folder" when the case differs in a folder's name (or the link is a folder)
+    written, real = link.target.strip().split("/"), spelled.split("/")
+    differs = [index for index, (a, b) in enumerate(zip(written, real, strict=False)) if a != b]
+    kind, shown_as = "file", spelled
+    if found.rel in resolver.vault.folders:
+        kind = "folder"
+    elif differs and differs[-1] < len(real) - 1:
+        kind, shown_as = "folder", "/".join(real[: differs[-1] + 1])
     return Problem(
         "NL106",
         note,
         link.span,
         f"{_shown(link)} matches '{found.rel}' only when case is ignored{extra}; "
-        + resolver.flavor.case_mismatch(kind, spelled),
+        + resolver.flavor.case_mismatch(kind, shown_as),
         suggestion=spelled,
         fix=_target_fix(note, link, spelled, keep_text=True) if not others else None,
     )
