@@ -45,7 +45,9 @@ VERDICTS: dict[int, tuple[str | None, str | None]] = {
 }
 
 
-def expected(flavor: str, *, quartz_config: bool, obsidian_config: bool) -> list[tuple[str, int, str]]:
+def expected(
+    flavor: str, *, quartz_config: bool, obsidian_config: bool
+) -> list[tuple[str, int, str]]:
     """What the flavor reports on a fixture vault with or without its settings files."""
     column = 0 if flavor == "quartz" else 1
     found = [("links.md", line, codes[column]) for line, codes in VERDICTS.items()]
@@ -142,6 +144,7 @@ def test_fix_on_a_copy_rewrites_only_broken_links_and_they_then_resolve(
         rel = path.relative_to(root).as_posix()
         new_lines, old_lines = path.read_text().splitlines(), old.splitlines()
         assert len(new_lines) == len(old_lines)
-        changed = {i + 1 for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b}
+        pairs = enumerate(zip(old_lines, new_lines, strict=True), start=1)
+        changed = {number for number, (a, b) in pairs if a != b}
         assert changed <= {line for p, line in fixable if p == rel}
     assert check(copy) == after  # a second --fix has nothing left to do
