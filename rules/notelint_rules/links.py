@@ -550,13 +550,28 @@ class BrokenWikilink(_LinkRule):
     """A `[[wiki-link]]` names no note, file, folder or generated page in the vault.
 
     Quartz renders a broken wiki-link as a link to a 404 page, and Obsidian silently
-    creates an empty note when someone clicks it. Names are matched as Quartz and
-    Obsidian match them (see `resolution`): a bare name anywhere in the vault, `.md`
-    optional; a path from the vault root, then from the linking note's folder; frontmatter
-    `aliases` count; folders count; `links.virtual` globs (default `tags/**`) name pages
-    the site generator makes. The finding suggests the closest existing name (same words
-    with different case, `-`, `_` or spaces, or at least 70% alike) and fixes the link when
-    exactly one name fits.
+    creates an empty note when someone clicks it. Every verdict is the publisher's own,
+    read from the vault (`flavor = "auto"`): `quartz.config.ts` (or `.js`) at or above the
+    root means Quartz, `.obsidian/` means Obsidian, both or neither mean Quartz
+    (publishing is the stricter target); `notelint check --verbose` prints which.
+
+    - **quartz**: names are compared as Quartz's slugs — spaces and `-` are one
+      (`[[red-fox]]` is `red fox.md`), `&` is `-and-`, `%` is `-percent`, `?` and `#` are
+      dropped, the target is `decodeURI`d — with their case (see NL106); a bare name is
+      the unique file of that name, else the page at the vault root; frontmatter `aliases`
+      are pages; `quartz.config.ts` is read as text, never run: its `ignorePatterns` are
+      neither checked nor link targets, its `markdownLinkResolution` is the `resolution`.
+    - **obsidian**: names are compared as written, case ignored; a bare name opens the
+      file in the linking note's folder, else the shallowest one; aliases are NOT files:
+      `[[Alias]]` is reported with "did you mean 'Real note|Alias'", the link Obsidian
+      itself writes. `.obsidian/app.json` is read as JSON: `userIgnoreFilters` are not
+      checked, `attachmentFolderPath` is where embeds look first.
+
+    In both, `.md` is optional, a path is read from the vault root, then from the linking
+    note's folder; folders count; `links.virtual` globs (default `tags/**`) name pages the
+    site generator makes. The finding suggests the closest existing name (same words with
+    different case, `-`, `_` or spaces, or at least 70% alike) and fixes the link when
+    exactly one name fits that closely.
 
     ## Bad
     ```markdown
@@ -632,10 +647,13 @@ class BrokenImage(_LinkRule):
 class BrokenAnchor(_LinkRule):
     """A `#heading` or `#^block` names nothing in the target note (or this note).
 
-    With `slug = "github"` (default, as Quartz and GitHub), `[[note#Next Steps]]` and
+    In the quartz flavor (`slug = "github"`), `[[note#Next Steps]]` and
     `[x](note.md#next-steps)` both mean the heading whose slug is `next-steps`; duplicate
-    headings get `-1`, `-2`... With `slug = "obsidian"` the fragment is the heading text,
-    case ignored, and `#A#B` names heading `B` below `A`. `#^id` names a block id.
+    headings get `-1`, `-2`... In the obsidian flavor (`slug = "obsidian"`) the fragment
+    is the heading as written (the heading ``# Use `run` `` is ``[[#Use `run`]]``), case
+    ignored, and `#A#B` names heading `B` below `A`. `#^id` names a block id. `[[#Heading]]` is
+    always read in the linking note itself. A fix is offered only when the heading differs
+    in case, separators or punctuation alone; a merely similar one is a suggestion.
 
     ## Bad
     ```markdown
@@ -656,12 +674,13 @@ class BrokenAnchor(_LinkRule):
 
 
 class AmbiguousLink(_LinkRule):
-    """A bare name that several files carry: which one opens depends on the tool.
+    """A bare name that several files carry, and the publisher has no single answer.
 
-    Obsidian takes the file in the linking note's folder, then the shortest path;
-    Quartz's shortest-path resolution takes the name only when it is unique and otherwise
-    reads it from the vault root. The finding names every candidate; write the path of
-    the one you mean.
+    Quartz takes a name only when it is unique and otherwise links the page of that
+    name at the vault root: reported when there is none (the link 404s). Obsidian takes
+    the file in the linking note's folder, then the shallowest one: reported only when
+    two candidates tie, so that which one opens is arbitrary. The finding names every
+    candidate; write the path of the one you mean.
 
     ## Bad
     ```markdown
@@ -681,11 +700,14 @@ class AmbiguousLink(_LinkRule):
 
 
 class LinkCaseMismatch(_LinkRule):
-    """The link matches a file only when case is ignored.
+    """The link matches a file (or folder) only when case is ignored: quartz flavor only.
 
     macOS and Windows file systems and Obsidian ignore case, so the link works while
-    writing; Quartz on Linux (and GitHub Pages) does not, so the published link 404s.
-    The finding names the exact spelling on disk and the fix rewrites the link to it.
+    writing; Quartz's page URLs keep the case, so the published link 404s. The finding
+    names the exact spelling on disk (the file's, or the folder's when a folder name
+    differs) and the fix rewrites the target while the reader still sees the old text:
+    `[[stack]]` becomes `[[Stack|stack]]`. In the obsidian flavor case never matters and
+    this rule reports nothing.
 
     ## Bad
     ```markdown
@@ -708,8 +730,11 @@ class LinkCaseMismatch(_LinkRule):
 class LinkToDraft(_LinkRule):
     """The link points to a note with `draft: true` in its frontmatter.
 
-    Quartz's `RemoveDrafts` filter leaves drafts out of the site, so the link works in
-    the editor and 404s once published. Links between drafts are fine.
+    Quartz's `RemoveDrafts` filter (on unless `quartz.config.ts` leaves it out) drops
+    drafts from the site, so the link works in the editor and 404s once published; with
+    the `ExplicitPublish` filter, a link to any note without `publish: true` is reported
+    the same way. Links between drafts are fine. In the obsidian flavor nothing is
+    reported: Obsidian shows every note.
 
     ## Bad
     ```markdown
