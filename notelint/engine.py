@@ -143,6 +143,7 @@ class Session:
         self.problems: list[FileProblem] = []
         self.reported_problems: set[str] = set()  # unreadable files the user asked about
         self.reported_rels: set[str] = set()
+        self.reported_attachments: set[str] = set()  # non-note files under the given paths
         self.results: dict[str, NoteResults] = {}  # per-note rule results of reported notes
         self.digests: dict[str, bytes] = {}  # content hash of every note in the vault
         self.cache: IndexCache | None = None
@@ -211,6 +212,7 @@ class Session:
     def check(self, vault: Vault) -> list[Finding]:
         """Run the enabled rules on ``vault.reported`` and filter what they found."""
         self.reported_rels = set(vault.reported) | self.reported_problems
+        self.reported_rels |= self.reported_attachments
         findings = self._check(vault, self.enabled, self.options)
         return self._filter(findings, vault, self.severities)
 
@@ -311,6 +313,7 @@ class Session:
             self.save_cache()
         self.problems.extend(discovery.problems)
         self.reported_problems = {p.rel for p in self.problems if p.rel in reported}
+        self.reported_attachments = {rel for rel in discovery.attachments if rel in reported}
         vault = Vault(
             root=self.root,
             notes=notes,
@@ -510,6 +513,10 @@ class Session:
                         "matches); check the path"
                     )
                 reported.update(found)
+                # attachments too: a rule may report on a file that is no note (NL602)
+                reported.update(a for a in discovery.attachments if a.startswith(prefix))
+            elif rel in discovery.attachments:
+                reported.add(rel)
             elif not walker.is_note(rel):
                 skipped["not notes (include: " + ", ".join(self.config.include) + ")"].append(
                     given)
@@ -583,6 +590,8 @@ class Session:
             file_problems=tuple(self._problem_views()),
             warn=lambda message: self.messages.append(f"notelint: warning: {message}"),
             collected=dict(collected),
+            options=options,
+            display_rel=self.display_rel,
         )
         rules = [cls(options[cls.code]) for cls in enabled if cls.is_vault_rule()]
         findings.extend(self._vault_findings(rules, vault, ctx))
@@ -673,6 +682,8 @@ class Session:
                 digest.update(b"\0")
 
         add(*(self._rule_identity(type(rule)) for rule in rules), ctx.offline)
+        # a rule may read another family's settings (the graph rules read ``links``)
+        add(sorted((code, repr(value)) for code, value in ctx.options.items()))
         if any(rule.uses_today for rule in rules):
             add(ctx.today)
         for rel in sorted(vault.notes):

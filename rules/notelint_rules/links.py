@@ -241,6 +241,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
             note,
             link.span,
             f"{shown} climbs above the vault root; only files inside the vault are published",
+            subject=target,
         )
     if not link.kind.is_wiki and _WEB_ADDRESS_RE.match(target):
         return _missing_scheme(note, link)
@@ -271,7 +272,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
             fix = _target_fix(note, link, suggestion)
     else:
         message += "; create it or correct the name"
-    return Problem(_missing_code(link), note, link.span, message, suggestion, fix)
+    return Problem(_missing_code(link), note, link.span, message, suggestion, fix, target)
 
 
 def _alias_problem(resolver: Resolver, note: Note, link: Link, target: str) -> Problem | None:
@@ -585,6 +586,7 @@ class BrokenWikilink(_LinkRule):
     """
 
     code = "NL101"
+    reports_missing_target = True
     name = "broken-wikilink"
     summary = "wiki-link to a note that does not exist"
     severity = Severity.ERROR
@@ -613,6 +615,7 @@ class BrokenLink(_LinkRule):
     """
 
     code = "NL102"
+    reports_missing_target = True
     name = "broken-link"
     summary = "relative Markdown or HTML link to a missing file or folder"
     severity = Severity.ERROR
@@ -638,6 +641,7 @@ class BrokenImage(_LinkRule):
     """
 
     code = "NL103"
+    reports_missing_target = True
     name = "broken-image"
     summary = "image or embed of a missing file"
     severity = Severity.ERROR

@@ -658,7 +658,7 @@ def test_every_link_finding_names_its_subject(tmp_path: Path) -> None:
     result = run(tmp_path, files)
     assert [(f.code, f.subject) for f in result.findings] == [
         ("NL101", "Nowhere"),
-        ("NL102", "missing.md#top"),
+        ("NL102", "missing.md"),  # a missing file: its path, what the wanted notes rank
         ("NL106", "zeon's call"),
         ("NL104", "Zeon's Call#Nope"),
     ]
