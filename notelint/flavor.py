@@ -301,11 +301,12 @@ def _markers(root: Path) -> tuple[Path | None, Path | None]:
 
 
 def settings_files(root: Path) -> list[Path]:
-    """The files a flavor's settings are read from (cached results depend on them)."""
+    """The files a flavor's settings are read from, and the ``.obsidian`` folders whose
+    appearing changes the flavor (cached results depend on them)."""
     found: list[Path] = []
     for folder in (root, *root.parents):
         found.extend(folder / name for name in QUARTZ_CONFIGS)
-        found.append(folder / ".obsidian" / "app.json")
+        found.extend((folder / ".obsidian", folder / ".obsidian" / "app.json"))
         if (folder / ".git").exists():
             break
     return found

@@ -307,3 +307,15 @@ def test_verbose_prints_root_and_flavor(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "root: .; link flavor: obsidian (.obsidian/ at" in done.stderr
     assert done.stdout.startswith("No problems found")
+
+
+def test_a_warm_cache_follows_a_change_of_flavor(tmp_path: Path) -> None:
+    """Cached link findings are reused only while the vault's settings are unchanged."""
+    files: dict[str, str | bytes] = {"a.md": "[[Stack]]\n", "stack.md": ""}
+    assert lint(tmp_path, files, select=LINKS, use_cache=True).codes() == ["NL106"]
+    assert lint(tmp_path, {}, select=LINKS, use_cache=True).codes() == ["NL106"]
+    (tmp_path / ".obsidian").mkdir()
+    assert lint(tmp_path, {}, select=LINKS, use_cache=True).codes() == []
+    (tmp_path / ".obsidian" / "app.json").write_text('{"userIgnoreFilters": ["a.md"]}')
+    (tmp_path / "b.md").write_text("[[Nowhere]]\n")
+    assert lint(tmp_path, {}, select=LINKS, use_cache=True).codes() == ["NL101"]
