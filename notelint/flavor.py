@@ -107,6 +107,8 @@ class Flavor:
     case_sensitive = True
     #: True when frontmatter ``aliases`` are pages a link may name.
     aliases_are_targets = True
+    #: True when a partial path (``[[sub/note]]``) names any file whose path ends so.
+    path_suffixes = False
 
     def target(self, written: str, *, wiki: bool) -> str:
         """The target as the publisher reads it (before keying)."""
@@ -210,6 +212,7 @@ class ObsidianFlavor(Flavor):
     publisher = "Obsidian"
     case_sensitive = False
     aliases_are_targets = False
+    path_suffixes = True
 
     def key(self, path: str) -> str:
         return path.casefold()

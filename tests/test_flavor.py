@@ -319,3 +319,12 @@ def test_a_warm_cache_follows_a_change_of_flavor(tmp_path: Path) -> None:
     (tmp_path / ".obsidian" / "app.json").write_text('{"userIgnoreFilters": ["a.md"]}')
     (tmp_path / "b.md").write_text("[[Nowhere]]\n")
     assert lint(tmp_path, {}, select=LINKS, use_cache=True).codes() == ["NL101"]
+
+
+def test_obsidian_partial_paths_resolve_quartz_ones_do_not(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"a.md": "[[sub/note]] [[b/x]]\n", "deep/sub/note.md": "",
+                                     "p/b/x.md": "", "q/b/x.md": ""}
+    obsidian_vault(tmp_path / "o", {}, files)
+    assert lint(tmp_path / "o", {}, select=LINKS).brief() == ["a.md:1:14: NL105"]
+    # Quartz reads a path from the vault root: both 404 there
+    assert lint(tmp_path / "q", files, select=LINKS).codes() == ["NL101", "NL101"]
