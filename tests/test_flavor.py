@@ -328,3 +328,21 @@ def test_obsidian_partial_paths_resolve_quartz_ones_do_not(tmp_path: Path) -> No
     assert lint(tmp_path / "o", {}, select=LINKS).brief() == ["a.md:1:14: NL105"]
     # Quartz reads a path from the vault root: both 404 there
     assert lint(tmp_path / "q", files, select=LINKS).codes() == ["NL101", "NL101"]
+
+
+def test_quartz_folder_pages_are_slugs_too(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "a.md": "[x](My%20Folder/) [[my-folder/]] [[My-Folder/]] [[Other/]]\n",
+        "My Folder/n.md": "",
+    }
+    result = lint(tmp_path, files, select=LINKS)
+    assert [(f.span.column, f.code) for f in result.findings] == [(19, "NL106"), (49, "NL101")]
+    assert "the folder is spelled 'My Folder/'" in result.findings[0].message
+
+
+def test_obsidian_suggests_paths_as_new_link_format_writes_them(tmp_path: Path) -> None:
+    obsidian_vault(tmp_path, {"newLinkFormat": "relative"}, {
+        "x/a.md": "[[n]]\n", "p/n.md": "", "q/n.md": "",
+    })
+    [finding] = lint(tmp_path, {}, select=LINKS).findings
+    assert finding.code == "NL105" and finding.suggestion == "../p/n"
