@@ -17,6 +17,7 @@ config as text with a few patterns, ``.obsidian/app.json`` as JSON — never exe
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -35,6 +36,7 @@ QUARTZ_CONFIGS = ("quartz.config.ts", "quartz.config.js")
 MAX_SETTINGS_BYTES = 1_000_000
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def quartz_slug(path: str) -> str:
     """The slug Quartz gives a path (without ``.md``): per segment, each whitespace
     character becomes ``-``, ``&`` becomes ``-and-``, ``%`` becomes ``-percent``, ``?``
