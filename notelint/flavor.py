@@ -330,7 +330,6 @@ def _read_text(path: Path) -> tuple[str | None, str | None]:
 
 # -- Quartz: quartz.config.ts read as text -----------------------------------------------
 
-_TS_COMMENT_RE = re.compile(r"/\*.*?\*/|(?<![:\"'`\\])//[^\n]*", re.DOTALL)
 _STRING_RE = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'|`([^`$\\]*)`")
 _IGNORE_RE = re.compile(r"\bignorePatterns\s*:\s*\[([^\]]*)\]")
 _RESOLUTION_RE = re.compile(r"\bmarkdownLinkResolution\s*:\s*([\"'`])(\w*)\1")
@@ -352,7 +351,7 @@ def _quartz(path: Path) -> QuartzFlavor:
             source=f"{source} (unreadable: Quartz's defaults)",
             notes=(f"{path} {problem}; using Quartz's default settings",),
         )
-    text = _TS_COMMENT_RE.sub("", text)
+    text = strip_comments(text)
     missing: list[str] = []
     ignore: tuple[str, ...] = ()
     found = _IGNORE_RE.search(text)
@@ -388,6 +387,32 @@ def _quartz(path: Path) -> QuartzFlavor:
         source=source,
         notes=notes,
     )
+
+
+def strip_comments(source: str) -> str:
+    """TypeScript/JavaScript ``source`` with ``//`` and ``/* */`` comments removed, string
+    literals kept intact (a glob such as ``"**/*.md"`` holds ``/*``; a URL holds ``//``)."""
+    out: list[str] = []
+    index, size = 0, len(source)
+    while index < size:
+        char = source[index]
+        if char in "\"'`":
+            end = index + 1
+            while end < size and source[end] != char:
+                end += 2 if source[end] == "\\" else 1
+            out.append(source[index : end + 1])
+            index = end + 1
+        elif source.startswith("//", index):
+            end = source.find("\n", index)
+            index = size if end < 0 else end
+        elif source.startswith("/*", index):
+            end = source.find("*/", index + 2)
+            index = size if end < 0 else end + 2
+            out.append(" ")
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
 
 
 def _strings(text: str) -> Iterable[str]:

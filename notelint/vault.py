@@ -312,6 +312,9 @@ def compile_globs(globs: Iterable[str], *, ignore_case: bool = True) -> re.Patte
             if glob.startswith("/**", index) and index + 3 == len(glob):
                 regex += "(?:/.*)?"
                 index += 3
+            elif glob.startswith("**/", index) and (index == 0 or glob[index - 1] == "/"):
+                regex += "(?:.*/)?"  # any folders, none included ("**/*.md" matches "a.md")
+                index += 3
             elif glob.startswith("**", index):
                 regex += ".*"
                 index += 2

@@ -346,3 +346,33 @@ def test_obsidian_suggests_paths_as_new_link_format_writes_them(tmp_path: Path) 
     })
     [finding] = lint(tmp_path, {}, select=LINKS).findings
     assert finding.code == "NL105" and finding.suggestion == "../p/n"
+
+
+def test_comments_are_stripped_outside_strings_only() -> None:
+    from notelint.flavor import strip_comments
+
+    source = 'a: ["**/*.md", "x//y"], // gone\n/* gone\ntoo */ b: "https://q.org", c: \'*/\''
+    assert strip_comments(source) == 'a: ["**/*.md", "x//y"], \n  b: "https://q.org", c: \'*/\''
+
+
+def test_globs_holding_slash_star_are_read(tmp_path: Path) -> None:
+    text = (QUARTZ_CONFIG % ("shortest", "Plugin.RemoveDrafts()")).replace(
+        '["private", "templates/**", \'.obsidian\']', '["**/*.excalidraw.md", "drafts/**/*"]'
+    )
+    (tmp_path / "quartz.config.ts").write_text(text)
+    assert detect(tmp_path).ignore == ("**/*.excalidraw.md", "drafts/**/*")
+
+
+def test_ignore_globs_match_at_any_depth(tmp_path: Path) -> None:
+    text = (QUARTZ_CONFIG % ("shortest", "")).replace(
+        '["private", "templates/**", \'.obsidian\']', '["**/*.excalidraw.md"]'
+    )
+    (tmp_path / "quartz.config.ts").write_text(text)
+    files: dict[str, str | bytes] = {
+        "content/a.md": "[[x.excalidraw]] [[d.excalidraw]]\n",
+        "content/x.excalidraw.md": "[[Nowhere]]\n",
+        "content/sub/d.excalidraw.md": "[[Nowhere]]\n",
+    }
+    result = lint(tmp_path / "content", {k[len("content/"):]: v for k, v in files.items()},
+                  select=LINKS)
+    assert result.brief() == ["a.md:1:1: NL101", "a.md:1:18: NL101"]
