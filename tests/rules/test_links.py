@@ -379,7 +379,16 @@ def test_options_reject_bad_values() -> None:
 
     with pytest.raises(ConfigError, match="slug"):
         LinksOptions(slug="gitlab")
+    with pytest.raises(ConfigError, match=r"links\.flavor must be one of auto, quartz, obsidian"):
+        LinksOptions(flavor="hugo")
     assert LinksOptions().virtual == ("tags/**",)
+    assert (LinksOptions().flavor, LinksOptions().resolution) == ("auto", None)
+
+
+def test_a_bad_flavor_in_the_config_is_a_usage_error(tmp_path: Path) -> None:
+    result = run(tmp_path, {"n.md": ""}, config={"links": {"flavor": "Quartz"}})
+    assert result.exit_code == 2
+    assert any("links.flavor must be one of" in message for message in result.messages)
 
 
 def test_respell() -> None:
