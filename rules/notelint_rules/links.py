@@ -257,6 +257,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
             f"{shown} points to '{left_out[0]}', which {resolver.flavor.publisher} leaves out "
             "of the site (ignorePatterns), so the link breaks once published: publish the "
             "file or drop the link",
+            subject=target,
         )
     choices = resolver.suggest(target, note.rel, wiki=link.kind.is_wiki)
     what = "image or file" if _looks_like_media(target) else "note or file"
@@ -311,6 +312,7 @@ def _alias_problem(resolver: Resolver, note: Note, link: Link, target: str) -> P
         f"did you mean '{suggestion}'?",
         suggestion,
         fix,
+        target,
     )
 
 
