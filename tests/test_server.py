@@ -378,7 +378,7 @@ def test_add_word_to_the_word_list(tmp_path: Path) -> None:
     root = tmp_path / "vault"
     root.mkdir()
     (root / "notelint.toml").write_text(
-        "select = ['NL501']\n[spelling]\n"
+        "select = ['NL501', 'NL502']\n[spelling]\n"
         "wordlists = ['words.txt']\n", encoding="utf-8")
     text = "---\ntags: [x]\n---\n# Notes\n\nThe zorblax engine works.\n"
     (root / "a.md").write_text(text, encoding="utf-8")
@@ -390,7 +390,7 @@ def test_add_word_to_the_word_list(tmp_path: Path) -> None:
         client.notify("textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
         [typo] = client.diagnostics(uri)
-        assert typo["code"] == "NL501"
+        assert typo["code"] == "NL502"  # a made-up word: no confident correction
         assert typo["range"]["start"] == {"line": 5, "character": 4}
         actions = client.request("textDocument/codeAction", {
             "textDocument": {"uri": uri}, "range": typo["range"],
