@@ -35,6 +35,7 @@ TOP_LEVEL_KEYS = {
     "severity": "rule -> severity override",
     "max-file-size": "notes larger than this many bytes are reported, not parsed",
     "cache-dir": "folder for notelint's caches, relative to the root",
+    "baseline": "file of known findings not to report (written by 'notelint baseline')",
 }
 
 
@@ -59,6 +60,7 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     cache_dir: str = DEFAULT_CACHE_DIR
+    baseline: Path | None = None
     families: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
@@ -148,6 +150,9 @@ def config_from_mapping(
             _string(values, "cache-dir", where, prefix)
             if "cache-dir" in values
             else DEFAULT_CACHE_DIR
+        ),
+        baseline=(
+            base / _string(values, "baseline", where, prefix) if "baseline" in values else None
         ),
         families=families,
     )

@@ -32,6 +32,7 @@ from notelint.analyse import (
     default_jobs,
     side_by_side,
 )
+from notelint.baseline import Baseline, BaselineError, load_baseline
 from notelint.cache import (
     CacheEntry,
     FileStamp,
@@ -79,6 +80,8 @@ class RunRequest:
     use_cache: bool = True
     cache_dir: Path | None = None  # overrides the configuration's cache-dir
     report_dependents: bool = False  # also report notes a staged rename/deletion breaks
+    baseline: Path | None = None  # known findings not to report (else the config's)
+    use_baseline: bool = True  # False when writing a baseline: every finding counts
     stdin_filename: str | None = None
     stdin_text: str | None = None
     cwd: Path | None = None
@@ -185,6 +188,8 @@ class Session:
         self.severities = self.rules.severities(self.config)
         self.ignores = _PerFileIgnores(self.config, self.rules)
         self.root = self._find_root()
+        self.baseline = self._load_baseline()
+        self.baselined = 0  # findings the baseline hid in the last check
         self.markdown = self._markdown()
         self._notify("notelint_configure", config=self.config)
         self.today = self.request.today or date.today()
@@ -253,6 +258,18 @@ class Session:
         given = self.request.stdin_filename or (self.request.paths or ["."])[0]
         path = Path(given)
         return path if path.is_absolute() else self.cwd / path
+
+    def _load_baseline(self) -> Baseline | None:
+        if not self.request.use_baseline:
+            return None
+        path = self.request.baseline or self.config.baseline
+        if path is None:
+            return None
+        path = path if path.is_absolute() else self.cwd / path
+        try:
+            return load_baseline(path)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
 
     def _find_root(self) -> Path:
         if self.request.root is not None:
@@ -710,6 +727,8 @@ class Session:
                 finding = dataclasses.replace(finding, severity=level)
             kept.append(finding)
         kept.sort(key=Finding.sort_key)
+        if self.baseline is not None:
+            kept, self.baselined = self.baseline.filter((rel_of[f.path], f) for f in kept)
         return kept
 
     def _warn_unknown(self, note: Note, found: Suppressions) -> None:
@@ -730,6 +749,7 @@ class Session:
             root=self.display(self.root),
             files=len(vault.reported) + len(self.reported_problems),
             rules=self.rules.by_code,
+            baselined=self.baselined,
         )
         fail_on = self.request.fail_on or self.config.fail_on
         if self.internal_error:

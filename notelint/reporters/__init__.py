@@ -27,6 +27,7 @@ class Report:
     rules: Mapping[str, type[Rule]] = field(default_factory=dict)
     fixed: int = 0
     version: str = __version__
+    baselined: int = 0  # findings a baseline hid
 
     def summary(self) -> dict[str, int]:
         counts = Counter(str(finding.severity) for finding in self.findings)
