@@ -53,7 +53,7 @@ def survey(folder: Path) -> Survey:
     elif (root / OBSIDIAN_MARKER).is_dir():
         flavor, reason = "obsidian", ".obsidian/ found"
     else:
-        flavor, reason = "quartz", "no quartz.config.ts nor .obsidian/ (quartz is the default)"
+        flavor, reason = "quartz", "neither quartz.config.ts nor .obsidian/; the default"
     found = Survey(folder, root, flavor, reason, aspell=shutil.which("aspell") is not None)
     discovery, _ = discover(root, Config())
     found.notes = len(discovery.notes)
@@ -142,8 +142,9 @@ def render_config(found: Survey) -> str:
         '# baseline = "notelint-baseline.json"',
         "",
         "[links]",
-        f"# Detected: {found.flavor} ({found.flavor_reason}). With a notelint that knows",
-        '# flavors, "auto" reads the vault on every run; uncomment to pin one.',
+        f"# Detected flavor: {found.flavor} ({found.flavor_reason}).",
+        '# With a notelint that knows flavors, "auto" reads the vault on every run;',
+        "# uncomment to pin one.",
         '# flavor = "auto"   # or "quartz", "obsidian"',
         '# resolution = "shortest"   # or "relative", "absolute", as in Quartz',
         "",
