@@ -59,7 +59,7 @@ from notelint.reporters import Report
 from notelint.roots import find_root
 from notelint.rule import NoteContext, Rule, RuleContext, RuleError
 from notelint.suppress import Suppressions, suppressions_for
-from notelint.vault import Vault
+from notelint.vault import Vault, has_note_suffix
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,7 @@ class Session:
         self.problems: list[FileProblem] = []
         self.reported_problems: set[str] = set()  # unreadable files the user asked about
         self.reported_rels: set[str] = set()
+        self.reported_attachments: set[str] = set()  # non-note files under the given paths
         self.results: dict[str, NoteResults] = {}  # per-note rule results of reported notes
         self.digests: dict[str, bytes] = {}  # content hash of every note in the vault
         self.cache: IndexCache | None = None
@@ -214,6 +215,7 @@ class Session:
     def check(self, vault: Vault) -> list[Finding]:
         """Run the enabled rules on ``vault.reported`` and filter what they found."""
         self.reported_rels = set(vault.reported) | self.reported_problems
+        self.reported_rels |= self.reported_attachments
         findings = self._check(vault, self.enabled, self.options)
         return self._filter(findings, vault, self.severities)
 
@@ -304,7 +306,7 @@ class Session:
         reported = self._reported(discovery, walker) if report else set()
         stdin_rel = self._stdin_rel()
         self.cache = self._index_cache()
-        notes = SummaryNotes(self.root, self.display_rel)
+        notes = SummaryNotes(self.root, self.display_rel, self._reparse)
         self._load_notes([rel for rel in discovery.notes if rel != stdin_rel], reported, notes)
         if self.request.report_dependents:
             reported |= self._dependents(reported, notes)
@@ -326,10 +328,12 @@ class Session:
             self.save_cache()
         self.problems.extend(discovery.problems)
         self.reported_problems = {p.rel for p in self.problems if p.rel in reported}
+        self.reported_attachments = {rel for rel in discovery.attachments if rel in reported}
         return Vault(
             root=self.root,
             notes=notes,
             attachments=frozenset(discovery.attachments),
+            unreadable=frozenset(p.rel for p in self.problems if has_note_suffix(p.rel)),
             folders=frozenset(discovery.folders),
             reported=frozenset(rel for rel in reported if rel in notes),
         )
@@ -413,11 +417,25 @@ class Session:
         if outcome.results is not None:
             self.results[rel] = outcome.results
         if cache and self.cache is not None and outcome.stamp is not None and outcome.digest:
-            summary = outcome.summary or pack_summary(notes[rel])
+            try:
+                summary = outcome.summary or pack_summary(notes[rel])
+            except (TypeError, ValueError, OverflowError):  # a value msgpack cannot hold
+                return
             # results of a run where a rule failed are not kept: the next run retries
             results = None if outcome.messages else outcome.results
             entry = CacheEntry(outcome.stamp, outcome.digest, summary, notes.facts(rel), results)
             self.cache.store(rel, entry)
+
+    def _reparse(self, rel: str) -> Note:
+        """The note ``rel`` read and parsed again: its cached summary did not validate
+        (a damaged or forged cache), so its entry is dropped too."""
+        if self.cache is not None:
+            self.cache.entries.pop(rel, None)
+            self.cache.dirty = True
+        outcome = self.analyser.analyse(Task(rel, reported=False))
+        if outcome.note is not None:
+            return outcome.note
+        return self.analyser.parse(rel, "")
 
     def _dependents(self, reported: set[str], notes: SummaryNotes) -> set[str]:
         """Notes whose links a staged rename or deletion broke, checked in full."""
@@ -506,6 +524,10 @@ class Session:
                         "matches); check the path"
                     )
                 reported.update(found)
+                # attachments too: a rule may report on a file that is no note (NL602)
+                reported.update(a for a in discovery.attachments if a.startswith(prefix))
+            elif rel in discovery.attachments:
+                reported.add(rel)
             elif not walker.is_note(rel):
                 skipped["not notes (include: " + ", ".join(self.config.include) + ")"].append(
                     given)
@@ -579,6 +601,8 @@ class Session:
             file_problems=tuple(self._problem_views()),
             warn=lambda message: self.messages.append(f"notelint: warning: {message}"),
             collected=dict(collected),
+            options=options,
+            display_rel=self.display_rel,
         )
         rules = [cls(options[cls.code]) for cls in enabled if cls.is_vault_rule()]
         findings.extend(self._vault_findings(rules, vault, ctx))
@@ -669,6 +693,8 @@ class Session:
                 digest.update(b"\0")
 
         add(*(self._rule_identity(type(rule)) for rule in rules), ctx.offline)
+        # a rule may read another family's settings (the graph rules read ``links``)
+        add(sorted((code, repr(value)) for code, value in ctx.options.items()))
         if any(rule.uses_today for rule in rules):
             add(ctx.today)
         for rel in sorted(vault.notes):
@@ -691,7 +717,7 @@ class Session:
             found.extend(rule.check_vault(vault, ctx))
         except RuleError as exc:
             self.messages.append(f"notelint: {rule.code} [{rule.name}] could not run: {exc}")
-            if exc.fatal and rule.code in ctx.explicitly_selected:
+            if exc.config or (exc.fatal and rule.code in ctx.explicitly_selected):
                 self.internal_error = True
         except Exception:
             self.messages.append(

@@ -59,6 +59,7 @@ def test_errors_exit_1_with_ruff_like_lines(
         "at the top with: tags",
         "nofm.md:2:1: NL101 [broken-wikilink] [[gone]] points to nothing: no note or file "
         "named 'gone' in the vault; create it or correct the name",
+        "wanted: 'gone' \u2190 1 note",
         "Found 2 errors, 1 warning in 2 files (3 files checked).",
     ]
     assert err == ""
@@ -229,9 +230,10 @@ def test_output_file_that_cannot_be_written(
 def test_statistics(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (vault / "more.md").write_text("x\n")
     _, out, _ = cli(capsys, "check", "--select", "NL101,NL201", "--statistics")
-    assert lines(out)[-3:] == [
+    assert lines(out)[-4:] == [
         "     2  NL201  missing-frontmatter",
         "     1  NL101  broken-wikilink",
+        "wanted: 'gone' \u2190 1 note",
         "Found 3 errors in 2 files (4 files checked).",
     ]
 

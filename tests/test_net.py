@@ -30,7 +30,7 @@ from notelint.net import (
     parse_status_ranges,
     reserved_host,
 )
-from notelint.urlcache import UrlCache
+from notelint.urlcache import HEADER, UrlCache
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -399,13 +399,29 @@ def test_cache_is_stale_when_accept_changes(server: UrlServer, tmp_path: Path) -
 
 def test_corrupt_cache_is_ignored_with_a_warning(server: UrlServer, tmp_path: Path) -> None:
     path = tmp_path / "urls.json"
-    path.write_text("{not json")
+    path.write_text(HEADER + ", {not json")  # a damaged URL cache: its header is ours
     report = check_urls([server.url("/ok")], FAST, cache=UrlCache.load(path))
     assert report.verdicts[server.url("/ok")].outcome is Outcome.OK
     assert len(report.warnings) == 1 and "not valid JSON" in report.warnings[0]
-    assert json.loads(path.read_text())["version"] == 1  # rewritten
-    path.write_text('{"version": 1, "entries": {"x": 3, "http://a/": {"outcome": "ok"}}}')
-    assert UrlCache.load(path).entries == {}  # bad entries dropped one by one, silently
+    assert json.loads(path.read_text())["version"] == 2  # rewritten
+    report = check_urls([server.url("/ok")], FAST, cache=UrlCache.load(path))
+    assert report.verdicts[server.url("/ok")].from_cache
+    data = json.loads(path.read_text())
+    data["entries"]["x"] = 3
+    data["entries"]["http://a/"] = {"outcome": "ok"}
+    path.write_text(HEADER + ", " + json.dumps(data)[1:].replace('"checksum": "', '"checksum": "0'))
+    assert UrlCache.load(path).entries == {}  # a checksum that does not match: all dropped
+
+
+def test_a_file_that_is_no_url_cache_is_never_rewritten(
+    server: UrlServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "urls.json"
+    path.write_text("{not json")
+    report = check_urls([server.url("/ok")], FAST, cache=UrlCache.load(path))
+    assert report.verdicts[server.url("/ok")].outcome is Outcome.OK
+    assert "not a notelint URL cache" in report.warnings[0]
+    assert path.read_text() == "{not json"
 
 
 def test_network_down_results_are_not_cached(tmp_path: Path) -> None:

@@ -28,6 +28,10 @@ def report_document(report: Report) -> dict[str, Any]:
         "baselined": report.baselined,
         "findings": [finding_document(finding) for finding in report.findings],
         "summary": report.summary(),
+        "wanted": [
+            {"target": item.target, "notes": item.notes, "links": item.links}
+            for item in report.wanted
+        ],
     }
 
 

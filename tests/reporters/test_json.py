@@ -38,7 +38,11 @@ def test_exact_document() -> None:
                 Fix(Span(12, 6, 12, 23), "quartz-layout.png"), "quartz layout.png"),
         Finding("content/z.md", Span(1, 1, 1, 1), "NL204", "tag-format", Severity.WARNING, "m"),
     ]
-    document = render(Report(findings, root="content", files=76))
+    from notelint_rules.frontmatter import RULES as FRONTMATTER
+    from notelint_rules.links import BrokenImage
+
+    rules = {"NL103": BrokenImage, **{rule.code: rule for rule in FRONTMATTER}}
+    document = render(Report(findings, root="content", files=76, rules=rules))
     assert document == {
         "version": 1,
         "notelint": __version__,
@@ -58,6 +62,7 @@ def test_exact_document() -> None:
              "suggestion": None, "fix": None, "subject": None},
         ],
         "summary": {"error": 1, "warning": 1, "info": 0},
+        "wanted": [{"target": "quartz layout.png", "notes": 1, "links": 1}],
     }
 
 
