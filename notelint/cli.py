@@ -33,6 +33,26 @@ from notelint.reporters import Reporter
 SUBCOMMANDS = ("check", "baseline", "init", "rules", "explain", "words", "server", "cache")
 
 
+FORMAT_HELP = "output format: text (default), json, sarif, github, or a plugin's"
+
+
+class _CheckHelp(argparse._HelpAction):
+    """``check --help`` lists every output format, plugins' included: the reporters are
+    loaded only when help is shown, so a plain run pays nothing for it."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        try:
+            names = sorted(load_plugins().reporters())
+        except Exception:  # help must show even when a plugin is broken
+            names = []
+        if names:
+            listed = ", ".join(f"{name} (default)" if name == "text" else name for name in names)
+            for action in parser._actions:
+                if "--format" in action.option_strings:
+                    action.help = f"output format: {listed}"
+        super().__call__(parser, *args, **kwargs)  # type: ignore[arg-type]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="notelint",
@@ -41,9 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"notelint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="check notes and report findings")
+    check = commands.add_parser("check", help="check notes and report findings",
+                                add_help=False)
+    check.add_argument("-h", "--help", action=_CheckHelp, help="show this help message and exit")
     check.add_argument("paths", nargs="*", help="notes or folders (default: .)")
-    check.add_argument("--format", default="text", help="text (default), json, or a plugin's")
+    check.add_argument("--format", default="text", help=FORMAT_HELP)
     check.add_argument("--select", type=split_rule_list, action="append",
                        help="rules to run (codes, names, prefixes, families, ALL)")
     check.add_argument("--extend-select", type=split_rule_list, action="append", default=[],
@@ -71,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", type=Path, metavar="FILE",
                        help="report only findings not in this baseline (written by "
                             "'notelint baseline'; default: the configuration's 'baseline')")
-    check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                       help="colour the text output: auto (default: only on a terminal), "
+                            "always, never")
 
     baseline = commands.add_parser(
         "baseline", help="write the current findings to a baseline file",
@@ -183,6 +207,12 @@ def _unknown_command(word: str) -> str | None:
     return None
 
 
+def _print_error(exc: Exception) -> None:
+    """Each line of a (possibly multi-line) error, as ``notelint: error: ...``."""
+    for line in str(exc).splitlines() or [""]:
+        print(f"notelint: error: {line}", file=sys.stderr)
+
+
 def _escape_unencodable(stream: TextIO) -> None:
     """A file name that is not UTF-8 (``caf\\xe9.md``) is printed escaped, not a crash."""
     reconfigure = getattr(stream, "reconfigure", None)
@@ -292,7 +322,7 @@ def _baseline(args: argparse.Namespace) -> int:
     except (ConfigError, UsageError) as exc:
         for message in session.messages:
             print(message, file=sys.stderr)
-        print(f"notelint: error: {exc}", file=sys.stderr)
+        _print_error(exc)
         return 2
     findings = session.check(vault)
     session.save_cache()
@@ -392,6 +422,7 @@ def _rules(args: argparse.Namespace) -> int:
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
+    print(f"{'CODE':<5}  {'NAME':<28} {'SEVERITY':<8} {'FLAGS':<7} SUMMARY")
     for row in rows:
         flags = " ".join(
             flag
@@ -401,6 +432,8 @@ def _rules(args: argparse.Namespace) -> int:
         print(
             f"{row['code']}  {row['name']:<28} {row['severity']:<8} {flags:<7} {row['summary']}"
         )
+    print("\nFLAGS: off = not run unless selected (--select, --extend-select or the "
+          "configuration's select); [*] = fixable with 'check --fix'")
     return 0
 
 
@@ -408,8 +441,8 @@ def _explain(args: argparse.Namespace) -> int:
     rules = _rule_set()
     rule = rules.find(args.rule)
     if rule is None:
-        print(f"notelint: error: no rule {args.rule!r}; 'notelint rules' lists them",
-              file=sys.stderr)
+        print(f"notelint: error: no rule {args.rule!r}{rules.did_you_mean(args.rule)} "
+              "('notelint rules' lists them)", file=sys.stderr)
         return 2
     print(render_rule_doc(rule))
     return 0
@@ -457,7 +490,7 @@ def _cache(args: argparse.Namespace) -> int:
     try:
         session.prepare()
     except (ConfigError, UsageError) as exc:
-        print(f"notelint: error: {exc}", file=sys.stderr)
+        _print_error(exc)
         return 2
     for message in session.messages:
         print(message, file=sys.stderr)

@@ -239,12 +239,13 @@ class Session:
 
     def _usage_failure(self, message: str) -> RunResult:
         report = Report(findings=[], root="", files=0)
-        return RunResult([], report, 2, [*self.messages, f"notelint: error: {message}"])
+        said = "\n".join(f"notelint: error: {line}" for line in message.splitlines())
+        return RunResult([], report, 2, [*self.messages, said])
 
     def _load_config(self) -> Config:
         request = self.request
         if request.config is not None:
-            return config_from_mapping(request.config, path=None)
+            return config_from_mapping(request.config, path=None, defer_unknown=True)
         path = request.config_file
         if path is None:
             # an unsaved note may sit in a folder that does not exist yet: start from the
@@ -254,7 +255,7 @@ class Session:
             path = find_config(existing) if existing is not None else None
         elif not path.is_file():
             raise UsageError(f"configuration file {path} does not exist")
-        return load_config(path) if path is not None else Config()
+        return load_config(path, defer_unknown=True) if path is not None else Config()
 
     def _first_path(self) -> Path:
         given = self.request.stdin_filename or (self.request.paths or ["."])[0]

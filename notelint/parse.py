@@ -340,7 +340,10 @@ def _yaml_hint(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
         return "; quote a value holding wiki-links: 'key: \"[[note]]\"'"
     if "mapping values are not allowed" in (exc.problem or ""):
         return "; quote a value that contains ': ', e.g. 'title: \"Notes: part 2\"'"
-    return ""
+    return (
+        "; fix the YAML here: indent with spaces, keep one 'key: value' per line, and "
+        "quote a value that holds ': ' or ' #' or starts with [ { * & ! | > % @"
+    )
 
 
 def _collect_positions(
