@@ -51,7 +51,7 @@ from notelint.dependents import find_dependents
 from notelint.discover import Discovery, FileProblem, discover, relative_to_root
 from notelint.fix import apply_fixes
 from notelint.model import Finding, Fix, Note, Severity
-from notelint.parse import build_markdown
+from notelint.parse import FRONTMATTER_FORMATS, build_markdown
 from notelint.plugins import load_plugins
 from notelint.read import decode_note
 from notelint.registry import RuleSet
@@ -458,7 +458,8 @@ class Session:
         # while it is new or empty
         with contextlib.suppress(OSError):  # read-only: saving the index will say so
             prepare_cache_dir(self.cache_dir)
-        return IndexCache(self.cache_dir, parser_key(names)).load()
+        key = parser_key(names, {"frontmatter": FRONTMATTER_FORMATS})
+        return IndexCache(self.cache_dir, key).load()
 
     @property
     def cache_dir(self) -> Path:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -59,10 +60,11 @@ def survey(folder: Path) -> Survey:
     found.notes = len(discovery.notes)
     for rel in discovery.notes[:SAMPLE]:
         head = _head(root / rel)
-        if head.startswith("---"):
+        fence = head[:3]
+        if fence in ("---", "+++"):  # YAML, or TOML as Hugo and Zola write it
             found.with_frontmatter += 1
-            block = head.split("\n---", 1)[0]
-            if "\ntags:" in block or "\ntag:" in block:
+            block = head.split("\n" + fence, 1)[0]
+            if re.search(r"^tags?\s*[:=]", block, re.MULTILINE):
                 found.with_tags += 1
     found.templates = _template_folders(root, discovery.folders)
     return found
