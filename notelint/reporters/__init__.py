@@ -39,6 +39,7 @@ class Report:
     #: whose link rules judged (``quartz``/``obsidian``) and why, for --verbose
     flavor: str | None = None
     flavor_source: str = ""
+    baselined: int = 0  # findings a baseline hid
 
     def summary(self) -> dict[str, int]:
         counts = Counter(str(finding.severity) for finding in self.findings)

@@ -49,6 +49,7 @@ def test_exact_document() -> None:
         "root": "content",
         "flavor": "quartz",
         "files": 76,
+        "baselined": 0,
         "findings": [
             {"path": "content/features/popover previews.md", "line": 12, "column": 3,
              "end_line": 12, "end_column": 40, "code": "NL103", "rule": "broken-image",
