@@ -520,7 +520,18 @@ class Resolver:
         return found
 
     def _resolve(self, target: str, folder: str, from_rel: str, wiki: bool) -> Resolved:
-        target = self.flavor.target(target.strip(), wiki=wiki)
+        written = target.strip()
+        read = self.flavor.target(written, wiki=wiki)
+        found = self._resolve_read(read, folder, from_rel, wiki)
+        if read != written and found.status.broken:
+            # a file may hold the escape literally ("%00.md"): never call a link broken
+            # for a decoding it did not need
+            literal = self._resolve_read(written, folder, from_rel, wiki)
+            if not literal.status.broken:
+                return literal
+        return found
+
+    def _resolve_read(self, target: str, folder: str, from_rel: str, wiki: bool) -> Resolved:
         if not target:
             return Resolved(Status.OK, from_rel)
         folder_only = target.endswith("/") and target.strip("/") != ""

@@ -376,3 +376,10 @@ def test_ignore_globs_match_at_any_depth(tmp_path: Path) -> None:
     result = lint(tmp_path / "content", {k[len("content/"):]: v for k, v in files.items()},
                   select=LINKS)
     assert result.brief() == ["a.md:1:1: NL101", "a.md:1:18: NL101"]
+
+
+def test_a_literal_percent_escape_in_a_file_name_still_resolves(tmp_path: Path) -> None:
+    """Found by the Hypothesis property: [[%00]] for "%00.md" (decoding gives a NUL)."""
+    files: dict[str, str | bytes] = {"%00.md": "", "caf%C3%A9.md": "", "café.md": "",
+                                     "a.md": "[[%00]] [[caf%C3%A9]] [[%41bc]]\n"}
+    assert lint(tmp_path, files, select=LINKS).brief() == ["a.md:1:23: NL101"]
