@@ -319,7 +319,7 @@ class Planner:
         return found
 
     def _map(self, rel: str, status: Status) -> str:
-        if status is Status.FOLDER:
+        if status is Status.FOLDER or rel in self.vault.folders:
             if self.folder_map is not None:
                 old, new = self.folder_map
                 if rel == old or rel.startswith(old + "/"):
@@ -473,24 +473,24 @@ class Planner:
         rest = raw[len(path_part):]
         if path_part.endswith("\\"):  # "[[a\|b]]" in a table: the escape belongs to the pipe
             path_part, rest = path_part[:-1], "\\" + rest
-        is_folder = before.status is Status.FOLDER
+        is_folder = before.status is Status.FOLDER or before.rel in self.vault.folders
         keep_md = has_note_suffix(link.target) or is_folder
         trailing = "/" if path_part.endswith("/") else ""
         if wiki:
             for candidate in self._wiki_candidates(expected, keep_md, is_folder):
-                if self._means(candidate, new_source, True, expected, is_folder):
+                if self._means(candidate + trailing, new_source, True, expected, is_folder):
                     if any(char in candidate for char in _WIKI_FORBIDDEN):
                         return None
                     return candidate + trailing + rest
             return None
         for candidate in self._path_candidates(path_part, link, source, new_source, expected,
                                                keep_md, before):
-            if self._means(candidate, new_source, False, expected, is_folder):
+            if self._means(candidate + trailing, new_source, False, expected, is_folder):
                 return _encode(candidate, path_part, context, link.kind) + trailing + rest
         return None
 
     def _means(self, candidate: str, source: str, wiki: bool, expected: str, folder: bool) -> bool:
-        found = self.after.resolve(candidate + ("/" if folder else ""), source, wiki=wiki)
+        found = self.after.resolve(candidate, source, wiki=wiki)
         wanted = Status.FOLDER if folder else Status.OK
         return found.status is wanted and found.rel == expected
 

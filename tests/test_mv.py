@@ -301,3 +301,12 @@ def test_ctrl_c_mid_write_completes_the_move(tmp_path: Path) -> None:
         assert b"interrupted" in err
     else:  # it came after the last write
         assert process.returncode == 0
+
+
+def test_a_folder_named_in_another_case(tmp_path: Path) -> None:
+    """``[[library]]`` finds the folder ``Library`` only ignoring case (NL106); moving the
+    folder must not leave it broken: it gets the folder's new path, spelled right."""
+    write_vault(tmp_path, {"a.md": "a [[library]].\n", "Library/core.md": "x\n"})
+    move(tmp_path, "Library", "archive/Library")
+    assert read(tmp_path, "a.md") == "a [[archive/Library]].\n"
+    assert link_findings(tmp_path) == []
