@@ -170,7 +170,10 @@ class Analyser:
 def summary_outcome(outcome: Outcome) -> Outcome:
     """The outcome as it crosses a process boundary: the summary instead of the note."""
     if outcome.note is not None:
-        outcome.summary = pack_summary(outcome.note)
+        try:
+            outcome.summary = pack_summary(outcome.note)
+        except (TypeError, ValueError, OverflowError):  # pickled as it is (IPC only)
+            return outcome
         outcome.facts = facts_of(outcome.note)
         outcome.note = None
     return outcome

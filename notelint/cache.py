@@ -12,18 +12,26 @@ time and by a hash of its bytes:
 and for the whole vault, the findings of the vault rules with the fingerprint of every
 input they read. A note whose stamp (or, when touched, whose hash) is unchanged is neither
 read for parsing nor checked again; when no note changed, the vault rules' findings are
-reused too. The cache is one pickle, written atomically; a cache from another notelint
-version or plugin set, or one that fails to load, is ignored.
+reused too.
+
+The cache is one file, written atomically, and a notes repository may carry a forged one
+(committed by mistake or on purpose, or restored from a poisoned CI cache). So it holds
+data only: a header naming the format, a checksum, then msgpack of plain values (no
+pickle: loading it can never run code). A file with another header or checksum, or from
+another notelint version or plugin set, is ignored; an entry of another shape is absent
+(the note is parsed again).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import msgpack
 
 from notelint import __version__
 from notelint.fix import write_atomically
@@ -47,9 +55,13 @@ from notelint.parse import split_lines
 from notelint.vault import facts_of
 
 # 2: parser fixes changed spans, escapes and comments; 3: html_ids; 4: content hashes,
-# per-note results and vault results; 5: draft in the facts
-CACHE_FORMAT = 6
-INDEX_FILE = "index.pickle"
+# per-note results and vault results; 5: draft in the facts; 7: msgpack with a header and
+# a checksum instead of pickle
+CACHE_FORMAT = 7
+INDEX_FILE = "index.msgpack"
+#: The first bytes of every index file: what says a file is notelint's index cache.
+INDEX_HEADER = b"notelint index cache\n"
+_CHECKSUM_SIZE = 16
 
 SpanTuple = tuple[int, int, int, int]
 FindingTuple = tuple[Any, ...]
@@ -105,8 +117,8 @@ class IndexCache:
     def __init__(self, folder: Path, parser_key: str) -> None:
         self.path = folder / INDEX_FILE
         self.key = (CACHE_FORMAT, __version__, parser_key)
-        # entries are kept as plain tuples (``_pack_entry``): pickle loads and dumps those
-        # at C speed, and a run unpacks only the entries it uses
+        # entries are kept as plain tuples (``_pack_entry``): msgpack loads and dumps
+        # those at C speed, and a run unpacks only the entries it uses
         self.entries: dict[str, tuple[Any, ...]] = {}
         self.vault_results: tuple[str, tuple[tuple[str, FindingTuple], ...]] | None = None
         self.dirty = False
@@ -115,14 +127,19 @@ class IndexCache:
     def load(self) -> IndexCache:
         """Read the cache file; anything unexpected leaves the cache empty."""
         try:
-            with self.path.open("rb") as handle:
-                key, entries, vault_results = pickle.load(handle)
+            document = read_index_document(self.path)
         except FileNotFoundError:
             return self
-        except Exception as exc:  # a corrupt cache costs a re-parse, never the run
-            self.warning = f"ignoring unreadable cache {self.path}: {type(exc).__name__}"
+        except CacheFormatError as exc:  # a corrupt cache costs a re-parse, never the run
+            self.warning = f"ignoring unreadable cache {self.path}: {exc}; it will be rewritten"
             self.dirty = True
             return self
+        except OSError as exc:
+            self.warning = (f"ignoring unreadable cache {self.path}: {exc.strerror or exc}; "
+                            "it will be rewritten")
+            self.dirty = True
+            return self
+        key, entries, vault_results = document
         if key == self.key and isinstance(entries, dict):
             self.entries = entries
             self.vault_results = vault_results
@@ -150,10 +167,18 @@ class IndexCache:
         return entry
 
     def vault_findings(self, fingerprint: str) -> tuple[tuple[str, FindingTuple], ...] | None:
-        """The vault rules' findings of the last run, if it saw exactly these inputs."""
-        if self.vault_results is None or self.vault_results[0] != fingerprint:
+        """The vault rules' findings of the last run, if it saw exactly these inputs (and
+        they have the shape this version writes)."""
+        results = self.vault_results
+        if not (isinstance(results, tuple) and len(results) == 2 and results[0] == fingerprint):
             return None
-        return self.vault_results[1]
+        found = results[1]
+        if not (isinstance(found, tuple) and all(
+            isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+            and _valid_finding(item[1]) for item in found
+        )):
+            return None
+        return found
 
     def store_vault_findings(
         self, fingerprint: str, findings: tuple[tuple[str, FindingTuple], ...]
@@ -173,17 +198,190 @@ class IndexCache:
             return
         try:
             prepare_cache_dir(self.path.parent)
-            document = (self.key, self.entries, self.vault_results)
-            write_atomically(
-                self.path,
-                lambda handle: pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL),
-            )
-        except OSError as exc:
-            self.warning = f"could not write the cache {self.path}: {exc.strerror or exc}"
+            if self.path.is_dir() and not self.path.is_symlink() and owns_folder(
+                self.path.parent
+            ):
+                remove_owned_folder(self.path)  # a folder in the way of our own file
+            write_index_document(self.path, (self.key, self.entries, self.vault_results))
+        except (OSError, TypeError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            self.warning = f"could not write the cache {self.path}: {reason}"
+
+
+class CacheFormatError(ValueError):
+    """A cache file that is not one this version wrote: wrong header, checksum or body."""
+
+
+def _checksum(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=_CHECKSUM_SIZE).digest()
+
+
+def read_index_document(path: Path) -> tuple[Any, Any, Any]:
+    """The (key, entries, vault results) of the index file at ``path``.
+
+    Raises ``CacheFormatError`` for anything but a file this format wrote: the header,
+    then the checksum of the body, then a msgpack body of three items. Only a regular
+    file is opened (a FIFO planted there would block the run).
+    """
+    data = read_regular_file(path)
+    if not data.startswith(INDEX_HEADER):
+        raise CacheFormatError("not a notelint index cache (unknown header)")
+    start = len(INDEX_HEADER) + _CHECKSUM_SIZE
+    checksum, payload = data[len(INDEX_HEADER):start], data[start:]
+    if len(checksum) != _CHECKSUM_SIZE or _checksum(payload) != checksum:
+        raise CacheFormatError("checksum mismatch (the file was damaged or edited)")
+    try:
+        document = unpack_data(payload)
+    except Exception as exc:  # msgpack raises several types for bad input
+        raise CacheFormatError(f"undecodable body ({type(exc).__name__})") from None
+    if not (isinstance(document, tuple) and len(document) == 3):
+        raise CacheFormatError("unexpected layout")
+    return document[0], document[1], document[2]
+
+
+def write_index_document(path: Path, document: tuple[Any, Any, Any]) -> None:
+    """Write ``document`` atomically with the header and checksum ``read_index_document``
+    expects."""
+    payload = pack_data(document)
+    write_atomically(path, INDEX_HEADER + _checksum(payload) + payload)
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file: opened without blocking (a FIFO
+    there would hang the run) and checked with ``fstat`` before reading. Raises
+    ``FileNotFoundError`` when absent, ``CacheFormatError`` when not a regular file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat_is_regular(os.fstat(fd).st_mode):
+            raise CacheFormatError("not a regular file")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def stat_is_regular(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(mode)
+
+
+def owns_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a cache folder notelint created (its marker says so)."""
+    try:
+        first = read_regular_file(folder / ".gitignore").split(b"\n", 1)[0]
+    except (OSError, CacheFormatError):
+        return False
+    return first.decode("utf-8", errors="replace").rstrip("\r") == CACHE_MARKER
+
+
+def remove_owned_folder(path: Path) -> None:
+    """Remove a folder standing where notelint writes one of its own cache files."""
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+# -- plain data on disk: msgpack with a few extension types ------------------------------
+
+_EXT_DATE = 1
+_EXT_DATETIME = 2
+_EXT_SET = 3
+_EXT_FROZENSET = 4
+_EXT_BIGINT = 5
+_EXT_TUPLE = 6
+
+
+def _default(obj: Any) -> Any:
+    """The values YAML loads that msgpack has no type for, as extension types."""
+    if isinstance(obj, datetime.datetime):
+        return msgpack.ExtType(_EXT_DATETIME, obj.isoformat().encode("ascii"))
+    if isinstance(obj, datetime.date):
+        return msgpack.ExtType(_EXT_DATE, obj.isoformat().encode("ascii"))
+    if isinstance(obj, bool):
+        return obj
+    if isinstance(obj, int):
+        return msgpack.ExtType(_EXT_BIGINT, str(int(obj)).encode("ascii"))
+    if isinstance(obj, frozenset):
+        return msgpack.ExtType(_EXT_FROZENSET, pack_exact(list(obj)))
+    if isinstance(obj, set):
+        return msgpack.ExtType(_EXT_SET, pack_exact(list(obj)))
+    if isinstance(obj, tuple):
+        return msgpack.ExtType(_EXT_TUPLE, pack_exact(list(obj)))
+    if isinstance(obj, str):
+        return str(obj)
+    if isinstance(obj, float):
+        return float(obj)
+    if isinstance(obj, dict):
+        return dict(obj)
+    if isinstance(obj, list):
+        return list(obj)
+    raise TypeError(f"cannot store a {type(obj).__name__} in the cache")
+
+
+def _ext_hook(code: int, data: bytes) -> Any:
+    if code == _EXT_DATE:
+        return datetime.date.fromisoformat(data.decode("ascii"))
+    if code == _EXT_DATETIME:
+        return datetime.datetime.fromisoformat(data.decode("ascii"))
+    if code == _EXT_BIGINT:
+        text = data.decode("ascii")
+        if len(text) > 4300 or not text.lstrip("-").isdigit():
+            raise ValueError("bad integer")
+        return int(text)
+    if code in (_EXT_SET, _EXT_FROZENSET, _EXT_TUPLE):
+        items = unpack_exact(data)
+        if not isinstance(items, list):
+            raise ValueError("bad collection")
+        if code == _EXT_TUPLE:
+            return tuple(items)
+        return set(items) if code == _EXT_SET else frozenset(items)
+    raise ValueError(f"unknown extension type {code}")
+
+
+def pack_data(value: Any) -> bytes:
+    """``value`` as msgpack: tuples and lists both as arrays (read back as tuples)."""
+    return msgpack.packb(value, use_bin_type=True, default=_default)  # type: ignore[no-any-return]
+
+
+def unpack_data(data: bytes) -> Any:
+    """What ``pack_data`` wrote, arrays as tuples; raises on anything malformed."""
+    return msgpack.unpackb(data, raw=False, use_list=False, strict_map_key=False,
+                           ext_hook=_ext_hook)
+
+
+def pack_exact(value: Any) -> bytes:
+    """``value`` as msgpack keeping lists, tuples, sets and dates apart (frontmatter
+    data, which rules compare as YAML loaded it)."""
+    return msgpack.packb(  # type: ignore[no-any-return]
+        value, use_bin_type=True, strict_types=True, default=_default
+    )
+
+
+def unpack_exact(data: bytes) -> Any:
+    return msgpack.unpackb(data, raw=False, use_list=True, strict_map_key=False,
+                           ext_hook=_ext_hook)
+
+
+def _storable(collected: Mapping[str, Any]) -> bool:
+    """Whether msgpack can hold what vault rules collected (a plugin may collect any
+    object; its results are then not cached rather than the whole cache failing)."""
+    if all(type(value) is str for value in collected.values()):
+        return True
+    try:
+        pack_data(dict(collected))
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
 
 
 def _pack_entry(entry: CacheEntry) -> tuple[Any, ...]:
     results = entry.results
+    if results is not None and not _storable(results.collected):
+        results = None
     return (
         entry.stamp.size,
         entry.stamp.mtime_ns,
@@ -196,20 +394,72 @@ def _pack_entry(entry: CacheEntry) -> tuple[Any, ...]:
 
 
 def _unpack_entry(raw: Any) -> CacheEntry | None:
-    try:
-        size, mtime_ns, digest, summary, facts, results = raw
-        entry = CacheEntry(
-            FileStamp(size, mtime_ns),
-            digest,
-            summary,
-            NoteFacts(*facts),
-            None if results is None else NoteResults(*results),
-        )
-    except (TypeError, ValueError):
+    """The entry ``raw`` holds, or None unless every field has the shape ``_pack_entry``
+    writes: a forged cache may hold anything msgpack can say."""
+    if not (isinstance(raw, tuple) and len(raw) == 6):
         return None
-    if not (isinstance(digest, bytes) and isinstance(summary, bytes)):
+    size, mtime_ns, digest, summary, facts, results = raw
+    if not (
+        _is_int(size) and _is_int(mtime_ns)
+        and isinstance(digest, bytes) and isinstance(summary, bytes)
+        and _valid_facts(facts)
+        and (results is None or _valid_results(results))
+    ):
         return None
-    return entry
+    return CacheEntry(
+        FileStamp(size, mtime_ns),
+        digest,
+        summary,
+        NoteFacts(*facts),
+        None if results is None else NoteResults(*results),
+    )
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int
+
+
+def _is_str_tuple(value: object) -> bool:
+    return isinstance(value, tuple) and all(type(item) is str for item in value)
+
+
+def _valid_facts(facts: object) -> bool:
+    return (
+        isinstance(facts, tuple) and len(facts) == 5
+        and _is_str_tuple(facts[0]) and type(facts[1]) is str and _is_str_tuple(facts[2])
+        and type(facts[3]) is bool and type(facts[4]) is bool
+    )
+
+
+def _valid_results(results: object) -> bool:
+    if not (isinstance(results, tuple) and len(results) == 3):
+        return False
+    rules_key, findings, collected = results
+    return (
+        type(rules_key) is str
+        and isinstance(findings, tuple) and all(_valid_finding(f) for f in findings)
+        and isinstance(collected, dict) and all(type(key) is str for key in collected)
+    )
+
+
+def _valid_span(span: object) -> bool:
+    return (isinstance(span, tuple) and len(span) == 4
+            and all(type(part) is int and part > 0 for part in span))
+
+
+def _valid_finding(data: object) -> bool:
+    """A finding tuple as ``finding_tuple`` writes it."""
+    if not (isinstance(data, tuple) and len(data) == 8):
+        return False
+    span, code, rule, severity, message, suggestion, fix, subject = data
+    return (
+        _valid_span(span) and type(code) is str and type(rule) is str
+        and type(severity) is int and severity in _SEVERITIES and type(message) is str
+        and (suggestion is None or type(suggestion) is str)
+        and (fix is None or (isinstance(fix, tuple) and len(fix) == 2
+                             and _valid_span(fix[0]) and type(fix[1]) is str))
+        and (subject is None or type(subject) is str)
+    )
 
 
 #: The first line of the ``.gitignore`` in a cache folder: what ``notelint cache clean``
@@ -281,8 +531,74 @@ def summary_of(note: Note) -> tuple[Any, ...]:
 
 
 def pack_summary(note: Note) -> bytes:
-    """The summary of ``note`` as bytes: what the cache keeps and workers send back."""
-    return pickle.dumps(summary_of(note), protocol=pickle.HIGHEST_PROTOCOL)
+    """The summary of ``note`` as bytes: what the cache keeps and workers send back.
+
+    The frontmatter mapping is packed on its own, keeping YAML's lists, dates and sets
+    exactly; its key paths (tuples) become pairs, as msgpack keys are plain values.
+    Raises TypeError for a value msgpack cannot hold (a plugin's YAML type)."""
+    frontmatter, *rest = summary_of(note)
+    present, data, error, span, positions = frontmatter
+    stored = (
+        present,
+        None if data is None else pack_exact(data),
+        error,
+        span,
+        tuple(positions.items()),
+    )
+    return pack_data((stored, *rest))
+
+
+def unpack_summary(blob: bytes) -> tuple[Any, ...]:
+    """The summary ``pack_summary`` wrote, in ``summary_of``'s form; raises
+    ``CacheFormatError`` unless every part has the shape it writes."""
+    try:
+        summary = unpack_data(blob)
+        (frontmatter, headings, links, tags, block_ids, comments, has_bom, newline, text,
+         html_ids) = summary
+        present, data, error, span, positions = frontmatter
+        mapping = None if data is None else unpack_exact(data)
+        checks = (
+            type(present) is bool,
+            mapping is None or isinstance(mapping, dict),
+            error is None or (isinstance(error, tuple) and len(error) == 3
+                              and type(error[0]) is str and _is_int(error[1])
+                              and _is_int(error[2])),
+            span is None or _valid_span(span),
+            isinstance(positions, tuple) and all(
+                isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], tuple)
+                and all(type(part) in (str, int) for part in item[0])
+                and _valid_span(item[1]) for item in positions),
+            isinstance(headings, tuple) and all(
+                isinstance(h, tuple) and len(h) == 5 and _is_int(h[0]) and type(h[1]) is str
+                and type(h[2]) is str and _valid_span(h[3]) and type(h[4]) is str
+                for h in headings),
+            isinstance(links, tuple) and all(
+                isinstance(k, tuple) and len(k) == 8 and k[0] in _KINDS
+                and type(k[1]) is str and type(k[2]) is str
+                and (k[3] is None or type(k[3]) is str) and (k[4] is None or type(k[4]) is str)
+                and _valid_span(k[5]) and (k[6] is None or _valid_span(k[6]))
+                and (k[7] is None or type(k[7]) is str) for k in links),
+            isinstance(tags, tuple) and all(
+                isinstance(t, tuple) and len(t) == 3 and type(t[0]) is str
+                and _valid_span(t[1]) and type(t[2]) is str for t in tags),
+            isinstance(block_ids, tuple) and all(
+                isinstance(b, tuple) and len(b) == 2 and type(b[0]) is str
+                and _valid_span(b[1]) for b in block_ids),
+            isinstance(comments, tuple) and all(
+                isinstance(c, tuple) and len(c) == 3 and type(c[0]) is str
+                and _valid_span(c[1]) and type(c[2]) is str for c in comments),
+            type(has_bom) is bool,
+            newline in ("\n", "\r\n", "\r"),
+            type(text) is str,
+            _is_str_tuple(html_ids),
+        )
+    except Exception as exc:  # msgpack raises several types for bad input
+        raise CacheFormatError(f"undecodable summary ({type(exc).__name__})") from None
+    if not all(checks):
+        raise CacheFormatError("summary of an unexpected shape")
+    restored = (present, mapping, error, span, {path: value for path, value in positions})
+    return (restored, headings, links, tags, block_ids, comments, has_bom, newline, text,
+            html_ids)
 
 
 def note_from_summary(summary: tuple[Any, ...], *, rel: str, display: str, file: Path) -> Note:
@@ -323,7 +639,7 @@ def note_from_summary(summary: tuple[Any, ...], *, rel: str, display: str, file:
 
 
 def finding_tuple(finding: Finding) -> FindingTuple:
-    """A finding as plain data, without its path (fast to pickle, valid in any cwd)."""
+    """A finding as plain data, without its path (fast to store, valid in any cwd)."""
     fix = finding.fix
     return (
         _span(finding.span),
@@ -363,9 +679,16 @@ class SummaryNotes(Mapping[str, Note]):
 
     REBUILT = 512
 
-    def __init__(self, root: Path, display_rel: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        display_rel: Callable[[str], str],
+        reparse: Callable[[str], Note] | None = None,
+    ) -> None:
         self._root = root
         self._display_rel = display_rel
+        # what gives the note when its summary does not validate (a forged cache)
+        self._reparse = reparse
         self._items: dict[str, Note | bytes] = {}
         self._facts: dict[str, NoteFacts] = {}
         self._rebuilt: dict[str, Note] = {}  # the latest rebuilt notes, oldest first
@@ -392,14 +715,29 @@ class SummaryNotes(Mapping[str, Note]):
             return item
         note = self._rebuilt.get(rel)
         if note is None:
-            note = note_from_summary(
-                pickle.loads(item), rel=rel, display=self._display_rel(rel),
-                file=self._root / rel,
-            )
+            try:
+                summary = unpack_summary(item)
+            except CacheFormatError:
+                note = self._replacement(rel)
+            else:
+                note = note_from_summary(
+                    summary, rel=rel, display=self._display_rel(rel), file=self._root / rel,
+                )
             self._rebuilt[rel] = note
             if len(self._rebuilt) > self.REBUILT:
                 del self._rebuilt[next(iter(self._rebuilt))]  # the oldest
         return note
+
+    def _replacement(self, rel: str) -> Note:
+        """The note ``rel`` read again, or an empty one, in place of a bad summary."""
+        if self._reparse is not None:
+            note = self._reparse(rel)
+            self._items[rel] = note
+            return note
+        return note_from_summary(
+            ((False, None, None, None, {}), (), (), (), (), (), False, "\n", "", ()),
+            rel=rel, display=self._display_rel(rel), file=self._root / rel,
+        )
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import io
 import json
 import os
@@ -122,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in SUBCOMMANDS:
+        unknown = _unknown_command(args_list[0])
+        if unknown is not None:
+            print(f"notelint: error: {unknown}", file=sys.stderr)
+            return 2
         args_list.insert(0, "check")  # `notelint content/` means `notelint check content/`
     _escape_unencodable(sys.stdout)
     parser = build_parser()
@@ -142,6 +147,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `notelint rules | head`: the reader left, nothing is wrong
         _silence_stdout()
         return 1
+
+
+def _unknown_command(word: str) -> str | None:
+    """``notelint chek``: a near miss of a command that is no existing path is a typo of
+    the command, not a path (``chek: no such file or folder`` would mislead)."""
+    if os.path.lexists(word) or "/" in word or os.sep in word:
+        return None
+    close = difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.6)
+    if close:
+        return (f"unknown command '{word}'; did you mean '{close[0]}'? "
+                "('notelint --help' lists the commands)")
+    if "." not in word:
+        commands = ", ".join(SUBCOMMANDS)
+        return (f"unknown command '{word}', and no file or folder of that name "
+                f"(commands: {commands})")
+    return None
 
 
 def _escape_unencodable(stream: TextIO) -> None:

@@ -73,12 +73,13 @@ def find_config(start: Path) -> Path | None:
     for candidate_dir in (folder.resolve(), *folder.resolve().parents):
         for name in CONFIG_FILES:
             candidate = candidate_dir / name
-            if candidate.is_file() and _holds_notelint_config(candidate):
+            if candidate.is_file() and holds_notelint_config(candidate):
                 return candidate
     return None
 
 
-def _holds_notelint_config(path: Path) -> bool:
+def holds_notelint_config(path: Path) -> bool:
+    """A notelint.toml always; a pyproject.toml only with a [tool.notelint] table."""
     if path.name != "pyproject.toml":
         return True
     try:

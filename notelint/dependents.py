@@ -89,15 +89,18 @@ def find_dependents(
     """Root-relative paths of notes, not already reported, whose links name a file that a
     reported note's rename, or any staged deletion, took away.
 
-    Renames count when the new (or old) path is among ``reported``; deletions always
-    count, since a deleted file is never passed on the command line (pre-commit passes
-    only files that exist).
+    Renames of notes count when the new (or old) path is among ``reported``; renames of
+    other files (images, PDFs) and deletions always count, since the hook never passes
+    them (pre-commit passes only existing files of the hook's types, Markdown).
     """
     passed = set(reported)
     gone = {
         change.old
         for change in staged_changes(root)
-        if change.new is None or change.new in passed or change.old in passed
+        if change.new is None
+        or change.new in passed
+        or change.old in passed
+        or not _is_note_path(change.new)
     }
     if not gone:
         return frozenset()
@@ -108,6 +111,10 @@ def find_dependents(
         if rel not in passed and any(matcher.named_by(link, rel) for link in note.links)
     }
     return frozenset(found)
+
+
+def _is_note_path(rel: str) -> bool:
+    return rel.lower().endswith((".md", ".markdown"))
 
 
 class _GoneNames:

@@ -55,11 +55,10 @@ from notelint.plugins import load_plugins
 from notelint.read import decode_note
 from notelint.registry import RuleSet
 from notelint.reporters import Report
+from notelint.roots import find_root
 from notelint.rule import NoteContext, Rule, RuleContext, RuleError
 from notelint.suppress import Suppressions, suppressions_for
-from notelint.vault import Vault
-
-ROOT_MARKERS = (".obsidian", "quartz.config.ts")
+from notelint.vault import Vault, has_note_suffix
 
 
 @dataclass(frozen=True)
@@ -103,23 +102,8 @@ class RunResult:
 
 
 def root_for_file(path: Path, config_path: Path | None) -> Path:
-    """The vault holding the note at ``path``: the nearest folder above it holding
-    ``.obsidian/`` or ``quartz.config.ts`` (then its ``content/``); else the folder of
-    ``config_path``; else the git work tree (where pre-commit runs); else its own folder.
-    """
-    for folder in path.parents:
-        for marker in ROOT_MARKERS:
-            if (folder / marker).exists():
-                content = folder / "content"
-                if marker == "quartz.config.ts" and content.is_dir():
-                    return content
-                return folder
-    if config_path is not None:
-        return config_path.parent
-    for folder in path.parents:
-        if (folder / ".git").exists():
-            return folder
-    return path.parent
+    """The vault holding ``path``: see :mod:`notelint.roots` (one rule for every caller)."""
+    return find_root(path, config_path)
 
 
 class UsageError(Exception):
@@ -285,19 +269,13 @@ class Session:
         return root.resolve()
 
     def _default_root(self) -> Path:
-        """The given folder (a Quartz site's ``content/`` when given the site); else a
-        marked vault above the file; else the config's folder; else the git work tree
-        holding the file (where pre-commit runs); else its folder.
+        """Found from the first path by the one rule of :mod:`notelint.roots`, so a
+        file and its folder get the same root.
 
         Never the working directory as such: a stray ``notelint check ~/x.md`` must not
         index a whole home folder.
         """
-        first = self._first_path()
-        if first.is_dir() and self.request.stdin_filename is None:
-            if (first / "quartz.config.ts").is_file() and (first / "content").is_dir():
-                return first / "content"  # a Quartz site's repository: its notes are there
-            return first
-        return root_for_file(first, self.config.path)
+        return find_root(self._first_path(), self.config.path)
 
     # -- reading ------------------------------------------------------------------
 
@@ -311,7 +289,7 @@ class Session:
         reported = self._reported(discovery, walker) if report else set()
         stdin_rel = self._stdin_rel()
         self.cache = self._index_cache()
-        notes = SummaryNotes(self.root, self.display_rel)
+        notes = SummaryNotes(self.root, self.display_rel, self._reparse)
         self._load_notes([rel for rel in discovery.notes if rel != stdin_rel], reported, notes)
         if self.request.report_dependents:
             reported |= self._dependents(reported, notes)
@@ -338,6 +316,7 @@ class Session:
             root=self.root,
             notes=notes,
             attachments=frozenset(discovery.attachments),
+            unreadable=frozenset(p.rel for p in self.problems if has_note_suffix(p.rel)),
             folders=frozenset(discovery.folders),
             reported=frozenset(rel for rel in reported if rel in notes),
         )
@@ -421,11 +400,25 @@ class Session:
         if outcome.results is not None:
             self.results[rel] = outcome.results
         if cache and self.cache is not None and outcome.stamp is not None and outcome.digest:
-            summary = outcome.summary or pack_summary(notes[rel])
+            try:
+                summary = outcome.summary or pack_summary(notes[rel])
+            except (TypeError, ValueError, OverflowError):  # a value msgpack cannot hold
+                return
             # results of a run where a rule failed are not kept: the next run retries
             results = None if outcome.messages else outcome.results
             entry = CacheEntry(outcome.stamp, outcome.digest, summary, notes.facts(rel), results)
             self.cache.store(rel, entry)
+
+    def _reparse(self, rel: str) -> Note:
+        """The note ``rel`` read and parsed again: its cached summary did not validate
+        (a damaged or forged cache), so its entry is dropped too."""
+        if self.cache is not None:
+            self.cache.entries.pop(rel, None)
+            self.cache.dirty = True
+        outcome = self.analyser.analyse(Task(rel, reported=False))
+        if outcome.note is not None:
+            return outcome.note
+        return self.analyser.parse(rel, "")
 
     def _dependents(self, reported: set[str], notes: SummaryNotes) -> set[str]:
         """Notes whose links a staged rename or deletion broke, checked in full."""
@@ -477,15 +470,20 @@ class Session:
         return rel
 
     def _reported(self, discovery: Discovery, walker: Any) -> set[str]:
-        """Root-relative paths (notes and problem paths) the user asked about."""
+        """Root-relative paths (notes and problem paths) the user asked about.
+
+        A folder under which no note is found is a usage error (a mistyped path in CI
+        must not pass); named files that are excluded, outside the root or not notes are
+        left out with one line saying so (the pre-commit hook passes such files).
+        """
         if self.request.stdin_filename is not None:
             rel = self._stdin_rel()
             return {rel} if rel is not None else set()
-        # attachments too: a rule may report on a file that is no note (NL602)
-        candidates = [
-            *discovery.notes, *(p.rel for p in discovery.problems), *discovery.attachments
-        ]
+        if not self.request.paths and self.request.report_dependents:
+            return set()  # the hook on a commit that only deletes: the dependents alone
+        candidates = [*discovery.notes, *(p.rel for p in discovery.problems)]
         reported: set[str] = set()
+        skipped: dict[str, list[str]] = defaultdict(list)
         for given in self.request.paths or ["."]:
             path = Path(given) if Path(given).is_absolute() else self.cwd / given
             if not path.exists() and not path.is_symlink():
@@ -494,16 +492,41 @@ class Session:
             if rel is None and path.is_dir() and relative_to_root(self.root, path) is not None:
                 rel = "."  # a folder holding the configured root: the whole vault
             if rel is None:
+                if not path.is_dir():
+                    skipped[f"outside the vault root {self.display(self.root)}"].append(given)
+                    continue
                 raise UsageError(f"{given} is outside the vault root {self.root}; pass --root")
             if path.is_dir():
                 prefix = "" if rel in ("", ".") else rel + "/"
-                reported.update(c for c in candidates if c.startswith(prefix))
-            elif walker.is_note(rel) and not walker.is_excluded(rel):
+                found = {c for c in candidates if c.startswith(prefix)}
+                if not found:
+                    raise UsageError(
+                        f"{given}: no notes in this folder (looked for "
+                        f"{', '.join(self.config.include)} under the vault root "
+                        f"{self.display(self.root)}, leaving out 'exclude' and .gitignore "
+                        "matches); check the path"
+                    )
+                reported.update(found)
+                # attachments too: a rule may report on a file that is no note (NL602)
+                reported.update(a for a in discovery.attachments if a.startswith(prefix))
+            elif rel in discovery.attachments:
+                reported.add(rel)
+            elif not walker.is_note(rel):
+                skipped["not notes (include: " + ", ".join(self.config.include) + ")"].append(
+                    given)
+            elif walker.is_excluded(rel):
+                skipped[f"excluded by 'exclude' in {self.config.source}"].append(given)
+            else:
                 reported.add(rel)
                 if rel not in discovery.notes and not any(p.rel == rel for p in discovery.problems):
                     discovery.notes.append(rel)  # passed explicitly though ignored by git
-            elif rel in discovery.attachments:
-                reported.add(rel)
+        if skipped:
+            reasons = "; ".join(f"{why}: {', '.join(names)}" for why, names in skipped.items())
+            count = sum(len(names) for names in skipped.values())
+            self.messages.append(
+                f"notelint: {count} named file{'s' if count != 1 else ''} not checked, "
+                f"{reasons}"
+            )
         return reported
 
     def display(self, path: Path) -> str:
@@ -677,7 +700,7 @@ class Session:
             found.extend(rule.check_vault(vault, ctx))
         except RuleError as exc:
             self.messages.append(f"notelint: {rule.code} [{rule.name}] could not run: {exc}")
-            if exc.fatal and rule.code in ctx.explicitly_selected:
+            if exc.config or (exc.fatal and rule.code in ctx.explicitly_selected):
                 self.internal_error = True
         except Exception:
             self.messages.append(

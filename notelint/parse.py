@@ -92,6 +92,7 @@ def build_markdown(configure: Callable[[MarkdownIt], None] | None = None) -> Mar
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     dollarmath_plugin(md, allow_space=False, allow_digits=False)
     footnote_plugin(md)
+    md.core.ruler.before("footnote_tail", "notelint_keep_footnotes", _keep_unreferenced_footnotes)
     tasklists_plugin(md)
     gfm_autolink_plugin(md)
     if configure is not None:
@@ -104,6 +105,27 @@ def build_markdown(configure: Callable[[MarkdownIt], None] | None = None) -> Mar
     # drops "[ ]" from list items): spans are offsets into the content as parsed
     md.core.ruler.after("inline", "notelint_inline_source", _keep_inline_source)
     return md
+
+
+def _keep_unreferenced_footnotes(state: StateCore) -> None:
+    """Keep the content of footnote definitions no ``[^label]`` refers to.
+
+    The footnote plugin drops them from the token stream (a renderer shows only referenced
+    footnotes), but their text is still in the note: a broken link or a typo there is
+    still the author's to fix. Renaming their delimiters leaves the content in place,
+    with its line map, for the extractor.
+    """
+    data = state.env.get("footnotes")
+    if not isinstance(data, dict):
+        return
+    referenced = {
+        entry.get("label") for entry in (data.get("list") or {}).values() if isinstance(entry, dict)
+    }
+    for token in state.tokens:
+        if token.type in ("footnote_reference_open", "footnote_reference_close"):
+            label = (token.meta or {}).get("label")
+            if label not in referenced:
+                token.type = token.type.replace("footnote_reference", "footnote_unreferenced")
 
 
 def _keep_inline_source(state: StateCore) -> None:

@@ -73,12 +73,14 @@ class RuleError(Exception):
     """A rule cannot run at all (a missing tool, say); the engine reports it once.
 
     ``fatal`` asks for exit code 2, which the engine grants only when the user selected
-    the rule explicitly.
+    the rule explicitly; ``config`` says the configuration is wrong (a value that would
+    make notelint overwrite a file, say), which exits 2 whatever was selected.
     """
 
-    def __init__(self, message: str, *, fatal: bool = True) -> None:
+    def __init__(self, message: str, *, fatal: bool = True, config: bool = False) -> None:
         super().__init__(message)
         self.fatal = fatal
+        self.config = config
 
 
 @dataclass(frozen=True)

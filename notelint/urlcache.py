@@ -10,13 +10,20 @@ The file is keyed by ``normalise_url`` and written atomically (a temporary file,
 ``os.replace``), so a crash or Ctrl-C mid-write never leaves half a file. A file that
 cannot be read is ignored with a warning and rewritten: the cache is an optimisation,
 never a reason to fail.
+
+It is JSON (data only, never code) opening with a header, ``{"notelint": "url-cache"``,
+and holding a checksum of its entries, so a damaged file is a miss and a file that is
+not a URL cache is never overwritten: ``urls.cache-path`` naming a note, or any other
+file, is refused (``cache_path_problem``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -25,8 +32,60 @@ from typing import Any
 
 from notelint.net import NetSettings, Outcome, Verdict
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DAY = 86400.0
+#: How every URL cache file begins: what says a file is one (and may be rewritten).
+HEADER = '{"notelint": "url-cache"'
+#: How files of format 1 began (``json.dumps(..., indent=0)``): still recognised.
+_OLD_HEADER = '{\n"version": 1,\n"entries": {'
+
+
+def _checksum(entries: object) -> str:
+    canonical = json.dumps(entries, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _read_text(path: Path) -> str:
+    """The text of the regular file ``path``; never blocks on a FIFO or device."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(f"{path} is not a regular file")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks).decode("utf-8")
+
+
+def is_url_cache(path: Path) -> bool:
+    """Whether ``path`` is a regular file that begins as a notelint URL cache."""
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False
+            start = os.read(fd, 64).decode("utf-8", errors="replace")
+        finally:
+            os.close(fd)
+    except OSError:
+        return False
+    return start.startswith((HEADER, _OLD_HEADER))
+
+
+def cache_path_problem(path: Path) -> str | None:
+    """Why ``urls.cache-path`` may not name ``path``, or None when it may: only a path
+    where nothing is yet, or a notelint URL cache, is ever written."""
+    if not os.path.lexists(path):
+        return None
+    if os.path.isdir(path):
+        return "it is a folder"
+    if is_url_cache(path):
+        return None
+    return "it exists and is not a notelint URL cache (notelint would overwrite it)"
 
 
 class UrlCache:
@@ -47,6 +106,7 @@ class UrlCache:
         self.entries: dict[str, dict[str, Any]] = {}
         self.warnings: list[str] = []
         self.dirty = False
+        self.read_only = False  # the file at ``path`` is not ours: never overwritten
 
     @classmethod
     def load(
@@ -59,10 +119,17 @@ class UrlCache:
     ) -> UrlCache:
         """Read ``path``; a missing file is an empty cache, a bad one a warning."""
         cache = cls(path, ttl_ok=ttl_ok, ttl_dead=ttl_dead, clock=clock)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not os.path.lexists(path):
             return cache
+        if not is_url_cache(path):
+            cache.warnings.append(
+                f"ignoring the URL cache {path}: not a notelint URL cache; it is left alone "
+                "and no URL verdict is kept this run"
+            )
+            cache.read_only = True
+            return cache
+        try:
+            text = _read_text(path)
         except (OSError, UnicodeDecodeError) as exc:
             cache.warnings.append(f"ignoring the URL cache {path}: cannot read it ({exc})")
             return cache
@@ -81,9 +148,17 @@ class UrlCache:
             or data.get("version") != FORMAT_VERSION
             or not isinstance(entries, dict)
         ):
+            if not (isinstance(data, dict) and data.get("version") == 1):
+                cache.warnings.append(
+                    f"ignoring the URL cache {path}: not a notelint URL cache (version "
+                    f"{FORMAT_VERSION}); it will be rewritten"
+                )
+            cache.dirty = True
+            return cache
+        if data.get("checksum") != _checksum(entries):
             cache.warnings.append(
-                f"ignoring the URL cache {path}: not a notelint URL cache (version "
-                f"{FORMAT_VERSION}); it will be rewritten"
+                f"ignoring the URL cache {path}: its checksum does not match (the file was "
+                "damaged or edited); it will be rewritten"
             )
             cache.dirty = True
             return cache
@@ -143,17 +218,21 @@ class UrlCache:
 
     def save(self) -> bool:
         """Write the cache atomically if it changed; a failure becomes a warning."""
-        if not self.dirty:
+        if not self.dirty or self.read_only:
             return True
+        if os.path.lexists(self.path) and not is_url_cache(self.path):
+            return False  # something else appeared there since: never overwritten
         now = self.clock()
         live = {
             key: entry
             for key, entry in sorted(self.entries.items())
             if now - entry["checked"] <= self._ttl(entry["outcome"])
         }
-        payload = json.dumps(
-            {"version": FORMAT_VERSION, "entries": live}, indent=0, ensure_ascii=False
+        body = json.dumps(
+            {"version": FORMAT_VERSION, "checksum": _checksum(live), "entries": live},
+            indent=0, ensure_ascii=False,
         )
+        payload = HEADER + ", " + body.removeprefix("{").lstrip("\n")  # one JSON object
         tmp_name: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -186,4 +265,7 @@ def _valid_entry(key: object, entry: object) -> bool:
         and isinstance(entry, dict)
         and entry.get("outcome") in (Outcome.OK.value, Outcome.DEAD.value)
         and isinstance(entry.get("checked"), int | float)
+        and not isinstance(entry.get("checked"), bool)
+        and (entry.get("status") is None or type(entry.get("status")) is int)
+        and isinstance(entry.get("reason", ""), str)
     )

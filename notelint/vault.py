@@ -83,6 +83,9 @@ class Vault:
     attachments: frozenset[str]
     folders: frozenset[str]
     reported: frozenset[str]
+    #: Notes (``.md``) that exist but could not be read (NL001): still link targets, since
+    #: the file is there and will be published or opened; their anchors are unknown.
+    unreadable: frozenset[str] = frozenset()
     _resolvers: dict[tuple[Any, ...], Resolver] = field(init=False, repr=False)
     _names: dict[str, list[str]] | None = field(init=False, repr=False)
     _aliases: dict[str, list[str]] | None = field(init=False, repr=False)
@@ -101,7 +104,7 @@ class Vault:
         """Name key -> the files of that name (notes with and without ``.md``)."""
         if self._names is None:
             by_name: dict[str, list[str]] = defaultdict(list)
-            for rel in self.notes:
+            for rel in (*self.notes, *self.unreadable):
                 basename = rel.rsplit("/", 1)[-1]
                 stripped = strip_note_suffix(basename)
                 by_name[name_key(stripped)].append(rel)
@@ -114,12 +117,13 @@ class Vault:
 
     @property
     def alias_index(self) -> dict[str, list[str]]:
-        """Alias key -> the notes listing that alias."""
+        """Alias, spelled as written -> the notes listing it (a published alias is a page
+        at its own slug, whose case matters)."""
         if self._aliases is None:
             by_alias: dict[str, list[str]] = defaultdict(list)
             for rel in self.notes:
                 for alias in self.facts(rel).aliases:
-                    by_alias[name_key(alias)].append(rel)
+                    by_alias[alias].append(rel)
             self._aliases = dict(by_alias)
         return self._aliases
 
@@ -160,15 +164,21 @@ class Vault:
     def exists(self, rel: str) -> bool:
         """True for a note, an attachment or a folder at exactly ``rel``."""
         rel = rel.strip("/")
-        return rel in self.notes or rel in self.attachments or rel in self.folders or rel == ""
+        return (
+            rel in self.notes
+            or rel in self.attachments
+            or rel in self.folders
+            or rel in self.unreadable
+            or rel == ""
+        )
 
     def by_name(self, name: str) -> list[str]:
         """Files whose name (``.md`` optional for notes) equals ``name``, ignoring case."""
         return list(self.name_index.get(name_key(name), ()))
 
     def by_alias(self, alias: str) -> list[str]:
-        """Notes listing ``alias`` in their frontmatter ``aliases``, ignoring case."""
-        return list(self.alias_index.get(name_key(alias), ()))
+        """Notes listing ``alias`` in their frontmatter ``aliases``, spelled exactly."""
+        return list(self.alias_index.get(alias, ()))
 
     def resolver(
         self,
@@ -354,7 +364,7 @@ class Resolver:
         self._suggest_cache: dict[tuple[str, str, bool], tuple[str, ...]] = {}
         self.memo: dict[str, Any] = {}  # for rules sharing one analysis per run
         ci: dict[str, list[str]] = defaultdict(list)
-        for rel in vault.notes:
+        for rel in (*vault.notes, *vault.unreadable):
             ci[rel.casefold()].append(rel)
             stripped = strip_note_suffix(rel)
             if stripped != rel:
@@ -368,6 +378,8 @@ class Resolver:
 
     def resolve_link(self, link: Link, from_rel: str) -> Resolved:
         """Resolve a local ``link`` written in the note at ``from_rel``."""
+        if not link.target.strip():  # "[[#Heading]]": this very note, never a cached one
+            return Resolved(Status.OK, from_rel)
         wiki = link.kind in _WIKI_KINDS
         key = (link.target, from_rel.rpartition("/")[0], wiki)
         found = self._cache.get(key)  # the hot path: one tuple, one dict look-up
@@ -381,6 +393,10 @@ class Resolver:
         ``wiki`` selects wiki-link precedence (vault root first) over Markdown/HTML
         precedence (the linking note's folder first, as GitHub renders it).
         """
+        if not target.strip():
+            # the same note: results are cached per folder, and two notes of one folder
+            # must never share their same-note anchors
+            return Resolved(Status.OK, from_rel)
         folder = from_rel.rpartition("/")[0]
         key = (target, folder, wiki)
         found = self._cache.get(key)
@@ -425,23 +441,26 @@ class Resolver:
                 if len(ranked) == 1 or _unambiguous(ranked, folder):
                     return Resolved(Status.OK, ranked[0], tuple(ranked))
                 return Resolved(Status.AMBIGUOUS, ranked[0], tuple(ranked))
-            ranked = _rank(list(dict.fromkeys(matches)), folder)
-            return Resolved(Status.CASE_MISMATCH, ranked[0], tuple(ranked))
-        by_alias = self.vault.alias_index.get(name_key(name))
+        # an alias spelled exactly is a page of its own (Quartz adds alias slugs to its
+        # pages), so it wins over a file that matches only when case is ignored
+        by_alias = self.vault.alias_index.get(name)
         if by_alias:
             ranked = _rank(list(dict.fromkeys(by_alias)), folder)
             status = Status.OK if len(ranked) == 1 else Status.AMBIGUOUS
             return Resolved(status, ranked[0], tuple(ranked))
+        if matches:
+            ranked = _rank(list(dict.fromkeys(matches)), folder)
+            return Resolved(Status.CASE_MISMATCH, ranked[0], tuple(ranked))
         return None
 
     def _exact(self, path: str | None) -> Resolved | None:
         if path is None:
             return None
         vault = self.vault
-        if path in vault.notes or path in vault.attachments:
+        if path in vault.notes or path in vault.attachments or path in vault.unreadable:
             return Resolved(Status.OK, path)
         for suffix in NOTE_SUFFIXES:
-            if path + suffix in vault.notes:
+            if path + suffix in vault.notes or path + suffix in vault.unreadable:
                 return Resolved(Status.OK, path + suffix)
         if path == "" or path in vault.folders:
             return Resolved(Status.FOLDER, path)

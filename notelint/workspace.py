@@ -19,9 +19,10 @@ from typing import Any
 
 from notelint.config import find_config
 from notelint.discover import relative_to_root
-from notelint.engine import RunRequest, Session, root_for_file
+from notelint.engine import RunRequest, Session
 from notelint.model import Finding, Heading, Note
 from notelint.read import read_note
+from notelint.roots import find_root
 from notelint.spell import target_wordlist
 from notelint.vault import Resolver, Vault, aliases_of, strip_note_suffix
 
@@ -240,10 +241,10 @@ class Workspace:
 
 
 def guess_root(note: Path) -> Path:
-    """The vault holding ``note`` when the editor names no workspace folder: found as
-    ``notelint check`` finds it for a file."""
+    """The vault holding ``note`` when the editor names no workspace folder: found by
+    the rule ``notelint check`` uses (:func:`notelint.roots.find_root`)."""
     note = note.resolve()
-    return root_for_file(note, find_config(note))
+    return find_root(note, find_config(note))
 
 
 def _parents(rel: str) -> frozenset[str]:

@@ -77,7 +77,7 @@ def test_corrupt_cache_is_a_warning_not_a_failure(tmp_path: Path) -> None:
     write_vault(tmp_path, NOTES)
     cache = tmp_path / ".notelint-cache" / INDEX_FILE
     cache.parent.mkdir()
-    cache.write_bytes(b"\x80\x04 not a pickle")
+    cache.write_bytes(b"\x80\x04 not a cache")
     result = _check(tmp_path, "a.md")
     assert result.exit_code == 1
     assert any("ignoring unreadable cache" in m for m in result.messages)

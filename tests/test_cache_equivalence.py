@@ -11,7 +11,6 @@ must not (vault rules whose inputs changed although the reporting note did not).
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from notelint import __version__
-from notelint.cache import CACHE_FORMAT, INDEX_FILE, CacheEntry, FileStamp, IndexCache
+from notelint.cache import (
+    CACHE_FORMAT,
+    INDEX_FILE,
+    CacheEntry,
+    FileStamp,
+    IndexCache,
+    read_index_document,
+    write_index_document,
+)
 from notelint.engine import RunRequest, RunResult, run
 from notelint.model import Finding
 from notelint.spell import DEFAULT_WORDLIST
@@ -397,14 +404,32 @@ def _index(world: World) -> Path:
     return world.cache_dir / INDEX_FILE
 
 
-CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
-    "garbage": lambda data: b"\x80\x04 this is no pickle \x00\xff",
-    "truncated": lambda data: data[: len(data) // 2],
-    "empty": lambda data: b"",
-    "older format": lambda data: pickle.dumps(
-        ((CACHE_FORMAT - 1, __version__, "x"), {}, None)),
-    "older layout": lambda data: pickle.dumps(((CACHE_FORMAT, __version__), {})),
-    "not a tuple": lambda data: pickle.dumps({"entries": {}}),
+def _rewritten(document: tuple[Any, ...]) -> Callable[[Path], None]:
+    def write(index: Path) -> None:
+        index.unlink()
+        write_index_document(index, document)  # type: ignore[arg-type]
+    return write
+
+
+def _bytes(change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    return lambda index: index.write_bytes(change(index.read_bytes()))
+
+
+def _flip(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
+
+
+CORRUPTIONS: dict[str, Callable[[Path], None]] = {
+    "garbage": _bytes(lambda data: b"\x80\x04 this is no cache \x00\xff"),
+    "truncated": _bytes(lambda data: data[: len(data) // 2]),
+    "empty": _bytes(lambda data: b""),
+    "one flipped byte": _bytes(_flip),
+    "flipped checksum": _bytes(lambda data: _flip(data[:30]) + data[30:]),
+    "older format": _rewritten(((CACHE_FORMAT - 1, __version__, "x"), {}, None)),
+    "older layout": lambda index: index.write_bytes(
+        index.read_bytes()[:21] + b"\x00" * 16 + b"\x92\x01\x02"),
+    "not a tuple": _rewritten(({"entries": {}}, None, None)),
 }
 
 
@@ -413,7 +438,7 @@ def test_an_unusable_cache_is_ignored_with_the_same_findings(world: World,
                                                             corruption: str) -> None:
     before = assert_same(world)
     index = _index(world)
-    index.write_bytes(CORRUPTIONS[corruption](index.read_bytes()))
+    CORRUPTIONS[corruption](index)
     result = world.lint(use_cache=True)
     assert observed(result) == observed(before)
     assert result.parsed == set(NOTES)
@@ -427,9 +452,9 @@ def test_a_cache_entry_of_another_shape_is_ignored(world: World) -> None:
     writer, say) are parsed again, not trusted."""
     before = assert_same(world)
     index = _index(world)
-    key, entries, vault_results = pickle.loads(index.read_bytes())
+    key, entries, vault_results = read_index_document(index)
     entries["alpha.md"] = ("stamp", b"digest", ("summary",))
-    index.write_bytes(pickle.dumps((key, entries, vault_results)))
+    write_index_document(index, (key, entries, vault_results))
     result = world.lint(use_cache=True)
     assert observed(result) == observed(before)
     assert result.parsed == {"alpha.md"}
@@ -455,7 +480,7 @@ def test_a_stale_entry_with_a_matching_stamp_but_other_content_is_a_known_limit(
 
 def test_entries_are_cache_entries_keyed_by_rel(world: World) -> None:
     assert_same(world)
-    key, entries, vault_results = pickle.loads(_index(world).read_bytes())
+    key, entries, vault_results = read_index_document(_index(world))
     assert key[0] == CACHE_FORMAT
     assert set(entries) == set(NOTES)
     cache = IndexCache(_index(world).parent, key[2]).load()

@@ -409,3 +409,54 @@ def test_paths_inside_the_root_are_shown_from_the_working_directory(
     code, out, _ = cli(capsys, "check", "--offline", "--no-cache", "--select", "NL101", "a.md")
     assert code == 1
     assert lines(out)[0].startswith("a.md:4:11: NL101")
+
+
+# -- typos and empty selections ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "said"),
+    [
+        ("chek", "unknown command 'chek'; did you mean 'check'?"),
+        ("explian", "unknown command 'explian'; did you mean 'explain'?"),
+        ("frobnicate", "unknown command 'frobnicate', and no file or folder of that name"),
+    ],
+)
+def test_a_mistyped_command_is_named_as_such(
+    vault: Path, capsys: pytest.CaptureFixture[str], word: str, said: str
+) -> None:
+    code, out, err = cli(capsys, word)
+    assert code == 2 and out == "" and said in err
+
+
+def test_an_existing_folder_named_like_a_command_is_still_checked(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_vault(vault, {"chek/n.md": FM + "fine\n"})
+    code, out, err = cli(capsys, "chek")
+    assert code == 0 and "1 file checked" in out, err
+
+
+def test_a_folder_without_notes_is_a_usage_error(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / "empty").mkdir()
+    code, out, err = cli(capsys, "check", "empty/")
+    assert code == 2 and out == ""
+    assert "empty/: no notes in this folder" in err and "check the path" in err
+
+
+def test_named_files_all_excluded_exit_0_with_one_line(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_vault(vault, {"notelint.toml": 'exclude = ["templates/**"]\n',
+                        "templates/daily.md": "[[{{date}}]]\n",
+                        "templates/weekly.md": "[[{{week}}]]\n"})
+    code, out, err = cli(capsys, "check", "templates/daily.md", "templates/weekly.md")
+    assert code == 0, out + err
+    said = [line for line in err.splitlines() if "not checked" in line]
+    assert said == [
+        "notelint: 2 named files not checked, excluded by 'exclude' in "
+        f"{vault / 'notelint.toml'}: templates/daily.md, templates/weekly.md"
+    ]
+    assert "0 files checked" in out

@@ -30,7 +30,7 @@ from notelint.net import (
     parse_status_ranges,
     reserved_host,
 )
-from notelint.urlcache import UrlCache
+from notelint.urlcache import HEADER, UrlCache
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -399,13 +399,29 @@ def test_cache_is_stale_when_accept_changes(server: UrlServer, tmp_path: Path) -
 
 def test_corrupt_cache_is_ignored_with_a_warning(server: UrlServer, tmp_path: Path) -> None:
     path = tmp_path / "urls.json"
-    path.write_text("{not json")
+    path.write_text(HEADER + ", {not json")  # a damaged URL cache: its header is ours
     report = check_urls([server.url("/ok")], FAST, cache=UrlCache.load(path))
     assert report.verdicts[server.url("/ok")].outcome is Outcome.OK
     assert len(report.warnings) == 1 and "not valid JSON" in report.warnings[0]
-    assert json.loads(path.read_text())["version"] == 1  # rewritten
-    path.write_text('{"version": 1, "entries": {"x": 3, "http://a/": {"outcome": "ok"}}}')
-    assert UrlCache.load(path).entries == {}  # bad entries dropped one by one, silently
+    assert json.loads(path.read_text())["version"] == 2  # rewritten
+    report = check_urls([server.url("/ok")], FAST, cache=UrlCache.load(path))
+    assert report.verdicts[server.url("/ok")].from_cache
+    data = json.loads(path.read_text())
+    data["entries"]["x"] = 3
+    data["entries"]["http://a/"] = {"outcome": "ok"}
+    path.write_text(HEADER + ", " + json.dumps(data)[1:].replace('"checksum": "', '"checksum": "0'))
+    assert UrlCache.load(path).entries == {}  # a checksum that does not match: all dropped
+
+
+def test_a_file_that_is_no_url_cache_is_never_rewritten(
+    server: UrlServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "urls.json"
+    path.write_text("{not json")
+    report = check_urls([server.url("/ok")], FAST, cache=UrlCache.load(path))
+    assert report.verdicts[server.url("/ok")].outcome is Outcome.OK
+    assert "not a notelint URL cache" in report.warnings[0]
+    assert path.read_text() == "{not json"
 
 
 def test_network_down_results_are_not_cached(tmp_path: Path) -> None:
@@ -510,3 +526,40 @@ def test_host_ledger_judges_the_network() -> None:
     for index in range(5):
         early.record_failure(f"h{index}.org", "dns-temporary")
     assert early.clearly_down()
+
+
+def test_a_local_host_that_answers_does_not_prove_the_internet_is_up() -> None:
+    """`urls.allow-private = true` with a local server running and no network: the
+    public hosts failing still mean one network-unavailable warning, not a dead link each."""
+    ledger = HostLedger()
+    ledger.local.add("localhost")
+    ledger.record_success("localhost")
+    ledger.record_failure("www.python.org", "unknown-host")
+    ledger.record_failure("github.com", "unknown-host")
+    assert ledger.network_down()
+    for index in range(5):
+        ledger.record_failure(f"h{index}.org", "dns-temporary")
+    assert ledger.clearly_down()
+    only_local = HostLedger()  # nothing public was tried: the local hosts are judged
+    only_local.local.update({"localhost", "nas.lan"})
+    only_local.record_success("localhost")
+    only_local.record_failure("nas.lan", "refused")
+    assert not only_local.network_down()
+
+
+def test_hosts_at_loopback_addresses_are_marked_local(server: UrlServer) -> None:
+    """The guarded backend marks a host by the address it resolved to, as it connects."""
+    import asyncio
+
+    from notelint.netcheck import _GuardedBackend
+
+    ledger = HostLedger()
+    backend = _GuardedBackend(allow_private=True, ledger=ledger)
+
+    async def connect() -> None:
+        stream = await backend.connect_tcp("127.0.0.1", server.ports[0], timeout=2.0)
+        await stream.aclose()
+
+    asyncio.run(connect())
+    assert ledger.reached == {"127.0.0.1"} and ledger.local == {"127.0.0.1"}
+    assert not ledger.network_down()

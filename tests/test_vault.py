@@ -77,8 +77,10 @@ class TestShortest:
         assert resolve(vault.resolver(), "nothing here").status is Status.MISSING
 
     def test_alias(self, vault: Vault) -> None:
-        found = resolve(vault.resolver(), "first letter")
+        found = resolve(vault.resolver(), "First Letter")
         assert (found.status, found.rel) == (Status.OK, "notes/alpha.md")
+        # an alias is a page at its own slug: its case matters (issue 12, bug 8)
+        assert resolve(vault.resolver(), "first letter").status is Status.MISSING
 
     def test_case_mismatch_names_the_spelling_on_disk(self, vault: Vault) -> None:
         found = resolve(vault.resolver(), "gamma")

@@ -50,6 +50,8 @@ _WEB_ADDRESS_RE = re.compile(
 )
 
 
+_WIKI_RE = re.compile(r"!?\[\[.*?\]\]")
+
 _MEDIA_SUFFIXES = frozenset(
     {
         *("png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "ico", "tif", "tiff"),
@@ -103,7 +105,9 @@ class Problem:
     message: str
     suggestion: str | None = None
     fix: Fix | None = None
-    subject: str | None = None  # the target as written (path part), for baselines and wanted
+    #: the link target as written, without the alias: what baselines and the wanted-notes
+    #: list match on
+    subject: str | None = None
 
 
 # -- the shared analysis -----------------------------------------------------------------
@@ -127,16 +131,43 @@ def _analyse(vault: Vault, resolver: Resolver) -> Iterator[Problem]:
     for note in vault.reported_notes():
         source_is_draft = is_draft(note)
         for link in note.links:
-            yield from check_link(resolver, note, link, source_is_draft)
+            for problem in check_link(resolver, note, link, source_is_draft):
+                yield problem if problem.subject is not None else _about(problem, link)
+
+
+def _about(problem: Problem, link: Link) -> Problem:
+    """``problem`` with its subject: the target as written (``raw``), alias excluded."""
+    return Problem(
+        problem.code,
+        problem.note,
+        problem.span,
+        problem.message,
+        problem.suggestion,
+        problem.fix,
+        link.raw.strip(),
+    )
 
 
 def is_local(link: Link) -> bool:
-    """A path inside the vault: no scheme, or (for wiki-links) a colon in a note's name."""
+    """A path inside the vault: no scheme, or (for wiki-links) a colon in a note's name.
+
+    A wiki-link is a URL only as ``scheme://...`` or as a known scheme glued to its
+    address (``[[mailto:me@x.org]]``); ``[[javascript: the good parts]]`` and
+    ``[[Agora: x]]`` name notes.
+    """
     if link.kind in (LinkKind.AUTOLINK, LinkKind.BARE_URL):
         return False
     if link.scheme is None:
         return True
-    return link.kind.is_wiki and link.scheme not in URL_SCHEMES and "://" not in link.raw
+    if not link.kind.is_wiki:
+        return False
+    raw = link.raw.strip()
+    if "://" in raw:
+        return False
+    if link.scheme not in URL_SCHEMES:
+        return True
+    after = raw[len(link.scheme) + 1 : len(link.scheme) + 2]
+    return after == "" or after.isspace()
 
 
 def check_link(
@@ -272,7 +303,7 @@ def _case_mismatch(note: Note, link: Link, found: Resolved) -> Problem:
         f"{_shown(link)} matches '{found.rel}' only when case is ignored{extra}; the file "
         f"is spelled '{spelled}' and the link 404s on Quartz and Linux",
         suggestion=spelled,
-        fix=_target_fix(note, link, spelled) if not others else None,
+        fix=_target_fix(note, link, spelled, keep_text=True) if not others else None,
     )
 
 
@@ -292,7 +323,9 @@ def _anchor(resolver: Resolver, note: Note, link: Link, rel: str) -> Problem | N
     fix = None
     if suggestion is not None:
         message += f"; did you mean '#{suggestion}'?"
-        if len(choices) == 1:
+        # as for names: only a difference of case, separators or punctuation is fixed
+        # unasked; a merely similar heading may be another section altogether
+        if len(choices) == 1 and confident(fragment.lstrip("^"), suggestion.lstrip("^")):
             fix = _fragment_fix(note, link, suggestion)
     return Problem("NL104", note, link.span, message, suggestion, fix)
 
@@ -331,8 +364,13 @@ def _span_text(note: Note, span: Span) -> str | None:
     return line[span.column - 1 : span.end_column - 1]
 
 
-def _target_fix(note: Note, link: Link, new_target: str) -> Fix | None:
-    """Replace the path part of the written target, keeping ``#fragment``/``?query``."""
+def _target_fix(note: Note, link: Link, new_target: str, *, keep_text: bool = False) -> Fix | None:
+    """Replace the path part of the written target, keeping ``#fragment``/``?query``.
+
+    ``keep_text``: what the reader sees stays as written. A ``[[wiki-link]]`` without
+    an alias shows its target, so respelling the target adds the old one as the alias
+    (``[[stack]]`` -> ``[[Stack|stack]]``).
+    """
     span = link.target_span
     if span is None or _span_text(note, span) != link.raw:
         return None
@@ -342,6 +380,13 @@ def _target_fix(note: Note, link: Link, new_target: str) -> Fix | None:
         rest = raw[cut:] if cut >= 0 else ""
         if any(char in new_target for char in "|#[]"):
             return None
+        if keep_text and link.kind is LinkKind.WIKILINK and link.alias is None:
+            # in a table row a bare "|" would end the cell: write it escaped there
+            in_table = "|" in _WIKI_RE.sub("", note.line_text(span.line))
+            bar = "\\|" if in_table else "|"
+            if any(char in raw for char in "|[]"):
+                return None
+            rest += bar + raw
     else:
         cuts = [index for index in (raw.find("#"), raw.find("?")) if index >= 0]
         rest = raw[min(cuts) :] if cuts else ""

@@ -29,7 +29,7 @@ from notelint.net import (
     strip_fragment,
 )
 from notelint.rule import Rule, RuleContext, RuleError
-from notelint.urlcache import DAY, UrlCache
+from notelint.urlcache import DAY, UrlCache, cache_path_problem
 from notelint.vault import Vault
 
 URL_VALUE_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
@@ -78,7 +78,8 @@ class UrlsOptions:
     cache_path: str = field(
         default="",
         metadata={
-            "help": "URL cache file, relative to the root; default `.notelint-cache/urls.json`"
+            "help": "URL cache file, relative to the root; default "
+            "`.notelint-cache/urls.json`. It must not exist yet or be a notelint URL cache"
         },
     )
 
@@ -308,8 +309,17 @@ def run_batch(vault: Vault, ctx: RuleContext, options: UrlsOptions) -> Batch:
         return Batch([], None)  # nothing to check: no cache file read or written
     cache = None
     if ctx.use_cache:
+        path = cache_file(options, ctx)
+        problem = cache_path_problem(path) if options.cache_path else None
+        if problem is not None:
+            raise RuleError(
+                f"configuration error: urls.cache-path = {options.cache_path!r} names "
+                f"{path}, and {problem}; name a file that does not exist yet (or remove "
+                "the key to keep the URL cache in notelint's cache folder)",
+                config=True,
+            )
         cache = UrlCache.load(
-            cache_file(options, ctx),
+            path,
             ttl_ok=options.cache_ttl_ok * DAY,
             ttl_dead=options.cache_ttl_dead * DAY,
         )

@@ -178,16 +178,75 @@ def test_cache_spares_the_second_run(tmp_path: Path, server: UrlServer) -> None:
     assert server.total() > requests
 
 
-def test_corrupt_cache_is_not_fatal(
+def test_a_damaged_url_cache_is_a_warning_not_a_failure(
     tmp_path: Path, server: UrlServer, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    cache = tmp_path / "cache.json"
-    cache.write_text("\x00garbage")
     files: dict[str, str | bytes] = {"n.md": f"[b]({server.url('/status/404')})\n"}
-    result = run(tmp_path, files, use_cache=True, urls={"cache-path": "cache.json"})
+    run(tmp_path, files, use_cache=True, urls={"cache-path": "cache.json"})
+    cache = tmp_path / "cache.json"
+    cache.write_text(cache.read_text()[:60])  # truncated: still a URL cache by its header
+    result = run(tmp_path, {}, use_cache=True, urls={"cache-path": "cache.json"})
     assert result.codes() == ["NL401"]
     said = capfd.readouterr().err + "\n".join(result.messages)
     assert "ignoring the URL cache" in said
+    assert cache.read_text().startswith('{"notelint": "url-cache"')  # rewritten
+
+
+def test_a_flipped_byte_in_the_url_cache_is_a_miss(tmp_path: Path, server: UrlServer) -> None:
+    files: dict[str, str | bytes] = {"n.md": f"[b]({server.url('/status/404')})\n"}
+    run(tmp_path, files, use_cache=True)
+    cache = tmp_path / ".notelint-cache" / "urls.json"
+    forged = cache.read_text().replace('"dead"', '"ok"').replace('"status": 404', '"status": 200')
+    cache.write_text(forged)  # valid JSON, the checksum no longer matches
+    requests = server.total()
+    result = run(tmp_path, {}, use_cache=True)
+    assert result.codes() == ["NL401"]
+    assert server.total() > requests  # asked again, not served the forged verdict
+
+
+@pytest.mark.parametrize("where", ["note", "absolute", "home", "folder"])
+def test_cache_path_never_overwrites_a_file_that_is_no_url_cache(
+    tmp_path: Path, server: UrlServer, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    vault = tmp_path / "vault"
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me\n")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "afolder").mkdir()
+    value = {"note": "important.md", "absolute": str(outside), "home": "~/outside.txt",
+             "folder": str(tmp_path / "afolder")}[where]
+    files: dict[str, str | bytes] = {
+        "important.md": "# Important\n",
+        "n.md": f"[b]({server.url('/status/404')})\n",
+    }
+    result = run(vault, files, use_cache=True, urls={"cache-path": value})
+    assert result.exit_code == 2
+    said = "\n".join(result.messages)
+    assert "urls.cache-path" in said and value in said
+    assert (vault / "important.md").read_text() == "# Important\n"
+    assert outside.read_text() == "keep me\n"
+
+
+def test_cache_path_may_name_a_new_file_or_an_old_cache(tmp_path: Path, server: UrlServer) -> None:
+    files: dict[str, str | bytes] = {"n.md": f"[b]({server.url('/status/404')})\n"}
+    target = tmp_path / "elsewhere" / "urls.json"
+    first = run(tmp_path / "v", files, use_cache=True, urls={"cache-path": str(target)})
+    assert first.codes() == ["NL401"] and target.is_file()
+    requests = server.total()
+    second = run(tmp_path / "v", {}, use_cache=True, urls={"cache-path": str(target)})
+    assert second.codes() == ["NL401"] and server.total() == requests
+
+
+def test_a_foreign_file_at_the_default_url_cache_name_is_left_alone(
+    tmp_path: Path, server: UrlServer
+) -> None:
+    cache = tmp_path / ".notelint-cache"
+    cache.mkdir()
+    (cache / "urls.json").write_text('{"mine": true}\n')
+    files: dict[str, str | bytes] = {"n.md": f"[b]({server.url('/status/404')})\n"}
+    result = run(tmp_path, files, use_cache=True)
+    assert result.codes() == ["NL401"]
+    assert (cache / "urls.json").read_text() == '{"mine": true}\n'
 
 
 def test_bad_option_names_the_key(tmp_path: Path) -> None:
