@@ -167,11 +167,14 @@ def _resolver_settings(session: Session) -> dict[str, Any]:
     reads links exactly as ``notelint check`` does."""
     for options in getattr(session, "options", {}).values():
         if all(hasattr(options, key) for key in ("resolution", "virtual", "slug")):
-            return {
+            settings = {
                 "resolution": options.resolution,
                 "virtual": tuple(options.virtual),
                 "slug": options.slug,
             }
+            if hasattr(options, "flavor"):  # the publisher the links rules judge by
+                settings["flavor"] = options.flavor
+            return settings
     return {}
 
 
