@@ -14,10 +14,12 @@ import io
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from notelint import __version__
 from notelint.cache import CACHE_MARKER
@@ -119,14 +121,62 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handler = {"check": _check, "rules": _rules, "explain": _explain, "words": _words,
                "server": _server, "cache": _cache}
+    previous = _stop_on_sigterm()
     try:
         return handler[args.command](args)
+    except Terminated:
+        _TERMINATION["handled"] = True
+        print("notelint: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("notelint: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `notelint rules | head`: the reader left, nothing is wrong
         _silence_stdout()
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: what is being written is finished or dropped
+    whole (every write is atomic; the URL cache keeps what was checked), then exit 143."""
+
+
+#: Whether a SIGTERM arrived and whether ``main`` has caught it.
+_TERMINATION = {"received": False, "handled": False}
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    if not _TERMINATION["received"]:
+        _TERMINATION["received"] = True
+        threading.Thread(target=_make_sure_it_ends, daemon=True).start()
+    raise Terminated
+
+
+def _make_sure_it_ends() -> None:
+    """Python drops an exception raised where it cannot propagate (a SIGTERM landing in
+    a fork hook, say): raise it again, and if even that is lost, exit 143 anyway."""
+    import _thread
+    import time
+
+    time.sleep(1.0)
+    if not _TERMINATION["handled"]:
+        _thread.interrupt_main(signal.SIGTERM)
+    time.sleep(5.0)
+    if not _TERMINATION["handled"]:
+        os._exit(143)
+
+
+def _stop_on_sigterm() -> Any:
+    """Turn SIGTERM into ``Terminated`` unless a caller embedding notelint set its own
+    handler; returns the handler to restore, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def _escape_unencodable(stream: TextIO) -> None:
