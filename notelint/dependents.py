@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from notelint.flavor import decode_uri, quartz_slug
 from notelint.model import Link, LinkKind, Note
 from notelint.vault import join_target, strip_note_suffix
 
@@ -89,15 +90,18 @@ def find_dependents(
     """Root-relative paths of notes, not already reported, whose links name a file that a
     reported note's rename, or any staged deletion, took away.
 
-    Renames count when the new (or old) path is among ``reported``; deletions always
-    count, since a deleted file is never passed on the command line (pre-commit passes
-    only files that exist).
+    Renames of notes count when the new (or old) path is among ``reported``; renames of
+    other files (images, PDFs) and deletions always count, since the hook never passes
+    them (pre-commit passes only existing files of the hook's types, Markdown).
     """
     passed = set(reported)
     gone = {
         change.old
         for change in staged_changes(root)
-        if change.new is None or change.new in passed or change.old in passed
+        if change.new is None
+        or change.new in passed
+        or change.old in passed
+        or not _is_note_path(change.new)
     }
     if not gone:
         return frozenset()
@@ -110,6 +114,10 @@ def find_dependents(
     return frozenset(found)
 
 
+def _is_note_path(rel: str) -> bool:
+    return rel.lower().endswith((".md", ".markdown"))
+
+
 class _GoneNames:
     """Answers "does this link name one of the old paths?" as the resolver would read it."""
 
@@ -117,7 +125,8 @@ class _GoneNames:
         self.paths: set[str] = set()
         self.names: set[str] = set()
         for rel in gone:
-            for form in {rel, strip_note_suffix(rel)}:
+            # as written, and as a Quartz slug ([[red-fox]] names "red fox.md" there)
+            for form in {rel, strip_note_suffix(rel), quartz_slug(strip_note_suffix(rel))}:
                 self.paths.add(form.casefold())
                 self.names.add(form.rsplit("/", 1)[-1].casefold())
 
@@ -128,9 +137,17 @@ class _GoneNames:
         if not target:
             return False
         if "/" not in target and not target.startswith("."):
-            return target.casefold() in self.names
+            bare = strip_note_suffix(target)
+            return any(
+                form.casefold() in self.names for form in (target, quartz_slug(decode_uri(bare)))
+            )
         folder = from_rel.rpartition("/")[0]
         frames = [join_target("", target)]
         if not target.startswith("/"):
             frames.append(join_target(folder, target))
-        return any(path is not None and path.casefold() in self.paths for path in frames)
+        return any(
+            path is not None
+            and (path.casefold() in self.paths
+                 or quartz_slug(strip_note_suffix(path)).casefold() in self.paths)
+            for path in frames
+        )

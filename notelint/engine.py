@@ -32,6 +32,7 @@ from notelint.analyse import (
     default_jobs,
     side_by_side,
 )
+from notelint.baseline import Baseline, BaselineError, load_baseline
 from notelint.cache import (
     CacheEntry,
     FileStamp,
@@ -49,17 +50,17 @@ from notelint.config import Config, ConfigError, config_from_mapping, find_confi
 from notelint.dependents import find_dependents
 from notelint.discover import Discovery, FileProblem, discover, relative_to_root
 from notelint.fix import apply_fixes
+from notelint.flavor import Flavor, requested
 from notelint.model import Finding, Fix, Note, Severity
-from notelint.parse import build_markdown
+from notelint.parse import FRONTMATTER_FORMATS, build_markdown
 from notelint.plugins import load_plugins
 from notelint.read import decode_note
 from notelint.registry import RuleSet
 from notelint.reporters import Report
+from notelint.roots import find_root
 from notelint.rule import NoteContext, Rule, RuleContext, RuleError
 from notelint.suppress import Suppressions, suppressions_for
-from notelint.vault import Vault
-
-ROOT_MARKERS = (".obsidian", "quartz.config.ts")
+from notelint.vault import Vault, has_note_suffix
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class RunRequest:
     use_cache: bool = True
     cache_dir: Path | None = None  # overrides the configuration's cache-dir
     report_dependents: bool = False  # also report notes a staged rename/deletion breaks
+    baseline: Path | None = None  # known findings not to report (else the config's)
+    use_baseline: bool = True  # False when writing a baseline: every finding counts
     stdin_filename: str | None = None
     stdin_text: str | None = None
     cwd: Path | None = None
@@ -103,23 +106,8 @@ class RunResult:
 
 
 def root_for_file(path: Path, config_path: Path | None) -> Path:
-    """The vault holding the note at ``path``: the nearest folder above it holding
-    ``.obsidian/`` or ``quartz.config.ts`` (then its ``content/``); else the folder of
-    ``config_path``; else the git work tree (where pre-commit runs); else its own folder.
-    """
-    for folder in path.parents:
-        for marker in ROOT_MARKERS:
-            if (folder / marker).exists():
-                content = folder / "content"
-                if marker == "quartz.config.ts" and content.is_dir():
-                    return content
-                return folder
-    if config_path is not None:
-        return config_path.parent
-    for folder in path.parents:
-        if (folder / ".git").exists():
-            return folder
-    return path.parent
+    """The vault holding ``path``: see :mod:`notelint.roots` (one rule for every caller)."""
+    return find_root(path, config_path)
 
 
 class UsageError(Exception):
@@ -158,11 +146,13 @@ class Session:
         self.problems: list[FileProblem] = []
         self.reported_problems: set[str] = set()  # unreadable files the user asked about
         self.reported_rels: set[str] = set()
+        self.reported_attachments: set[str] = set()  # non-note files under the given paths
         self.results: dict[str, NoteResults] = {}  # per-note rule results of reported notes
         self.digests: dict[str, bytes] = {}  # content hash of every note in the vault
         self.cache: IndexCache | None = None
         self.parsed: set[str] = set()
         self.reuse_vault_results = False  # only a one-shot run of the CLI reuses them
+        self.flavor: Flavor | None = None  # whose link semantics apply (read with the vault)
 
     # -- the steps ----------------------------------------------------------------
 
@@ -201,6 +191,8 @@ class Session:
         self.severities = self.rules.severities(self.config)
         self.ignores = _PerFileIgnores(self.config, self.rules)
         self.root = self._find_root()
+        self.baseline = self._load_baseline()
+        self.baselined = 0  # findings the baseline hid in the last check
         self.markdown = self._markdown()
         self._notify("notelint_configure", config=self.config)
         self.today = self.request.today or date.today()
@@ -225,6 +217,7 @@ class Session:
     def check(self, vault: Vault) -> list[Finding]:
         """Run the enabled rules on ``vault.reported`` and filter what they found."""
         self.reported_rels = set(vault.reported) | self.reported_problems
+        self.reported_rels |= self.reported_attachments
         findings = self._check(vault, self.enabled, self.options)
         return self._filter(findings, vault, self.severities)
 
@@ -248,12 +241,13 @@ class Session:
 
     def _usage_failure(self, message: str) -> RunResult:
         report = Report(findings=[], root="", files=0)
-        return RunResult([], report, 2, [*self.messages, f"notelint: error: {message}"])
+        said = "\n".join(f"notelint: error: {line}" for line in message.splitlines())
+        return RunResult([], report, 2, [*self.messages, said])
 
     def _load_config(self) -> Config:
         request = self.request
         if request.config is not None:
-            return config_from_mapping(request.config, path=None)
+            return config_from_mapping(request.config, path=None, defer_unknown=True)
         path = request.config_file
         if path is None:
             # an unsaved note may sit in a folder that does not exist yet: start from the
@@ -263,12 +257,24 @@ class Session:
             path = find_config(existing) if existing is not None else None
         elif not path.is_file():
             raise UsageError(f"configuration file {path} does not exist")
-        return load_config(path) if path is not None else Config()
+        return load_config(path, defer_unknown=True) if path is not None else Config()
 
     def _first_path(self) -> Path:
         given = self.request.stdin_filename or (self.request.paths or ["."])[0]
         path = Path(given)
         return path if path.is_absolute() else self.cwd / path
+
+    def _load_baseline(self) -> Baseline | None:
+        if not self.request.use_baseline:
+            return None
+        path = self.request.baseline or self.config.baseline
+        if path is None:
+            return None
+        path = path if path.is_absolute() else self.cwd / path
+        try:
+            return load_baseline(path)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
 
     def _find_root(self) -> Path:
         if self.request.root is not None:
@@ -283,19 +289,13 @@ class Session:
         return root.resolve()
 
     def _default_root(self) -> Path:
-        """The given folder (a Quartz site's ``content/`` when given the site); else a
-        marked vault above the file; else the config's folder; else the git work tree
-        holding the file (where pre-commit runs); else its folder.
+        """Found from the first path by the one rule of :mod:`notelint.roots`, so a
+        file and its folder get the same root.
 
         Never the working directory as such: a stray ``notelint check ~/x.md`` must not
         index a whole home folder.
         """
-        first = self._first_path()
-        if first.is_dir() and self.request.stdin_filename is None:
-            if (first / "quartz.config.ts").is_file() and (first / "content").is_dir():
-                return first / "content"  # a Quartz site's repository: its notes are there
-            return first
-        return root_for_file(first, self.config.path)
+        return find_root(self._first_path(), self.config.path)
 
     # -- reading ------------------------------------------------------------------
 
@@ -331,13 +331,19 @@ class Session:
             self.save_cache()
         self.problems.extend(discovery.problems)
         self.reported_problems = {p.rel for p in self.problems if p.rel in reported}
-        return Vault(
+        self.reported_attachments = {rel for rel in discovery.attachments if rel in reported}
+        vault = Vault(
             root=self.root,
             notes=notes,
             attachments=frozenset(discovery.attachments),
+            unreadable=frozenset(p.rel for p in self.problems if has_note_suffix(p.rel)),
             folders=frozenset(discovery.folders),
             reported=frozenset(rel for rel in reported if rel in notes),
         )
+        # whose link semantics apply, read from the vault once (its notes: one line each)
+        self.flavor = vault.publisher(requested(self.config.families.get("links", {})))
+        self.messages.extend(f"notelint: note: {note}" for note in self.flavor.notes)
+        return vault
 
     def save_cache(self) -> None:
         if self.cache is None:
@@ -458,7 +464,8 @@ class Session:
         # while it is new or empty
         with contextlib.suppress(OSError):  # read-only: saving the index will say so
             prepare_cache_dir(self.cache_dir)
-        return IndexCache(self.cache_dir, parser_key(names)).load()
+        key = parser_key(names, {"frontmatter": FRONTMATTER_FORMATS})
+        return IndexCache(self.cache_dir, key).load()
 
     @property
     def cache_dir(self) -> Path:
@@ -488,12 +495,20 @@ class Session:
         return rel
 
     def _reported(self, discovery: Discovery, walker: Any) -> set[str]:
-        """Root-relative paths (notes and problem paths) the user asked about."""
+        """Root-relative paths (notes and problem paths) the user asked about.
+
+        A folder under which no note is found is a usage error (a mistyped path in CI
+        must not pass); named files that are excluded, outside the root or not notes are
+        left out with one line saying so (the pre-commit hook passes such files).
+        """
         if self.request.stdin_filename is not None:
             rel = self._stdin_rel()
             return {rel} if rel is not None else set()
+        if not self.request.paths and self.request.report_dependents:
+            return set()  # the hook on a commit that only deletes: the dependents alone
         candidates = [*discovery.notes, *(p.rel for p in discovery.problems)]
         reported: set[str] = set()
+        skipped: dict[str, list[str]] = defaultdict(list)
         for given in self.request.paths or ["."]:
             path = Path(given) if Path(given).is_absolute() else self.cwd / given
             if not path.exists() and not path.is_symlink():
@@ -502,14 +517,41 @@ class Session:
             if rel is None and path.is_dir() and relative_to_root(self.root, path) is not None:
                 rel = "."  # a folder holding the configured root: the whole vault
             if rel is None:
+                if not path.is_dir():
+                    skipped[f"outside the vault root {self.display(self.root)}"].append(given)
+                    continue
                 raise UsageError(f"{given} is outside the vault root {self.root}; pass --root")
             if path.is_dir():
                 prefix = "" if rel in ("", ".") else rel + "/"
-                reported.update(c for c in candidates if c.startswith(prefix))
-            elif walker.is_note(rel) and not walker.is_excluded(rel):
+                found = {c for c in candidates if c.startswith(prefix)}
+                if not found:
+                    raise UsageError(
+                        f"{given}: no notes in this folder (looked for "
+                        f"{', '.join(self.config.include)} under the vault root "
+                        f"{self.display(self.root)}, leaving out 'exclude' and .gitignore "
+                        "matches); check the path"
+                    )
+                reported.update(found)
+                # attachments too: a rule may report on a file that is no note (NL602)
+                reported.update(a for a in discovery.attachments if a.startswith(prefix))
+            elif rel in discovery.attachments:
+                reported.add(rel)
+            elif not walker.is_note(rel):
+                skipped["not notes (include: " + ", ".join(self.config.include) + ")"].append(
+                    given)
+            elif walker.is_excluded(rel):
+                skipped[f"excluded by 'exclude' in {self.config.source}"].append(given)
+            else:
                 reported.add(rel)
                 if rel not in discovery.notes and not any(p.rel == rel for p in discovery.problems):
                     discovery.notes.append(rel)  # passed explicitly though ignored by git
+        if skipped:
+            reasons = "; ".join(f"{why}: {', '.join(names)}" for why, names in skipped.items())
+            count = sum(len(names) for names in skipped.values())
+            self.messages.append(
+                f"notelint: {count} named file{'s' if count != 1 else ''} not checked, "
+                f"{reasons}"
+            )
         return reported
 
     def display(self, path: Path) -> str:
@@ -567,6 +609,8 @@ class Session:
             file_problems=tuple(self._problem_views()),
             warn=lambda message: self.messages.append(f"notelint: warning: {message}"),
             collected=dict(collected),
+            options=options,
+            display_rel=self.display_rel,
         )
         rules = [cls(options[cls.code]) for cls in enabled if cls.is_vault_rule()]
         findings.extend(self._vault_findings(rules, vault, ctx))
@@ -657,6 +701,8 @@ class Session:
                 digest.update(b"\0")
 
         add(*(self._rule_identity(type(rule)) for rule in rules), ctx.offline)
+        # a rule may read another family's settings (the graph rules read ``links``)
+        add(sorted((code, repr(value)) for code, value in ctx.options.items()))
         if any(rule.uses_today for rule in rules):
             add(ctx.today)
         for rel in sorted(vault.notes):
@@ -715,6 +761,8 @@ class Session:
                 finding = dataclasses.replace(finding, severity=level)
             kept.append(finding)
         kept.sort(key=Finding.sort_key)
+        if self.baseline is not None:
+            kept, self.baselined = self.baseline.filter((rel_of[f.path], f) for f in kept)
         return kept
 
     def _warn_unknown(self, note: Note, found: Suppressions) -> None:
@@ -735,6 +783,9 @@ class Session:
             root=self.display(self.root),
             files=len(vault.reported) + len(self.reported_problems),
             rules=self.rules.by_code,
+            flavor=self.flavor.name if self.flavor is not None else None,
+            flavor_source=self.flavor.source if self.flavor is not None else "",
+            baselined=self.baselined,
         )
         fail_on = self.request.fail_on or self.config.fail_on
         if self.internal_error:

@@ -87,6 +87,17 @@ class HostLedger:
     def __init__(self) -> None:
         self.reached: set[str] = set()
         self.failed: dict[str, str] = {}
+        # hosts at non-public addresses (``urls.allow-private``): reaching localhost or a
+        # LAN proxy says nothing about the internet, so when public hosts were tried the
+        # judgement is theirs alone
+        self.local: set[str] = set()
+
+    def _judged(self) -> tuple[set[str], dict[str, str]]:
+        reached = self.reached - self.local
+        failed = {host: kind for host, kind in self.failed.items() if host not in self.local}
+        if reached or failed:
+            return reached, failed
+        return self.reached, self.failed
 
     def record_failure(self, host: str, kind: str) -> None:
         if kind != "blocked":
@@ -97,17 +108,19 @@ class HostLedger:
         self.failed.pop(host, None)
 
     def network_down(self) -> bool:
-        if self.reached or not self.failed:
+        reached, failed = self._judged()
+        if reached or not failed:
             return False
-        return len(self.failed) >= 2 or any(
-            kind in self.NETWORK_KINDS or kind == "unknown-host" for kind in self.failed.values()
+        return len(failed) >= 2 or any(
+            kind in self.NETWORK_KINDS or kind == "unknown-host" for kind in failed.values()
         )
 
     def clearly_down(self, threshold: int = 5) -> bool:
         """Early verdict: enough hosts failed in network-only ways and none answered."""
-        if self.reached:
+        reached, failed = self._judged()
+        if reached:
             return False
-        return sum(1 for k in self.failed.values() if k in self.NETWORK_KINDS) >= threshold
+        return sum(1 for k in failed.values() if k in self.NETWORK_KINDS) >= threshold
 
 
 class _GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -140,6 +153,8 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
             except OSError as exc:
                 raise ConnectFailure("dns-temporary", f"cannot resolve {host}: {exc}") from exc
             ips = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        if any(not address_is_public(ipaddress.ip_address(ip)) for ip in ips):
+            self._ledger.local.add(host)
         if not self._allow_private:
             for ip in ips:
                 if not address_is_public(ipaddress.ip_address(ip)):

@@ -57,6 +57,12 @@ class RuleContext(NoteContext):
     """Tell the user something about the run itself (a corrupt cache, say) on stderr."""
     collected: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
     """Rule code -> reported note's ``rel`` -> what the rule's ``collect_note`` returned."""
+    options: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """Rule code -> that rule's options, for every loaded rule: a family resolving links
+    (the graph rules) reads the ``links`` settings so it resolves exactly as they do."""
+    display_rel: Callable[[str], str] = field(default=lambda rel: rel, repr=False)
+    """The path users see for root-relative ``rel``: for findings in files that are not
+    notes (an unused attachment), which ``Rule.finding`` cannot place."""
 
     def collected_by(self, rule: Rule) -> Mapping[str, Any]:
         """What ``rule.collect_note`` returned for each reported note, by ``rel``."""
@@ -105,6 +111,9 @@ class Rule:
     #: Findings depend on the world outside the vault (the network): ``check_vault`` runs
     #: on every run even when no note changed.
     volatile: ClassVar[bool] = False
+    #: Findings say a link target does not exist, ``subject`` being the target as written:
+    #: reporters rank these subjects as the vault's "wanted notes".
+    reports_missing_target: ClassVar[bool] = False
 
     Options: type[Any] = NoOptions
     options: Any

@@ -11,6 +11,7 @@ vault of thousands of notes that is the difference between milliseconds and a se
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -19,9 +20,10 @@ from typing import Any
 
 from notelint.config import find_config
 from notelint.discover import relative_to_root
-from notelint.engine import RunRequest, Session, root_for_file
+from notelint.engine import RunRequest, Session
 from notelint.model import Finding, Heading, Note
 from notelint.read import read_note
+from notelint.roots import find_root
 from notelint.spell import target_wordlist
 from notelint.vault import Resolver, Vault, aliases_of, strip_note_suffix
 
@@ -228,6 +230,7 @@ class Workspace:
                     "resolution": options.resolution,
                     "virtual": tuple(options.virtual),
                     "slug": options.slug,
+                    "flavor": getattr(options, "flavor", "auto"),
                 }
         return {}
 
@@ -239,11 +242,66 @@ class Workspace:
         return target_wordlist(getattr(options, "wordlists", ()), self.root)
 
 
+_WORD_BREAK = re.compile(r"[\s\-_/.()\[\],;:]+")
+
+
+def match_tier(partial: str, name: str) -> int | None:
+    """How well a typed ``partial`` (case-folded) matches a link name: 0 a prefix (of the
+    name or of its last path part), 1 the start of a word in it, 2 a substring, 3 its
+    letters in order (fuzzy); None no match."""
+    folded = name.casefold()
+    if not partial:
+        return 0
+    base = folded.rsplit("/", 1)[-1]
+    if folded.startswith(partial) or base.startswith(partial):
+        return 0
+    position = folded.find(partial)
+    if position < 0:
+        found = 0
+        for char in folded:
+            if found < len(partial) and char == partial[found]:
+                found += 1
+        return 3 if found == len(partial) else None
+    while position >= 0:
+        if position == 0 or _WORD_BREAK.match(folded[position - 1]) or (
+            name[position - 1].islower() and name[position].isupper()
+        ):
+            return 1
+        position = folded.find(partial, position + 1)
+    return 2
+
+
+def rank_link_targets(
+    partial: str,
+    targets: Iterable[tuple[str, str]],
+    *,
+    embed: bool,
+    limit: int,
+) -> tuple[list[tuple[str, str]], bool]:
+    """The best ``limit`` of ``targets`` (name, rel) for ``partial``: prefix matches,
+    then word starts, then substrings, then fuzzy; among equals attachments first after
+    ``![[`` and notes first after ``[[``, then shorter names. Ranked over every target
+    before the cut, so a good match is never lost to the alphabet. Also says whether
+    matches were left out."""
+    wanted = partial.casefold()
+    scored: list[tuple[int, int, int, str, str, str]] = []
+    for name, rel in targets:
+        tier = match_tier(wanted, name)
+        if tier is None:
+            continue
+        is_note = rel.lower().endswith((".md", ".markdown"))
+        kind = (1 if is_note else 0) if embed else (0 if is_note else 1)
+        length = len(name) if wanted else 0  # nothing typed yet: alphabetical
+        scored.append((tier, kind, length, name.casefold(), name, rel))
+    scored.sort()
+    return [(entry[4], entry[5]) for entry in scored[:limit]], len(scored) > limit
+
+
 def guess_root(note: Path) -> Path:
-    """The vault holding ``note`` when the editor names no workspace folder: found as
-    ``notelint check`` finds it for a file."""
+    """The vault holding ``note`` when the editor names no workspace folder: found by
+    the rule ``notelint check`` uses (:func:`notelint.roots.find_root`)."""
     note = note.resolve()
-    return root_for_file(note, find_config(note))
+    return find_root(note, find_config(note))
 
 
 def _parents(rel: str) -> frozenset[str]:

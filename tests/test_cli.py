@@ -59,6 +59,7 @@ def test_errors_exit_1_with_ruff_like_lines(
         "at the top with: tags",
         "nofm.md:2:1: NL101 [broken-wikilink] [[gone]] points to nothing: no note or file "
         "named 'gone' in the vault; create it or correct the name",
+        "wanted: 'gone' \u2190 1 note",
         "Found 2 errors, 1 warning in 2 files (3 files checked).",
     ]
     assert err == ""
@@ -229,9 +230,10 @@ def test_output_file_that_cannot_be_written(
 def test_statistics(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (vault / "more.md").write_text("x\n")
     _, out, _ = cli(capsys, "check", "--select", "NL101,NL201", "--statistics")
-    assert lines(out)[-3:] == [
+    assert lines(out)[-4:] == [
         "     2  NL201  missing-frontmatter",
         "     1  NL101  broken-wikilink",
+        "wanted: 'gone' \u2190 1 note",
         "Found 3 errors in 2 files (4 files checked).",
     ]
 
@@ -390,12 +392,13 @@ def test_words_add_writes_the_list_the_check_reads(
 ) -> None:
     repo = _git_vault(tmp_path)
     monkeypatch.chdir(repo / "sub")
-    code, out, _ = cli(capsys, "check", "--offline", "--no-cache", "--select", "NL501", "a.md")
+    check = ("check", "--offline", "--no-cache", "--select", "NL501,NL502", "a.md")
+    code, out, _ = cli(capsys, *check)
     assert code == 0 and "zorblat" in out
     code, _, err = cli(capsys, "words", "--add", "zorblat")
     assert code == 0 and str(repo / ".notelint-words.txt") in err
     assert (repo / ".notelint-words.txt").read_text().splitlines()[-1] == "zorblat"
-    code, out, _ = cli(capsys, "check", "--offline", "--no-cache", "--select", "NL501", "a.md")
+    code, out, _ = cli(capsys, *check)
     assert "zorblat" not in out
 
 
@@ -407,3 +410,124 @@ def test_paths_inside_the_root_are_shown_from_the_working_directory(
     code, out, _ = cli(capsys, "check", "--offline", "--no-cache", "--select", "NL101", "a.md")
     assert code == 1
     assert lines(out)[0].startswith("a.md:4:11: NL101")
+
+
+# -- typos and empty selections ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "said"),
+    [
+        ("chek", "unknown command 'chek'; did you mean 'check'?"),
+        ("explian", "unknown command 'explian'; did you mean 'explain'?"),
+        ("frobnicate", "unknown command 'frobnicate', and no file or folder of that name"),
+    ],
+)
+def test_a_mistyped_command_is_named_as_such(
+    vault: Path, capsys: pytest.CaptureFixture[str], word: str, said: str
+) -> None:
+    code, out, err = cli(capsys, word)
+    assert code == 2 and out == "" and said in err
+
+
+def test_an_existing_folder_named_like_a_command_is_still_checked(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_vault(vault, {"chek/n.md": FM + "fine\n"})
+    code, out, err = cli(capsys, "chek")
+    assert code == 0 and "1 file checked" in out, err
+
+
+def test_a_folder_without_notes_is_a_usage_error(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / "empty").mkdir()
+    code, out, err = cli(capsys, "check", "empty/")
+    assert code == 2 and out == ""
+    assert "empty/: no notes in this folder" in err and "check the path" in err
+
+
+def test_named_files_all_excluded_exit_0_with_one_line(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_vault(vault, {"notelint.toml": 'exclude = ["templates/**"]\n',
+                        "templates/daily.md": "[[{{date}}]]\n",
+                        "templates/weekly.md": "[[{{week}}]]\n"})
+    code, out, err = cli(capsys, "check", "templates/daily.md", "templates/weekly.md")
+    assert code == 0, out + err
+    said = [line for line in err.splitlines() if "not checked" in line]
+    assert said == [
+        "notelint: 2 named files not checked, excluded by 'exclude' in "
+        f"{vault / 'notelint.toml'}: templates/daily.md, templates/weekly.md"
+    ]
+    assert "0 files checked" in out
+
+
+# -- help and messages that say how to fix ---------------------------------------------
+
+
+def test_check_help_lists_every_format_and_explains_color(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = cli(capsys, "check", "--help")
+    flat = " ".join(out.split())
+    assert code == 0
+    assert "output format: github, html, json, sarif, text (default)" in flat
+    assert "--color {auto,always,never} colour the text output" in flat
+
+
+def test_rules_has_a_header_and_a_key(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "rules")
+    rows = out.splitlines()
+    assert code == 0 and rows[0].split() == ["CODE", "NAME", "SEVERITY", "FLAGS", "SUMMARY"]
+    assert rows[-1].startswith("FLAGS: off = not run unless selected")
+    assert "[*] = fixable with 'check --fix'" in rows[-1]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["check", "--select", "broken-wikilnk"], "did you mean 'broken-wikilink'?"),
+        (["check", "--ignore", "NL1011"], "did you mean 'NL101'?"),
+        (["check", "--select", "spellign"], "did you mean 'spelling'?"),
+        (["explain", "misspeling"], "no rule 'misspeling'; did you mean 'misspelling'?"),
+    ],
+)
+def test_rule_names_get_a_did_you_mean(
+    vault: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    code, _, err = cli(capsys, *args)
+    assert code == 2 and said in err
+
+
+def test_every_unknown_config_key_is_reported_at_once(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / "notelint.toml").write_text(
+        "selekt = 1\nexlude = []\n[linkz]\na = 1\n[links]\nresolutoin = 'x'\n")
+    code, _, err = cli(capsys, "check")
+    errors = [line for line in err.splitlines() if line.startswith("notelint: error:")]
+    assert code == 2 and len(errors) == 4, err
+    for words in ("unknown key 'selekt'; did you mean 'select'?",
+                  "unknown key 'exlude'; did you mean 'exclude'?",
+                  "unknown key or table 'linkz'; did you mean 'links'?",
+                  "unknown key 'links.resolutoin'; did you mean 'resolution'?"):
+        assert any(words in line and "notelint.toml" in line for line in errors), words
+
+
+@pytest.mark.parametrize(
+    "table", ['[links]\nresolution = "nearest"\n', '[dates]\norder = "sideways"\n'])
+def test_option_errors_name_the_file(
+    vault: Path, capsys: pytest.CaptureFixture[str], table: str
+) -> None:
+    (vault / "notelint.toml").write_text(table)
+    code, _, err = cli(capsys, "check")
+    assert code == 2 and f"{vault / 'notelint.toml'}: " in err and "must be one of" in err
+
+
+def test_invalid_frontmatter_says_how_to_fix_it(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / "y.md").write_text("---\ntags: [a\nx: 1\n---\n")
+    code, out, _ = cli(capsys, "check", "--select", "NL202", "y.md")
+    assert code == 1 and "NL202" in out and "; fix the YAML here:" in out

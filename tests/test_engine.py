@@ -87,9 +87,12 @@ def test_files_counts_notes_and_unreadable_files_reported(tmp_path: Path) -> Non
     assert result.report.files == 3 and [f.code for f in result.findings] == ["NL001"]
 
 
-def test_an_empty_vault(tmp_path: Path) -> None:
+def test_an_empty_vault_is_a_usage_error(tmp_path: Path) -> None:
+    """A folder with no note under it is a mistyped path more often than a vault: a CI
+    job checking it must not pass."""
     result = run(request(tmp_path, "."))
-    assert result.exit_code == 0 and result.report.files == 0 and result.findings == []
+    assert result.exit_code == 2 and result.findings == []
+    assert "no notes in this folder" in result.messages[-1]
 
 
 # -- per-file ignores and severities -------------------------------------------------------

@@ -526,3 +526,40 @@ def test_host_ledger_judges_the_network() -> None:
     for index in range(5):
         early.record_failure(f"h{index}.org", "dns-temporary")
     assert early.clearly_down()
+
+
+def test_a_local_host_that_answers_does_not_prove_the_internet_is_up() -> None:
+    """`urls.allow-private = true` with a local server running and no network: the
+    public hosts failing still mean one network-unavailable warning, not a dead link each."""
+    ledger = HostLedger()
+    ledger.local.add("localhost")
+    ledger.record_success("localhost")
+    ledger.record_failure("www.python.org", "unknown-host")
+    ledger.record_failure("github.com", "unknown-host")
+    assert ledger.network_down()
+    for index in range(5):
+        ledger.record_failure(f"h{index}.org", "dns-temporary")
+    assert ledger.clearly_down()
+    only_local = HostLedger()  # nothing public was tried: the local hosts are judged
+    only_local.local.update({"localhost", "nas.lan"})
+    only_local.record_success("localhost")
+    only_local.record_failure("nas.lan", "refused")
+    assert not only_local.network_down()
+
+
+def test_hosts_at_loopback_addresses_are_marked_local(server: UrlServer) -> None:
+    """The guarded backend marks a host by the address it resolved to, as it connects."""
+    import asyncio
+
+    from notelint.netcheck import _GuardedBackend
+
+    ledger = HostLedger()
+    backend = _GuardedBackend(allow_private=True, ledger=ledger)
+
+    async def connect() -> None:
+        stream = await backend.connect_tcp("127.0.0.1", server.ports[0], timeout=2.0)
+        await stream.aclose()
+
+    asyncio.run(connect())
+    assert ledger.reached == {"127.0.0.1"} and ledger.local == {"127.0.0.1"}
+    assert not ledger.network_down()

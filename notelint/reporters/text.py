@@ -18,6 +18,7 @@ class TextReporter(Reporter):
             self.stream.write(self._line(finding, report) + "\n")
         if self.statistics and report.findings:
             self._write_statistics(report)
+        self._write_wanted(report)
         self.stream.write(self._summary(report) + "\n")
 
     def _paint(self, text: str, code: str) -> str:
@@ -36,11 +37,33 @@ class TextReporter(Reporter):
         for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             self.stream.write(f"{count:>6}  {code}  {name}\n")
 
+    #: Wanted notes shown, without and with ``--statistics``.
+    WANTED_SHOWN = 5
+    WANTED_STATISTICS = 20
+
+    def _write_wanted(self, report: Report) -> None:
+        """The missing targets most notes point at: on a garden with thousands of broken
+        links, the notes worth writing first."""
+        wanted = report.wanted
+        shown = self.WANTED_STATISTICS if self.statistics else self.WANTED_SHOWN
+        for item in wanted[:shown]:
+            notes = f"{item.notes} note{'s' if item.notes != 1 else ''}"
+            self.stream.write(f"wanted: '{item.target}' \u2190 {notes}\n")
+        if len(wanted) > shown:
+            more = len(wanted) - shown
+            hint = "" if self.statistics else "--statistics shows 20, "
+            self.stream.write(
+                f"wanted: {more} more missing target{'s' if more != 1 else ''} "
+                f"({hint}--format json lists all)\n"
+            )
+
     def _summary(self, report: Report) -> str:
         counts = report.summary()
         files = len({finding.path for finding in report.findings})
         checked = f"{report.files} file{'s' if report.files != 1 else ''} checked"
         fixed = f", {report.fixed} fixed" if report.fixed else ""
+        if report.baselined:
+            fixed += f", {report.baselined} hidden by the baseline"
         if not report.findings:
             return f"No problems found ({checked}{fixed})."
         parts = [

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from notelint import hookimpl
 from notelint.rule import Rule
-from notelint_rules import dates, files, frontmatter, links, spelling, urls
+from notelint_rules import dates, files, frontmatter, graph, links, spelling, urls
 
 
 @hookimpl
@@ -19,4 +19,5 @@ def notelint_add_rules() -> Sequence[type[Rule]]:
         *dates.RULES,
         *urls.RULES,
         *spelling.RULES,
+        *graph.RULES,
     ]
