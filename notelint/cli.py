@@ -514,6 +514,7 @@ def _server(args: argparse.Namespace) -> int:
 
 
 def _words(args: argparse.Namespace) -> int:
+    from notelint.fix import write_refusal
     from notelint.spell import DEFAULT_WORDLIST, add_words, target_wordlist
 
     wordlist = args.wordlist
@@ -528,6 +529,15 @@ def _words(args: argparse.Namespace) -> int:
             return 2
         options = session.options.get("NL501")
         wordlist = target_wordlist(getattr(options, "wordlists", ()), session.root)
+        refusal = write_refusal(wordlist, session.root)
+        if refusal is not None:  # a configured list: notelint writes only inside the root
+            print(f"notelint: error: spelling.wordlists: {refusal}; notelint writes only "
+                  f"inside the vault. To add to it anyway, name it: notelint words --add "
+                  f"WORD --wordlist {wordlist}", file=sys.stderr)
+            return 2
+    elif os.path.lexists(wordlist) and not os.path.isfile(wordlist):
+        print(f"notelint: error: --wordlist {wordlist} is not a regular file", file=sys.stderr)
+        return 2
     added = add_words(wordlist, list(args.add))
     print(f"added {len(added)} word{'s' if len(added) != 1 else ''} to {wordlist}"
           + (f": {', '.join(added)}" if added else ""), file=sys.stderr)

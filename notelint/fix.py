@@ -132,6 +132,19 @@ def _refusal(path: Path, root: Path | None) -> str | None:
     return None
 
 
+def write_refusal(path: Path, root: Path) -> str | None:
+    """Why notelint may not write ``path`` on its own (a configured word list, say), or
+    None: its real path must lie inside ``root``, and it must be a regular file if it
+    exists (a FIFO would block, a device would be written to)."""
+    real = os.path.realpath(path)
+    real_root = os.path.realpath(root)
+    if not (real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)):
+        return f"{path} is outside the vault root {root}"
+    if os.path.lexists(real) and not os.path.isfile(real):
+        return f"{path} is not a regular file"
+    return None
+
+
 def read_regular(path: Path) -> bytes:
     """The bytes of ``path``, opened without blocking and only if it is a regular file (a
     FIFO put in a note's place would block the run forever)."""

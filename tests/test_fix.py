@@ -283,3 +283,13 @@ def test_a_stale_temp_file_of_a_killed_run_is_recognised(tmp_path: Path) -> None
     assert remove_stale_temp(stale) and not stale.exists()
     assert not remove_stale_temp(live) and live.exists()
     assert not remove_stale_temp(tmp_path / "n.md")
+
+
+def test_a_fifo_in_a_notes_place_is_never_opened(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_text("TODO\n")
+    note = note_at(path)
+    path.unlink()
+    os.mkfifo(path)  # replaced between the check and the fix: opening it would block
+    outcome = apply_fixes(note, [fix(1, 1, 1, 5, "todo")], tmp_path)
+    assert outcome.applied == 0 and "regular file" in (outcome.message or "")
