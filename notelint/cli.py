@@ -32,7 +32,7 @@ from notelint.plugins import load_plugins
 from notelint.registry import RuleSet
 from notelint.reporters import Reporter
 
-SUBCOMMANDS = ("check", "baseline", "init", "rules", "explain", "words", "server", "cache")
+SUBCOMMANDS = ("check", "baseline", "init", "rules", "explain", "words", "server", "cache", "mv")
 
 
 FORMAT_HELP = "output format: text (default), json, sarif, github, or a plugin's"
@@ -162,7 +162,22 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--config", type=Path, help="configuration file to use")
     clean.add_argument("--cache-dir", type=Path,
                        help="the cache folder (default: as `check` finds it)")
+
+    move = commands.add_parser(
+        "mv", help="rename or move a note, file or folder and rewrite every link to it")
+    move.add_argument("old", type=Path, metavar="OLD", help="the note, file or folder to move")
+    move.add_argument("new", type=Path, metavar="NEW", help="its new path (must not exist)")
+    move.add_argument("--dry-run", action="store_true",
+                      help="print the changes as a unified diff; change nothing")
+    move.add_argument("--root", type=Path, help="vault root (found as `check` finds it)")
+    move.add_argument("--config", type=Path, help="configuration file to use")
     return parser
+
+
+def _mv(args: argparse.Namespace) -> int:
+    from notelint.mv import command
+
+    return command(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,7 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     handler = {"check": _check, "baseline": _baseline, "init": _init, "rules": _rules,
-               "explain": _explain, "words": _words, "server": _server, "cache": _cache}
+               "explain": _explain, "words": _words, "server": _server, "cache": _cache,
+               "mv": _mv}
     previous = _stop_on_sigterm()
     try:
         return handler[args.command](args)

@@ -19,7 +19,7 @@ from typing import Any
 
 from notelint.model import Finding, LinkKind, Severity, Span
 from notelint.rule import Rule, RuleContext
-from notelint.vault import Status, Vault, compile_globs
+from notelint.vault import Resolver, Status, Vault, compile_globs
 from notelint_rules.links import LinksOptions, is_local, resolver_for
 
 
@@ -100,9 +100,16 @@ def _folder_index(vault: Vault, folder: str) -> str | None:
     return rel if rel in vault.notes else None
 
 
-def unpublished(vault: Vault, rel: str) -> bool:
-    """A note the site leaves out (``draft: true``): nobody can reach it, nobody should."""
-    return vault.facts(rel).draft
+def unpublished(resolver: Resolver, rel: str) -> bool:
+    """A note the publisher leaves out: nobody can reach it, nobody should.
+
+    The resolver's flavor decides when it knows (Quartz's drafts and explicit-publish
+    filters; Obsidian shows every note); otherwise ``draft: true``, as Quartz's default.
+    """
+    hidden = getattr(resolver, "hidden", None)
+    if callable(hidden):
+        return hidden(rel) is not None
+    return resolver.vault.facts(rel).draft
 
 
 def _matcher(globs: Iterable[str]) -> re.Pattern[str] | None:
@@ -124,7 +131,8 @@ class OrphanNote(_GraphRule):
     under the `links` settings), including ambiguous and wrongly cased links; a note
     linking only to itself is still an orphan. Entry points are never orphans: `index.md`
     at the root and in every folder (Quartz's home and folder pages), and the notes
-    matched by `graph.entry-points`. Notes left out of publishing (`draft: true`) are not
+    matched by `graph.entry-points`. Notes the publisher leaves out (on Quartz:
+    `draft: true`, or no `publish: true` under its ExplicitPublish filter) are not
     reported. One finding at line 1 of the orphan.
 
     Off by default; `notelint check --select orphan-note` lists them.
@@ -153,14 +161,16 @@ class OrphanNote(_GraphRule):
     enabled_by_default = False
 
     def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterator[Finding]:
-        graph = build_graph(vault, links_options(ctx))
+        options = links_options(ctx)
+        graph = build_graph(vault, options)
+        resolver = resolver_for(vault, options)
         entry = _matcher(self.options.entry_points)
         for note in vault.reported_notes():
             rel = note.rel
             name = rel.rsplit("/", 1)[-1]
             if name.lower() == "index.md" or (entry is not None and entry.match(rel)):
                 continue
-            if graph.inbound(rel) or unpublished(vault, rel):
+            if graph.inbound(rel) or unpublished(resolver, rel):
                 continue
             yield self.finding(
                 note,

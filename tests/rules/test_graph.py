@@ -84,18 +84,22 @@ def test_self_links_and_links_in_code_do_not_count(tmp_path: Path, flavor: str) 
     assert result.brief() == [f"{name}.md:1:1: NL601" for name in "abcd"]
 
 
-def test_entry_points_and_drafts_are_never_orphans(tmp_path: Path, flavor: str) -> None:
+def test_entry_points_are_never_orphans(tmp_path: Path, flavor: str) -> None:
     files = {
         "index.md": "# Home\n",
         "projects/index.md": "# Projects folder page\n",
         "journal/2024-01-01.md": "x\n",
         "start here.md": "x\n",
-        "draft.md": "---\ndraft: true\n---\nx\n",
         "other.md": "x\n",
     }
     config = {"graph": {"entry-points": ["journal/**", "start here.md"]}}
     result = graph(tmp_path, flavor, files, config=config)
     assert result.brief() == ["other.md:1:1: NL601"]
+
+
+def test_drafts_left_out_by_quartz_are_not_orphans(tmp_path: Path) -> None:
+    files = {"index.md": "x\n", "draft.md": "---\ndraft: true\n---\nx\n", "other.md": "x\n"}
+    assert graph(tmp_path, "quartz", files).brief() == ["other.md:1:1: NL601"]
 
 
 def test_a_link_from_an_unreported_note_counts(tmp_path: Path, flavor: str) -> None:
