@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--output", type=Path, help="write the report to this file")
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument("--verbose", action="store_true",
+                       help="also tell (on stderr) the vault root and whose link rules apply")
     check.add_argument("--baseline", type=Path, metavar="FILE",
                        help="report only findings not in this baseline (written by "
                             "'notelint baseline'; default: the configuration's 'baseline')")
@@ -279,6 +281,9 @@ def _check(args: argparse.Namespace) -> int:
     result = run(request)
     for message in result.messages:
         print(message, file=sys.stderr)
+    if args.verbose and result.report.flavor is not None:
+        print(f"notelint: root: {result.report.root or '.'}; link flavor: "
+              f"{result.report.flavor} ({result.report.flavor_source})", file=sys.stderr)
     if result.exit_code == 2 and not result.report.files:
         return 2
     try:

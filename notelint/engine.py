@@ -50,6 +50,7 @@ from notelint.config import Config, ConfigError, config_from_mapping, find_confi
 from notelint.dependents import find_dependents
 from notelint.discover import Discovery, FileProblem, discover, relative_to_root
 from notelint.fix import apply_fixes
+from notelint.flavor import Flavor, requested
 from notelint.model import Finding, Fix, Note, Severity
 from notelint.parse import FRONTMATTER_FORMATS, build_markdown
 from notelint.plugins import load_plugins
@@ -151,6 +152,7 @@ class Session:
         self.cache: IndexCache | None = None
         self.parsed: set[str] = set()
         self.reuse_vault_results = False  # only a one-shot run of the CLI reuses them
+        self.flavor: Flavor | None = None  # whose link semantics apply (read with the vault)
 
     # -- the steps ----------------------------------------------------------------
 
@@ -330,7 +332,7 @@ class Session:
         self.problems.extend(discovery.problems)
         self.reported_problems = {p.rel for p in self.problems if p.rel in reported}
         self.reported_attachments = {rel for rel in discovery.attachments if rel in reported}
-        return Vault(
+        vault = Vault(
             root=self.root,
             notes=notes,
             attachments=frozenset(discovery.attachments),
@@ -338,6 +340,10 @@ class Session:
             folders=frozenset(discovery.folders),
             reported=frozenset(rel for rel in reported if rel in notes),
         )
+        # whose link semantics apply, read from the vault once (its notes: one line each)
+        self.flavor = vault.publisher(requested(self.config.families.get("links", {})))
+        self.messages.extend(f"notelint: note: {note}" for note in self.flavor.notes)
+        return vault
 
     def save_cache(self) -> None:
         if self.cache is None:
@@ -778,6 +784,8 @@ class Session:
             files=len(vault.reported) + len(self.reported_problems),
             rules=self.rules.by_code,
             baselined=self.baselined,
+            flavor=self.flavor.name if self.flavor is not None else None,
+            flavor_source=self.flavor.source if self.flavor is not None else "",
         )
         fail_on = self.request.fail_on or self.config.fail_on
         if self.internal_error:

@@ -126,11 +126,12 @@ def _keep_unreferenced_footnotes(state: StateCore) -> None:
     referenced = {
         entry.get("label") for entry in (data.get("list") or {}).values() if isinstance(entry, dict)
     }
+    keep = False  # the close token carries no label: it follows its open token's fate
     for token in state.tokens:
-        if token.type in ("footnote_reference_open", "footnote_reference_close"):
-            label = (token.meta or {}).get("label")
-            if label not in referenced:
-                token.type = token.type.replace("footnote_reference", "footnote_unreferenced")
+        if token.type == "footnote_reference_open":
+            keep = (token.meta or {}).get("label") not in referenced
+        if keep and token.type in ("footnote_reference_open", "footnote_reference_close"):
+            token.type = token.type.replace("footnote_reference", "footnote_unreferenced")
 
 
 def _keep_inline_source(state: StateCore) -> None:

@@ -449,7 +449,7 @@ def code_actions(
             diagnostic,
             preferred=True,
         )
-    if finding.code == "NL501":
+    if finding.code in ("NL501", "NL502"):  # a misspelling or an unknown word
         yield from _spelling_actions(ls, uri, note, finding, diagnostic)
     yield _disable_action(uri, note, finding, diagnostic, encoding)
 

@@ -230,6 +230,7 @@ class Workspace:
                     "resolution": options.resolution,
                     "virtual": tuple(options.virtual),
                     "slug": options.slug,
+                    "flavor": getattr(options, "flavor", "auto"),
                 }
         return {}
 

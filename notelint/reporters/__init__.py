@@ -37,6 +37,9 @@ class Report:
     fixed: int = 0
     version: str = __version__
     baselined: int = 0  # findings a baseline hid
+    #: whose link rules judged (``quartz``/``obsidian``) and why, for --verbose
+    flavor: str | None = None
+    flavor_source: str = ""
 
     def summary(self) -> dict[str, int]:
         counts = Counter(str(finding.severity) for finding in self.findings)

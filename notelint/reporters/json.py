@@ -26,6 +26,7 @@ def report_document(report: Report) -> dict[str, Any]:
         "root": report.root,
         "files": report.files,
         "baselined": report.baselined,
+        "flavor": report.flavor,
         "findings": [finding_document(finding) for finding in report.findings],
         "summary": report.summary(),
         "wanted": [
