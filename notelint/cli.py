@@ -524,7 +524,7 @@ def _server(args: argparse.Namespace) -> int:
         from notelint.server import run_from_args
     except ImportError as exc:
         print(f"notelint: error: the language server needs pygls and lsprotocol ({exc}); "
-              "install them with: pip install 'pygls>=2' lsprotocol", file=sys.stderr)
+              "install them with: pip install 'notelint[lsp]'", file=sys.stderr)
         return 2
     return run_from_args(args)
 

@@ -416,6 +416,11 @@ def _anchor(resolver: Resolver, note: Note, link: Link, rel: str) -> Problem | N
         # unasked; a merely similar heading may be another section altogether
         if len(choices) == 1 and confident(fragment.lstrip("^"), suggestion.lstrip("^")):
             fix = _fragment_fix(note, link, suggestion)
+    elif check.block:
+        message += (f"; add ' ^{fragment[1:]}' at the end of the paragraph meant, or drop "
+                    f"'#{fragment}' from the link")
+    else:
+        message += f"; add the heading to {where}, or drop '#{fragment}' from the link"
     return Problem("NL104", note, link.span, message, suggestion, fix)
 
 

@@ -671,3 +671,16 @@ def test_every_link_finding_names_its_subject(tmp_path: Path) -> None:
         ("NL106", "zeon's call"),
         ("NL104", "Zeon's Call#Nope"),
     ]
+
+
+def test_broken_anchor_without_a_near_heading_says_how_to_fix(tmp_path: Path) -> None:
+    from notelint.testing import lint
+
+    files = {"a.md": "[[b#Zebra]] and [[b#^qq]]\n", "b.md": "# Apples\n\nText ^xy\n"}
+    messages = [f.message for f in lint(tmp_path, files, select=["NL104"]).findings]
+    assert messages == [
+        "[[b#Zebra]]: there is no heading '#Zebra' in 'b.md'; add the heading to 'b.md', "
+        "or drop '#Zebra' from the link",
+        "[[b#^qq]]: there is no block ^qq in 'b.md'; add ' ^qq' at the end of the paragraph "
+        "meant, or drop '#^qq' from the link",
+    ]
