@@ -673,7 +673,12 @@ def command(args: Any) -> int:
             sys.stdout.write(plan.diff())
             sys.stdout.write(_summary(plan, "would move"))
             return 0
-        apply_move(plan)
+        try:
+            apply_move(plan)
+        except KeyboardInterrupt:  # held while writing: the move is complete
+            sys.stdout.write(_summary(plan, "moved"))
+            print("notelint: interrupted (after the move was completed)", file=sys.stderr)
+            return 130
     except MoveError as exc:
         print(f"notelint: error: {exc}", file=sys.stderr)
         return 2
