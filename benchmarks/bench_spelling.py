@@ -1,8 +1,23 @@
-"""Spelling speed: notelint's NL501 against pyspelling's Markdown pipeline and codespell.
+"""Spelling accuracy and speed: notelint's NL501/NL502 against codespell (and pyspelling).
 
 One command, every figure measured in the same run on the same machine::
 
-    python benchmarks/bench_spelling.py [--corpus DIR] [--sample 300] [--full]
+    python benchmarks/bench_spelling.py            # accuracy on the held-back half, times
+    python benchmarks/bench_spelling.py --tune     # search thresholds on the tune half
+    python benchmarks/bench_spelling.py --speed [--corpus DIR] [--sample 300] [--full]
+
+Accuracy: ``benchmarks/spelling-labels.json`` holds hand-labelled words (path, line,
+word, label; no note text) of ``../shared/corpora/quartz-docs`` and ``flancian-garden``:
+every NL501/NL502 candidate of quartz-docs, a seeded sample of flancian-garden's, and
+codespell's findings (all of quartz-docs', a seeded sample of flancian-garden's). The set
+is split in two halves by a hash of the word (the same word never straddles them);
+thresholds are tuned on the ``tune`` half, figures are reported on the ``report`` half.
+Precision counts the labelled findings each tool drew itself (notelint's from its random
+sample, codespell's from its own), so neither is judged on the other's picks; recall is
+over every labelled typo, whichever tool found it. codespell runs on the same files in
+the same run, and the rule's time (parsed vault given, no verdict cache) is set beside it.
+
+Speed (``--speed``):
 
 The corpus defaults to ``../shared/corpora/flancian-garden`` next to the repository (or
 ``$NOTELINT_BENCH_CORPUS``); without it the benchmark says so and exits 0.
@@ -29,6 +44,7 @@ to the corpus: notelint runs with ``--no-cache`` and the rule with no cache fold
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -40,7 +56,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from notelint.vault import Vault
@@ -86,6 +102,8 @@ class Measure:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--speed", action="store_true", help="the speed comparison instead")
+    parser.add_argument("--tune", action="store_true", help="search thresholds (tune half)")
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--sample", type=int, default=300, help="notes given to pyspelling")
     parser.add_argument("--full", action="store_true", help="run pyspelling on every note")
@@ -94,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="runs of the quick measurements (rule, codespell); the fastest counts",
     )
     args = parser.parse_args(argv)
+    if not args.speed:
+        return accuracy(tune=args.tune)
     corpus = args.corpus or Path(os.environ.get("NOTELINT_BENCH_CORPUS", DEFAULT_CORPUS))
     corpus = corpus.resolve()  # notelint runs with the corpus as working directory
     if not corpus.is_dir():
@@ -279,6 +299,190 @@ def codespell_run(files: list[Path], label: str) -> Measure | None:
     words = {line.split(":")[-1].split("==>")[0].strip().lower() for line in lines}
     return Measure(label, seconds, len(files), len(words), len(lines),
                    "known-misspellings list only")
+
+
+# -- accuracy ------------------------------------------------------------------------------
+
+LABELS = REPO / "benchmarks" / "spelling-labels.json"
+CORPORA = REPO.parent / "shared" / "corpora"
+
+Item = tuple[str, str, int, str]  # corpus, path, line, word
+
+
+def half(word: str) -> str:
+    """``tune`` or ``report``, from a hash of the word: fixed, and one word one half."""
+    digest = hashlib.sha256(word.casefold().encode("utf-8")).digest()
+    return "tune" if digest[0] % 2 == 0 else "report"
+
+
+def accuracy(*, tune: bool) -> int:
+    from notelint.spell import THRESHOLDS, aspell_available
+
+    if not aspell_available():
+        print("skipped: aspell is not installed (apt-get install aspell aspell-en)")
+        return 0
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))["labels"]
+    corpora = sorted({r["corpus"] for r in labels})
+    missing = [c for c in corpora if not (CORPORA / c).is_dir()]
+    if missing:
+        print(f"skipped: corpora {missing} not found under {CORPORA}")
+        return 0
+    found: dict[str, list[Any]] = {}
+    times: dict[str, tuple[float, float]] = {}
+    codespell: dict[str, set[Item] | None] = {}
+    with tempfile.TemporaryDirectory(prefix="notelint-bench-") as tmp:
+        for corpus in corpora:
+            root = CORPORA / corpus
+            vault = _load_vault(root)
+            found[corpus], rule_seconds = _occurrences(vault, root, Path(tmp) / corpus)
+            codespell[corpus], codespell_seconds = _codespell_items(root, corpus)
+            times[corpus] = (rule_seconds, codespell_seconds)
+    print(f"labelled set: {LABELS.relative_to(REPO)} ({len(labels)} words; load {_load()})")
+    if tune:
+        _tune(labels, found, codespell)
+        return 0
+    _print_accuracy(labels, found, codespell, THRESHOLDS)
+    print()
+    print(f"{'corpus':<18} {'NL501+NL502 rule':>17} {'codespell':>10} {'ratio':>7}")
+    for corpus, (rule_seconds, codespell_seconds) in times.items():
+        ratio = rule_seconds / codespell_seconds if codespell_seconds else float("nan")
+        print(f"{corpus:<18} {rule_seconds:15.2f} s {codespell_seconds:8.2f} s {ratio:6.2f}x")
+    print("(rule: parsed vault given, no verdict cache; codespell: its command on the same "
+          "files; both this run, on a shared machine)")
+    return 0
+
+
+def _occurrences(vault: Vault, root: Path, cache: Path) -> tuple[list[Any], float]:
+    from notelint.rule import RuleContext
+    from notelint_rules.spelling import Misspelling, analyse
+
+    ctx = RuleContext(vault=vault, root=root, today=date.today(), cache_dir=cache,
+                      use_cache=True, jobs=os.cpu_count() or 1)
+    start = time.perf_counter()
+    found = analyse(Misspelling(), vault, ctx)
+    return found, time.perf_counter() - start
+
+
+def _codespell_items(root: Path, corpus: str) -> tuple[set[Item] | None, float]:
+    if shutil.which("codespell") is None:
+        print("note: codespell is not installed (pip install codespell); its rows are skipped")
+        return None, 0.0
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*.md") if not _hidden(p, root))
+    start = time.perf_counter()
+    done = subprocess.run(["codespell", *files], capture_output=True, text=True, cwd=root,
+                          check=False)
+    seconds = time.perf_counter() - start
+    items: set[Item] = set()
+    for line in done.stdout.splitlines():
+        head, _, rest = line.partition(": ")
+        path, _, number = head.rpartition(":")
+        word = rest.split(" ==>", 1)[0].strip()
+        if path and number.isdigit() and word:
+            items.add((corpus, path, int(number), word))
+    return items, seconds
+
+
+def _levels(
+    found: dict[str, list[Any]], thresholds: Any, only: set[Item] | None = None
+) -> dict[Item, str]:
+    from notelint.spell import judge
+
+    levels: dict[Item, str] = {}
+    memo: dict[str, str] = {}
+    for corpus, occurrences in found.items():
+        for o in occurrences:
+            if only is not None and (corpus, o.rel, o.span.line, o.word) not in only:
+                continue
+            level = memo.get(f"{corpus}\0{o.word}")
+            if level is None:
+                level = judge(o.word, o.evidence, notes=o.notes,
+                              capital_mid_sentence=o.capital_mid_sentence,
+                              in_own_title=o.in_own_title, thresholds=thresholds).level
+                memo[f"{corpus}\0{o.word}"] = level
+            levels[(corpus, o.rel, o.span.line, o.word)] = level
+    return levels
+
+
+def _scores(
+    labels: list[dict[str, Any]], flagged: set[Item], source: str | None, which: str
+) -> tuple[float, float, int, int]:
+    """(precision, recall, findings judged, typos) on one half."""
+    rows = [r for r in labels if half(r["word"]) == which]
+    key = lambda r: (r["corpus"], r["path"], r["line"], r["word"])  # noqa: E731
+    own = [r for r in rows if source is None or source in r["sources"]]
+    drawn = [r for r in own if key(r) in flagged]
+    typos = [r for r in rows if r["label"] == "typo"]
+    hits = [r for r in typos if key(r) in flagged]
+    precision = sum(r["label"] == "typo" for r in drawn) / len(drawn) if drawn else 0.0
+    recall = len(hits) / len(typos) if typos else 0.0
+    return precision, recall, len(drawn), len(typos)
+
+
+def _flags(levels: dict[Item, str], wanted: set[str]) -> set[Item]:
+    return {item for item, level in levels.items() if level in wanted}
+
+
+def _print_accuracy(
+    labels: list[dict[str, Any]],
+    found: dict[str, list[Any]],
+    codespell: dict[str, set[Item] | None],
+    thresholds: Any,
+    which: str = "report",
+) -> None:
+    levels = _levels(found, thresholds)
+    rows = [
+        ("notelint NL501", _flags(levels, {"typo"}), "notelint"),
+        ("notelint NL501+NL502", _flags(levels, {"typo", "unknown"}), "notelint"),
+    ]
+    if all(v is not None for v in codespell.values()):
+        rows.append(("codespell", set().union(*codespell.values()), "codespell"))  # type: ignore[arg-type]
+    print(f"{which} half: {'':<16} {'precision':>9} {'recall':>7} {'judged':>7} {'typos':>6}")
+    for label, flagged, source in rows:
+        precision, recall, judged, typos = _scores(labels, flagged, source, which)
+        print(f"  {label:<26} {precision:9.2f} {recall:7.2f} {judged:7d} {typos:6d}")
+    print("targets: NL501 precision >= 0.7 and recall >= 0.75; NL501+NL502 recall >= 0.9")
+
+
+def _tune(
+    labels: list[dict[str, Any]],
+    found: dict[str, list[Any]],
+    codespell: dict[str, set[Item] | None],
+) -> None:
+    """Grid search on the tune half: the best NL501 recall at precision >= 0.7 (then F1)."""
+    import dataclasses
+    import itertools
+
+    from notelint.spell import THRESHOLDS
+
+    grid = {
+        "known_zipf": [2.5, 3.0, 3.5],
+        "typo_ratio": [1.0, 1.5, 2.0, 2.5],
+        "second_edit": [0.5, 1.0, 2.0],
+        "split_zipf": [4.0, 4.5, 5.0, 9.0],
+        "vault_notes": [2, 3, 5],
+        "capital": [0.5, 1.0, 2.0],
+        "own_title": [0.5, 1.0, 2.0, 9.0],
+        "min_length": [3, 4, 5],
+    }
+    best: tuple[tuple[float, float], Any] | None = None
+    tune_half = {
+        (r["corpus"], r["path"], r["line"], r["word"]) for r in labels if half(r["word"]) == "tune"
+    }
+    # only the labelled findings' own words matter: judge those alone
+    found = {c: [o for o in occ if (c, o.rel, o.span.line, o.word) in tune_half]
+             for c, occ in found.items()}
+    for values in itertools.product(*grid.values()):
+        thresholds = dataclasses.replace(THRESHOLDS, **dict(zip(grid, values, strict=True)))
+        flagged = _flags(_levels(found, thresholds), {"typo"})
+        precision, recall, _, _ = _scores(labels, flagged, "notelint", "tune")
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        score = (recall if precision >= 0.7 else -1.0, f1)
+        if best is None or score > best[0]:
+            best = (score, thresholds)
+    assert best is not None
+    print(f"best on the tune half: recall {best[0][0]:.2f}, F1 {best[0][1]:.2f}")
+    print(best[1])
+    _print_accuracy(labels, found, codespell, best[1], which="tune")
 
 
 # -- report --------------------------------------------------------------------------------

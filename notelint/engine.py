@@ -32,6 +32,7 @@ from notelint.analyse import (
     default_jobs,
     side_by_side,
 )
+from notelint.baseline import Baseline, BaselineError, load_baseline
 from notelint.cache import (
     CacheEntry,
     FileStamp,
@@ -49,8 +50,9 @@ from notelint.config import Config, ConfigError, config_from_mapping, find_confi
 from notelint.dependents import find_dependents
 from notelint.discover import Discovery, FileProblem, discover, relative_to_root
 from notelint.fix import apply_fixes
+from notelint.flavor import Flavor, requested
 from notelint.model import Finding, Fix, Note, Severity
-from notelint.parse import build_markdown
+from notelint.parse import FRONTMATTER_FORMATS, build_markdown
 from notelint.plugins import load_plugins
 from notelint.read import decode_note
 from notelint.registry import RuleSet
@@ -79,6 +81,8 @@ class RunRequest:
     use_cache: bool = True
     cache_dir: Path | None = None  # overrides the configuration's cache-dir
     report_dependents: bool = False  # also report notes a staged rename/deletion breaks
+    baseline: Path | None = None  # known findings not to report (else the config's)
+    use_baseline: bool = True  # False when writing a baseline: every finding counts
     stdin_filename: str | None = None
     stdin_text: str | None = None
     cwd: Path | None = None
@@ -148,6 +152,7 @@ class Session:
         self.cache: IndexCache | None = None
         self.parsed: set[str] = set()
         self.reuse_vault_results = False  # only a one-shot run of the CLI reuses them
+        self.flavor: Flavor | None = None  # whose link semantics apply (read with the vault)
 
     # -- the steps ----------------------------------------------------------------
 
@@ -186,6 +191,8 @@ class Session:
         self.severities = self.rules.severities(self.config)
         self.ignores = _PerFileIgnores(self.config, self.rules)
         self.root = self._find_root()
+        self.baseline = self._load_baseline()
+        self.baselined = 0  # findings the baseline hid in the last check
         self.markdown = self._markdown()
         self._notify("notelint_configure", config=self.config)
         self.today = self.request.today or date.today()
@@ -234,12 +241,13 @@ class Session:
 
     def _usage_failure(self, message: str) -> RunResult:
         report = Report(findings=[], root="", files=0)
-        return RunResult([], report, 2, [*self.messages, f"notelint: error: {message}"])
+        said = "\n".join(f"notelint: error: {line}" for line in message.splitlines())
+        return RunResult([], report, 2, [*self.messages, said])
 
     def _load_config(self) -> Config:
         request = self.request
         if request.config is not None:
-            return config_from_mapping(request.config, path=None)
+            return config_from_mapping(request.config, path=None, defer_unknown=True)
         path = request.config_file
         if path is None:
             # an unsaved note may sit in a folder that does not exist yet: start from the
@@ -249,12 +257,24 @@ class Session:
             path = find_config(existing) if existing is not None else None
         elif not path.is_file():
             raise UsageError(f"configuration file {path} does not exist")
-        return load_config(path) if path is not None else Config()
+        return load_config(path, defer_unknown=True) if path is not None else Config()
 
     def _first_path(self) -> Path:
         given = self.request.stdin_filename or (self.request.paths or ["."])[0]
         path = Path(given)
         return path if path.is_absolute() else self.cwd / path
+
+    def _load_baseline(self) -> Baseline | None:
+        if not self.request.use_baseline:
+            return None
+        path = self.request.baseline or self.config.baseline
+        if path is None:
+            return None
+        path = path if path.is_absolute() else self.cwd / path
+        try:
+            return load_baseline(path)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
 
     def _find_root(self) -> Path:
         if self.request.root is not None:
@@ -312,7 +332,7 @@ class Session:
         self.problems.extend(discovery.problems)
         self.reported_problems = {p.rel for p in self.problems if p.rel in reported}
         self.reported_attachments = {rel for rel in discovery.attachments if rel in reported}
-        return Vault(
+        vault = Vault(
             root=self.root,
             notes=notes,
             attachments=frozenset(discovery.attachments),
@@ -320,6 +340,10 @@ class Session:
             folders=frozenset(discovery.folders),
             reported=frozenset(rel for rel in reported if rel in notes),
         )
+        # whose link semantics apply, read from the vault once (its notes: one line each)
+        self.flavor = vault.publisher(requested(self.config.families.get("links", {})))
+        self.messages.extend(f"notelint: note: {note}" for note in self.flavor.notes)
+        return vault
 
     def save_cache(self) -> None:
         if self.cache is None:
@@ -440,7 +464,8 @@ class Session:
         # while it is new or empty
         with contextlib.suppress(OSError):  # read-only: saving the index will say so
             prepare_cache_dir(self.cache_dir)
-        return IndexCache(self.cache_dir, parser_key(names)).load()
+        key = parser_key(names, {"frontmatter": FRONTMATTER_FORMATS})
+        return IndexCache(self.cache_dir, key).load()
 
     @property
     def cache_dir(self) -> Path:
@@ -736,6 +761,8 @@ class Session:
                 finding = dataclasses.replace(finding, severity=level)
             kept.append(finding)
         kept.sort(key=Finding.sort_key)
+        if self.baseline is not None:
+            kept, self.baselined = self.baseline.filter((rel_of[f.path], f) for f in kept)
         return kept
 
     def _warn_unknown(self, note: Note, found: Suppressions) -> None:
@@ -756,6 +783,9 @@ class Session:
             root=self.display(self.root),
             files=len(vault.reported) + len(self.reported_problems),
             rules=self.rules.by_code,
+            flavor=self.flavor.name if self.flavor is not None else None,
+            flavor_source=self.flavor.source if self.flavor is not None else "",
+            baselined=self.baselined,
         )
         fail_on = self.request.fail_on or self.config.fail_on
         if self.internal_error:

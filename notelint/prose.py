@@ -63,7 +63,7 @@ _NOT_PROSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # bare file extensions and dotfiles (.onepkg, .gitignore), not a sentence's end
         (".", r"(?<![^\s(\[\"'`,;*_])\.[A-Za-z][\w-]*"),
         # single-segment and home-relative paths (/sbin, /bak/, ~/bin, ./run): not and/or
-        ("/", r"(?<![^\s(\[\"'`,;*_])(?:~|\.{1,2})?/[\w.-]+/?"),
+        ("/", r"(?<![^\s(\[\"'`,;*_])(?:~|\.{1,2})?(?:/[\w.-]+)+/?"),
         # @handles (not e-mail addresses, which have a word before the @)
         ("@", r"(?<![\w.@])@\w[\w.-]*"),
         # a link whose address holds a space is not a link: the rest of its parenthesis,

@@ -10,6 +10,14 @@ per job) that receive the misspelled words as ``list`` rejects them, to get thei
 suggestions. Verdicts are kept in a per-word cache so the next run usually needs no
 aspell process at all.
 
+Before aspell, words are looked up in large system word lists (Debian's ``wamerican-huge``
+and ``wbritish-huge``, SCOWL size 80, in ``/usr/share/dict``) when they are installed: a
+plain set lookup, cheaper than aspell and with four times aspell's ``en_US`` vocabulary.
+With several languages (``en_US`` and ``en_GB``), each aspell pass only sees the words the
+previous ones rejected. For the words every pass rejects, ``Evidence`` gathers what says
+"typo" or "real word" (frequencies from ``wordfreq``, a much more common word one or two
+edits away, two known words run together), and ``judge`` weighs it into one verdict.
+
 It knows nothing about rules, notes or Markdown: it takes words and gives verdicts.
 """
 
@@ -19,6 +27,7 @@ import contextlib
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import secrets
@@ -28,6 +37,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -37,13 +47,16 @@ INSTALL_HINT = "install it with `apt-get install aspell aspell-en` (or `brew ins
 MISSING_ASPELL = f"spelling needs aspell, which was not found; {INSTALL_HINT}"
 
 #: Bump when the cache layout changes, so old caches are ignored rather than misread.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 #: Words written to aspell between flushes: enough to keep it busy, few enough to stream.
 FLUSH_EVERY = 256
 
-#: Suggestions kept per misspelled word (the message shows them all).
-MAX_SUGGESTIONS = 3
+#: Suggestions kept per misspelled word (weighed as candidates; the message shows three).
+MAX_SUGGESTIONS = 6
+
+#: Suggestions shown in a message.
+SHOWN_SUGGESTIONS = 3
 
 
 class SpellError(Exception):
@@ -185,6 +198,360 @@ class KnownWords:
         return len(self._exact) + len(self._folded)
 
 
+# -- system word lists ---------------------------------------------------------------------
+
+#: Where Debian-style word lists live (``wamerican-huge`` installs
+#: ``/usr/share/dict/american-english-huge``).
+DICT_FOLDER = Path("/usr/share/dict")
+
+#: The word lists tried for each language, largest first; the first found is used.
+#: ``apt-get install wamerican-huge wbritish-huge`` gives the largest (SCOWL size 80).
+SYSTEM_WORDLISTS: dict[str, tuple[str, ...]] = {
+    "en_US": ("american-english-huge", "american-english-large", "american-english"),
+    "en_GB": ("british-english-huge", "british-english-large", "british-english"),
+    "en_CA": ("canadian-english-huge", "canadian-english-large", "canadian-english"),
+}
+
+#: Named in the docs and in ``notelint`` messages: what gives spelling more words.
+WORDLIST_HINT = "apt-get install wamerican-huge wbritish-huge"
+
+
+def system_wordlists(languages: Sequence[str], folder: Path = DICT_FOLDER) -> list[Path]:
+    """The installed system word lists for ``languages`` (none is fine: aspell still runs)."""
+    found: list[Path] = []
+    for lang in languages:
+        for name in SYSTEM_WORDLISTS.get(lang.replace("-", "_"), ()):
+            path = folder / name
+            if path.is_file():
+                found.append(path)
+                break
+    return found
+
+
+_LOADED: dict[tuple[tuple[str, int, int], ...], KnownWords] = {}
+
+
+def load_dictionary(paths: Sequence[Path]) -> KnownWords:
+    """The words of the system lists as ``KnownWords``, read once per process.
+
+    A Python set beats compiling the lists into an aspell dictionary here: reading
+    700,000 lines takes a quarter of a second, needs no cache file, and the words it
+    knows never reach aspell at all (measured on flancian-garden: see
+    benchmarks/README.md). Possessive entries (``Aachen's``) add nothing: possessives
+    are checked without their ``'s``.
+    """
+    key = tuple(_identity(path) for path in paths)
+    known = _LOADED.get(key)
+    if known is None:
+        known = KnownWords()
+        for path in paths:
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue  # a list that went away: aspell still judges the words
+            known.update(w for w in text.split("\n") if w and not w.endswith("'s"))
+        _LOADED.clear()  # one set of lists per process: they are big
+        _LOADED[key] = known
+    return known
+
+
+def _identity(path: Path) -> tuple[str, int, int]:
+    try:
+        status = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), status.st_size, status.st_mtime_ns)
+
+
+# -- evidence ---------------------------------------------------------------------------------
+
+
+def zipf(word: str, languages: Sequence[str] = ("en",)) -> float:
+    """How common ``word`` is, on wordfreq's Zipf scale (0 unseen, 3 once per million
+    words, 7 "the"), the highest over ``languages``; 0 when wordfreq is not installed.
+
+    A plain dictionary read (wordfreq's list for the language, loaded once): wordfreq's
+    own ``zipf_frequency`` tokenizes every word first, ten times slower here.
+    """
+    folded = word.casefold().replace("’", "'")
+    best = 0.0
+    for lang in languages:
+        frequency = _frequencies(lang).get(folded)
+        if frequency:
+            best = max(best, round(math.log10(frequency) + 9, 2))
+    return best
+
+
+_FREQUENCIES: dict[str, dict[str, float]] = {}
+
+
+def _frequencies(lang: str) -> dict[str, float]:
+    table = _FREQUENCIES.get(lang)
+    if table is None:
+        try:
+            from wordfreq import get_frequency_dict
+
+            table = get_frequency_dict(lang, wordlist="best")
+        except (ImportError, LookupError, OSError, ValueError):
+            table = {}  # no wordfreq, or no list for the language: no frequency evidence
+        _FREQUENCIES[lang] = table
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A suggestion weighed against the word: how common it is, how many edits away."""
+
+    word: str
+    zipf: float
+    edits: int
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What is known about a word every dictionary rejected, computed once and cached.
+
+    ``zipf``: how common the word itself is in written English (a frequent word is a real
+    one, or a common misspelling: then a much more common candidate close by says so);
+    ``candidates``: one-word suggestions at most two edits away; ``split``: two common
+    known words the word is made of (``allvampire``), with the rarer one's frequency.
+    """
+
+    zipf: float = 0.0
+    candidates: tuple[Candidate, ...] = ()
+    split: tuple[str, str] | None = None
+    split_zipf: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "z": self.zipf,
+            "c": [[c.word, c.zipf, c.edits] for c in self.candidates],
+            "p": [*self.split, self.split_zipf] if self.split else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Evidence | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            candidates = tuple(
+                Candidate(str(w), float(z), int(e)) for w, z, e in data.get("c") or ()
+            )
+            split = data.get("p")
+            return cls(
+                float(data.get("z") or 0.0),
+                candidates,
+                (str(split[0]), str(split[1])) if split else None,
+                float(split[2]) if split else 0.0,
+            )
+        except (TypeError, ValueError):
+            return None
+
+
+#: Words of one or two letters that may stand on their own in a run-together word.
+_SHORT_WORDS = frozenset(
+    {"a", "i", "an", "am", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it",
+     "me", "my", "no", "of", "on", "or", "so", "to", "up", "us", "we"}
+)
+
+
+def gather_evidence(
+    word: str,
+    suggestions: Sequence[str],
+    known: Callable[[str], bool],
+    languages: Sequence[str] = ("en",),
+) -> Evidence:
+    """The evidence about one rejected ``word``, from its aspell ``suggestions`` and the
+    frequency lists; ``known`` says whether a word is in a dictionary (for the halves of
+    a run-together word)."""
+    own = zipf(word, languages)
+    folded = word.casefold()
+    lowercase = word == word.lower()
+    candidates = []
+    for suggestion in suggestions:
+        if not suggestion.replace("'", "").isalpha():
+            continue  # "band with": run-together words are found below
+        if lowercase and suggestion != suggestion.lower():
+            continue  # "npm" is not a typo of "PM": a name or an abbreviation is another word
+        edits = edit_distance(folded, suggestion.casefold())
+        if 0 < edits <= 2:
+            candidates.append(Candidate(suggestion, zipf(suggestion, languages), edits))
+    best: tuple[str, str] | None = None
+    best_zipf = 0.0
+    letters = word.replace("'", "")
+    if letters.isalpha() and len(letters) >= 5:
+        for cut in range(1, len(word)):
+            head, tail = word[:cut], word[cut:]
+            if not all(_may_stand_alone(part) for part in (head, tail)):
+                continue
+            if not (known(head) and known(tail)):
+                continue
+            rarer = min(zipf(head, languages), zipf(tail, languages))
+            if rarer > best_zipf:
+                best, best_zipf = (head, tail), rarer
+    return Evidence(own, tuple(candidates), best, best_zipf)
+
+
+def _may_stand_alone(part: str) -> bool:
+    return len(part) >= 3 or part.casefold() in _SHORT_WORDS
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count one), capped at ``limit``."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    if _one_edit(a, b):
+        return 1  # most suggestions: a quick check spares the table
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i, *([0] * len(b))]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+        previous2, previous = previous, current
+    return min(previous[-1], limit)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``b`` is ``a`` with one letter added, removed, changed or two swapped."""
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How evidence becomes a verdict: tuned on the tune half of the labelled set in
+    ``benchmarks/spelling-labels.json`` (``python benchmarks/bench_spelling.py --tune``).
+
+    The typo score of a candidate is how many times (log10) more common it is than the
+    word, less ``typo_ratio``, less ``second_edit`` when it is two edits away; a
+    run-together word scores its rarer half's Zipf frequency less ``split_zipf``. A word
+    the vault uses in ``vault_notes`` notes or more is a name or jargon, never a confident
+    typo; a capital in mid-sentence costs ``capital``, being in the note's own name or
+    title ``own_title``. A word at least ``known_zipf``
+    common with no positive score is a real word nobody needs to see.
+    """
+
+    known_zipf: float = 2.5
+    floor_zipf: float = 1.0
+    typo_ratio: float = 2.0
+    second_edit: float = 2.0
+    # run-together evidence is measured, but on the tune half every closed compound of
+    # jargon (stylesheet, shortcodes) outweighed the real ones: off until it earns its place
+    split_zipf: float = 9.0
+    vault_notes: int = 3
+    capital: float = 2.0
+    own_title: float = 9.0
+    min_length: int = 3
+
+
+#: The thresholds in use (tuned on the tune half of the labelled set).
+THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One word's verdict: ``typo`` (confident: NL501), ``unknown`` (NL502) or ``known``."""
+
+    level: str
+    score: float
+    reason: str
+    fix: str | None = None
+
+
+def judge(
+    word: str,
+    evidence: Evidence,
+    *,
+    notes: int = 1,
+    capital_mid_sentence: bool = False,
+    in_own_title: bool = False,
+    thresholds: Thresholds = THRESHOLDS,
+) -> Judgement:
+    """Weigh the evidence about ``word`` into one verdict with its explanation."""
+    t = thresholds
+    own = max(evidence.zipf, t.floor_zipf)
+    scored: list[tuple[float, Candidate]] = []
+    for candidate in evidence.candidates:
+        score = candidate.zipf - own - t.typo_ratio - t.second_edit * (candidate.edits - 1)
+        scored.append((score, candidate))
+    scored.sort(key=lambda item: -item[0])
+    split_score = evidence.split_zipf - t.split_zipf if evidence.split else float("-inf")
+    best = scored[0][0] if scored else float("-inf")
+    score = max(best, split_score)
+    prefer_split = split_score > 0 and not (scored and scored[0][1].edits == 1 and best >= 0)
+    penalty = (t.capital if capital_mid_sentence else 0.0) + (
+        t.own_title if in_own_title else 0.0
+    )
+    vault_word = notes >= t.vault_notes
+    if len(word.replace("'", "")) < t.min_length:
+        vault_word = True  # short words: too many real abbreviations one edit from a word
+    if score - penalty >= 0 and not vault_word:
+        if prefer_split or not scored:
+            assert evidence.split is not None
+            joined = " ".join(evidence.split)
+            return Judgement(
+                "typo", score - penalty,
+                f"'{word}' is probably '{joined}' (two words run together)", joined,
+            )
+        candidate = scored[0][1]
+        sure = [c for s, c in scored if s - penalty >= 0]
+        times = 10 ** (candidate.zipf - own)
+        at_least = "at least " if evidence.zipf < t.floor_zipf else ""
+        common = f", {at_least}{_times(times)} more common"
+        edits = "1 edit" if candidate.edits == 1 else f"{candidate.edits} edits"
+        return Judgement(
+            "typo", score - penalty,
+            f"'{word}' is probably '{candidate.word}' ({edits}{common})",
+            candidate.word if len(sure) == 1 else None,
+        )
+    if evidence.zipf >= t.known_zipf and score < 0:
+        return Judgement("known", score, f"'{word}' is a common word")
+    why = []
+    if notes > 1:
+        why.append(f"used in {notes} notes")
+    if capital_mid_sentence:
+        why.append("capitalised like a name")
+    if in_own_title:
+        why.append("in the note's own name")
+    if not why:
+        why.append("no likely correction" if not scored else "no clear correction")
+    return Judgement("unknown", score - penalty, f"'{word}' is not in the dictionary "
+                     f"({', '.join(why)})")
+
+
+def _times(ratio: float) -> str:
+    """``20000.3`` -> ``20,000×``: two significant digits, as a reader compares them."""
+    if ratio >= 100:
+        digits = len(str(int(ratio))) - 2
+        ratio = round(ratio, -digits)
+        return f"{int(ratio):,}×"
+    if ratio >= 10:
+        return f"{round(ratio):d}×"
+    return f"{ratio:.1f}×"
+
+
 # -- the aspell session ---------------------------------------------------------------------
 
 
@@ -198,7 +565,11 @@ def base_language(lang: str) -> str:
 class Speller:
     """Checks many words with as few aspell processes as possible.
 
-    ``lang`` is aspell's ``--lang`` (``en_US``); ``wordlists`` files of extra known
+    ``lang`` is aspell's ``--lang`` (``en_US``), or several (``["en_US", "en_GB"]``):
+    a word is right when any accepts it, each later language only sees what the earlier
+    ones rejected, and suggestions come from the first. ``dictionaries`` are big plain
+    word lists consulted before aspell (default: the installed system lists for the
+    languages, see ``system_wordlists``; ``()`` for none). ``wordlists`` files of extra known
     words, compiled once into an aspell dictionary under ``cache_dir`` and rebuilt only
     when their words change; ``cache_dir`` also holds the per-word verdict cache. With no
     ``cache_dir`` (or ``use_cache=False``) nothing is read or written there: the
@@ -213,16 +584,23 @@ class Speller:
 
     def __init__(
         self,
-        lang: str = "en_US",
+        lang: str | Sequence[str] = "en_US",
         wordlists: Sequence[Path] = (),
         *,
+        dictionaries: Sequence[Path] | None = None,
         cache_dir: Path | None = None,
         use_cache: bool = True,
         binary: str = "aspell",
         jobs: int = 1,
         sug_mode: str = "ultra",
     ) -> None:
-        self.lang = lang
+        self.languages = (lang,) if isinstance(lang, str) else tuple(lang) or ("en_US",)
+        self.lang = self.languages[0]
+        self.base_languages = tuple(dict.fromkeys(base_language(x) for x in self.languages))
+        self.dictionaries = list(
+            system_wordlists(self.languages) if dictionaries is None else dictionaries
+        )
+        self._dictionary_words: KnownWords | None = None
         self.jobs = max(1, jobs)
         self.sug_mode = sug_mode
         self.binary = binary
@@ -273,13 +651,19 @@ class Speller:
 
     # -- commands (built by pyspelling) ----------------------------------------------------
 
-    def list_command(self) -> list[str]:
+    def known_to_dictionaries(self) -> KnownWords:
+        """The system word lists' words, loaded on first use (a warm run needs none)."""
+        if self._dictionary_words is None:
+            self._dictionary_words = load_dictionary(self.dictionaries)
+        return self._dictionary_words
+
+    def list_command(self, lang: str | None = None) -> list[str]:
         """The ``aspell list`` command, built by pyspelling's aspell checker."""
         from pyspelling import Aspell  # imported here: runs without spelling skip it
 
         checker = Aspell({}, self.binary)
         # pyspelling adds ``mode: none`` to the options it is given: hand it a fresh dict.
-        options: dict[str, object] = {"lang": self.lang}
+        options: dict[str, object] = {"lang": lang or self.lang}
         dictionary = self.dictionary()
         return list(
             checker.setup_command("utf-8", options, str(dictionary) if dictionary else None)
@@ -369,14 +753,19 @@ class Speller:
     def _pipeline(self) -> _Pipeline:
         """Start the aspell processes of one check (counted in ``aspell_runs``)."""
         self._require_binary()
-        return _Pipeline(self.list_command(), self.suggest_command(), self.jobs)
+        listers = [self.list_command(lang) for lang in self.languages]
+        return _Pipeline(listers, self.suggest_command(), self.jobs)
 
     def _cache_file(self) -> Path | None:
         if not self.use_cache or self.cache_dir is None:
             return None
         # Word-list entries never reach the cache (they are accepted first), so the
         # cache survives list edits; a different aspell or language gets its own file.
-        key = _digest([str(CACHE_VERSION), self.lang, self.sug_mode, self.binary, self._version()])
+        lists = [repr(_identity(path)) for path in self.dictionaries]
+        key = _digest(
+            [str(CACHE_VERSION), *self.languages, self.sug_mode, self.binary, self._version(),
+             *lists, _wordfreq_version()]
+        )
         return self.cache_dir / "spelling" / f"words-{key}.json"
 
     def _version(self) -> str:
@@ -385,7 +774,7 @@ class Speller:
             self._aspell_version = aspell_version(self.binary) or "unknown"
         return self._aspell_version
 
-    def _load_cache(self) -> dict[str, list[str] | None]:
+    def _load_cache(self) -> dict[str, Verdict | None]:
         path = self._cache_file()
         if path is None or not path.exists():
             return {}
@@ -396,28 +785,46 @@ class Speller:
         if not isinstance(data, dict) or not isinstance(data.get("words"), dict):
             return {}
         words: Mapping[str, object] = data["words"]
-        return {
-            w: ([str(s) for s in v] if isinstance(v, list) else None)
-            for w, v in words.items()
-            if isinstance(w, str)
-        }
+        cache: dict[str, Verdict | None] = {}
+        for word, value in words.items():
+            if not isinstance(word, str):
+                continue
+            if value is None:
+                cache[word] = None
+            elif isinstance(value, dict) and isinstance(value.get("s"), list):
+                evidence = Evidence.from_json(value.get("e"))
+                if evidence is not None:
+                    cache[word] = Verdict(tuple(str(x) for x in value["s"]), evidence)
+        return cache
 
-    def _save_cache(self, cache: Mapping[str, list[str] | None]) -> None:
+    def _save_cache(self, cache: Mapping[str, Verdict | None]) -> None:
         path = self._cache_file()
         if path is None:
             return
-        payload = {"version": CACHE_VERSION, "lang": self.lang, "words": dict(cache)}
+        words = {
+            w: None if v is None else {"s": list(v.suggestions), "e": v.evidence.to_json()}
+            for w, v in cache.items()
+        }
+        payload = {"version": CACHE_VERSION, "languages": list(self.languages), "words": words}
         with contextlib.suppress(OSError):
             _atomic_write(path, json.dumps(payload, ensure_ascii=False, sort_keys=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A word every dictionary rejected: aspell's suggestions and the evidence."""
+
+    suggestions: tuple[str, ...]
+    evidence: Evidence
 
 
 class CheckSession:
     """One check of many words, fed as they are found.
 
-    ``feed`` drops words already known (word lists, verdict cache, earlier feeds) and
-    streams the rest into ``aspell list``; the words it rejects stream on into ``aspell
-    -a`` sessions for suggestions. So aspell runs while the caller is still reading notes,
-    and ``finish`` only waits for what is left.
+    ``feed`` drops words already known (word lists, verdict cache, system word lists,
+    earlier feeds) and streams the rest into ``aspell list``; the words it rejects stream
+    on into ``aspell -a`` sessions for suggestions. So aspell runs while the caller is
+    still reading notes, and ``finish`` only waits for what is left.
     """
 
     def __init__(self, speller: Speller) -> None:
@@ -426,6 +833,7 @@ class CheckSession:
         self._asked: set[str] = set()
         self._fed: set[str] = set()
         self._pipeline: _Pipeline | None = None
+        self._changed = False
 
     def feed(self, words: Iterable[str]) -> None:
         """Queue ``words`` for checking (any number of calls, duplicates welcome)."""
@@ -434,11 +842,19 @@ class CheckSession:
             return
         self._fed |= new
         listed, cache = self._speller.listed, self._cache
-        unknown = sorted(
-            w for w in new if not _has_space(w) and w not in listed and w not in cache
-        )
+        unknown = [w for w in new if not _has_space(w) and w not in listed and w not in cache]
         if not unknown:
             return
+        if self._speller.dictionaries:
+            dictionary = self._speller.known_to_dictionaries()
+            for word in unknown:
+                if word in dictionary:
+                    cache[word] = None
+                    self._changed = True
+            unknown = [w for w in unknown if w not in dictionary]
+            if not unknown:
+                return
+        unknown.sort()
         if self._pipeline is None:
             self._pipeline = self._speller._pipeline()
         self._asked.update(unknown)
@@ -458,23 +874,56 @@ class CheckSession:
 
     def finish(self) -> dict[str, tuple[str, ...]]:
         """The misspelled words among everything fed, with their suggestions."""
+        return {w: v.suggestions[:SHOWN_SUGGESTIONS] for w, v in self.verdicts().items()}
+
+    def verdicts(self) -> dict[str, Verdict]:
+        """The misspelled words among everything fed, with all their evidence."""
+        speller = self._speller
         if self._pipeline is not None:
             try:
                 bad, suggestions = self._pipeline.finish()
             except SpellError as exc:
-                raise SpellError(self._speller._explain(str(exc))) from None
+                raise SpellError(speller._explain(str(exc))) from None
             finally:
-                self._speller.aspell_runs += self._pipeline.processes
+                speller.aspell_runs += self._pipeline.processes
+            known = self._part_known()
             for word in self._asked:
-                self._cache[word] = list(suggestions.get(word, ())) if word in bad else None
-            self._speller._save_cache(self._cache)
+                if word in bad:
+                    found = tuple(suggestions.get(word, ()))
+                    evidence = gather_evidence(word, found, known, speller.base_languages)
+                    self._cache[word] = Verdict(found, evidence)
+                else:
+                    self._cache[word] = None
+            self._changed = True
             self._pipeline = None
-        cache, listed = self._cache, self._speller.listed
-        return {
-            w: tuple(cache[w] or ())
-            for w in self._fed
-            if w not in listed and cache.get(w) is not None
-        }
+        if self._changed:
+            speller._save_cache(self._cache)
+            self._changed = False
+        cache, listed = self._cache, speller.listed
+        found_verdicts = {}
+        for word in self._fed:
+            verdict = cache.get(word)
+            if verdict is not None and word not in listed:
+                found_verdicts[word] = verdict
+        return found_verdicts
+
+    def _part_known(self) -> Callable[[str], bool]:
+        """Whether half of a run-together word is a word: in the system lists, else
+        common enough in wordfreq."""
+        speller = self._speller
+        if speller.dictionaries:
+            dictionary = speller.known_to_dictionaries()
+            return lambda part: part in dictionary
+        return lambda part: zipf(part, speller.base_languages) >= 3.0
+
+
+def _wordfreq_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("wordfreq")
+    except Exception:  # not installed, or no metadata: frequencies are all 0
+        return "none"
 
 
 class _Pipeline:
@@ -487,8 +936,18 @@ class _Pipeline:
     for twice the time).
     """
 
-    def __init__(self, list_command: list[str], suggest_command: list[str], sessions: int) -> None:
-        self.lister = _start(list_command)
+    def __init__(
+        self, list_commands: list[list[str]], suggest_command: list[str], sessions: int
+    ) -> None:
+        # one ``aspell list`` per language, each reading what the one before rejected
+        self.listers = [_start(command) for command in list_commands]
+        self.lister = self.listers[0]
+        self._relays = [
+            threading.Thread(target=_relay, args=(source, target), daemon=True)
+            for source, target in zip(self.listers, self.listers[1:], strict=False)
+        ]
+        for relay in self._relays:
+            relay.start()
         self.suggest_command = suggest_command
         self.sessions = max(1, sessions)
         self.suggesters: list[_Suggester] = []  # started at the first rejected word
@@ -503,7 +962,7 @@ class _Pipeline:
 
     @property
     def processes(self) -> int:
-        return 1 + len(self.suggesters) + (self.retry is not None)
+        return len(self.listers) + len(self.suggesters) + (self.retry is not None)
 
     def feed(self, words: Sequence[str]) -> None:
         if self.broken:
@@ -518,6 +977,8 @@ class _Pipeline:
 
     def finish(self) -> tuple[set[str], dict[str, list[str]]]:
         _close(self.lister.stdin)
+        for relay in self._relays:
+            relay.join()
         self._dealer.join()  # it closes the suggestion sessions' input when the list ends
         for session in self.suggesters:
             session.join()
@@ -527,7 +988,7 @@ class _Pipeline:
             retry.join()
         errors = [str(self.error)] if self.error is not None else []
         sessions = [*self.suggesters, *([retry] if retry is not None else [])]
-        for process in [self.lister, *(session.process for session in sessions)]:
+        for process in [*self.listers, *(session.process for session in sessions)]:
             process.wait()
             if process.returncode != 0:
                 text = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
@@ -541,22 +1002,25 @@ class _Pipeline:
     def abort(self) -> None:
         """Kill every aspell process of this check and let the threads run out."""
         sessions = [*self.suggesters, *([self.retry] if self.retry is not None else [])]
-        for process in [self.lister, *(session.process for session in sessions)]:
+        for process in [*self.listers, *(session.process for session in sessions)]:
             with contextlib.suppress(OSError):
                 process.kill()
             _close(process.stdin)
+        for relay in self._relays:
+            relay.join(timeout=5)
         self._dealer.join(timeout=5)
         for session in sessions:
             session.join(timeout=5)
-        for process in [self.lister, *(session.process for session in sessions)]:
+        for process in [*self.listers, *(session.process for session in sessions)]:
             with contextlib.suppress(subprocess.SubprocessError):
                 process.wait(timeout=5)
             _close(process.stdout)
             _close(process.stderr)
 
     def _deal(self) -> None:
-        """Read rejected words from ``aspell list``; send each to a suggestion session."""
-        stdout = self.lister.stdout
+        """Read rejected words from the last ``aspell list``; send each to a suggestion
+        session."""
+        stdout = self.listers[-1].stdout
         assert stdout is not None
         turn = 0
         for raw in stdout:
@@ -651,6 +1115,21 @@ class _Suggester:
             if self._sent:
                 self._on_answer(self._sent.popleft(), found or [])
             found = None
+
+
+def _relay(source: subprocess.Popen[bytes], target: subprocess.Popen[bytes]) -> None:
+    """Pass the words one ``aspell list`` rejected on to the next language's."""
+    stdout, stdin = source.stdout, target.stdin
+    assert stdout is not None and stdin is not None
+    try:
+        for count, raw in enumerate(stdout, 1):
+            stdin.write(raw)
+            if count % FLUSH_EVERY == 0:
+                stdin.flush()
+    except (BrokenPipeError, OSError, ValueError):
+        pass  # the next aspell stopped: finish() reports why
+    finally:
+        _close(stdin)
 
 
 def _start(command: list[str]) -> subprocess.Popen[bytes]:

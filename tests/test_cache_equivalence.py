@@ -26,6 +26,7 @@ from notelint import __version__
 from notelint.cache import (
     CACHE_FORMAT,
     INDEX_FILE,
+    INDEX_HEADER,
     CacheEntry,
     FileStamp,
     IndexCache,
@@ -425,10 +426,10 @@ CORRUPTIONS: dict[str, Callable[[Path], None]] = {
     "truncated": _bytes(lambda data: data[: len(data) // 2]),
     "empty": _bytes(lambda data: b""),
     "one flipped byte": _bytes(_flip),
-    "flipped checksum": _bytes(lambda data: _flip(data[:30]) + data[30:]),
+    "flipped checksum": _bytes(lambda data: data[:27] + bytes([data[27] ^ 1]) + data[28:]),
     "older format": _rewritten(((CACHE_FORMAT - 1, __version__, "x"), {}, None)),
     "older layout": lambda index: index.write_bytes(
-        index.read_bytes()[:21] + b"\x00" * 16 + b"\x92\x01\x02"),
+        INDEX_HEADER + b"\x00" * 12 + b"\x92\x01\x02"),
     "not a tuple": _rewritten(({"entries": {}}, None, None)),
 }
 
@@ -493,13 +494,13 @@ def test_entries_are_cache_entries_keyed_by_rel(world: World) -> None:
 
 @pytest.mark.skipif(shutil.which("aspell") is None, reason="aspell is not installed")
 def test_adding_a_word_to_the_word_list_drops_its_finding(tmp_path: Path) -> None:
-    world = World(tmp_path / "vault", tmp_path / "cache", config={"select": ["NL501"]})
+    world = World(tmp_path / "vault", tmp_path / "cache", config={"select": ["NL501", "NL502"]})
     write_vault(world.root, {
         "a.md": FM + "The Zorbleflux engine is running again today.\n",
         "b.md": FM + "Another ordinary sentence about the weather.\n",
     })
     before = assert_same(world)
-    assert [(f.code, f.span.line) for f in before.findings] == [("NL501", 4)]
+    assert [(f.code, f.span.line) for f in before.findings] == [("NL502", 4)]
     assert "Zorbleflux" in before.findings[0].message
     (world.root / DEFAULT_WORDLIST).write_text("Zorbleflux\n", encoding="utf-8")
     after = assert_same(world)

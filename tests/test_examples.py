@@ -33,7 +33,7 @@ EXPECTED = [
     "index.md:23:7: NL104",  # [[reading list#Fiction]]
     "journal/2024 journal.md:4:11: NL307",  # modified: 2024-01-01
     "journal/2024 journal.md:9:5: NL306",  # ### 2999-01-01
-    "journal/2024 journal.md:15:23: NL501",  # bandwith
+    "journal/2024 journal.md:15:23: NL501",  # conection
     "journal/2024 journal.md:21:5: NL303",  # 2024-03-15 after 2024-03-05
     "journal/2024 journal.md:25:5: NL302",  # 2024/02/26
     "journal/2024 journal.md:33:5: NL304",  # 2024-02-24 twice

@@ -48,7 +48,7 @@ def test_a_note_with_heading_and_block_links(tmp_path: Path, flavor: dict[str, s
         **flavor,
         "plan.md": TARGET,
         "index.md": "[[plan]] [[plan|the plan]] [[plan#Next steps]] [[plan#^step-1|step]]\n"
-                    "![[plan#Next steps]] [md](plan.md#next-steps) [ref][r]\n\n[r]: plan.md\n",
+                    "![[plan#Next steps]] [md](plan.md#Next%20steps) [ref][r]\n\n[r]: plan.md\n",
         "deep/inner.md": "[up](../plan.md) [[plan.md#^step-1]] <a href=\"../plan.md\">x</a>\n",
         "other.md": "[[index]] is not touched\n",
     })
@@ -59,7 +59,7 @@ def test_a_note_with_heading_and_block_links(tmp_path: Path, flavor: dict[str, s
     assert read(tmp_path, "index.md") == (
         "[[2024 plan]] [[2024 plan|the plan]] [[2024 plan#Next steps]] "
         "[[2024 plan#^step-1|step]]\n![[2024 plan#Next steps]] "
-        "[md](projects/2024%20plan.md#next-steps) [ref][r]\n\n[r]: projects/2024%20plan.md\n"
+        "[md](projects/2024%20plan.md#Next%20steps) [ref][r]\n\n[r]: projects/2024%20plan.md\n"
     )
     assert read(tmp_path, "deep/inner.md") == (
         "[up](../projects/2024%20plan.md) [[2024 plan.md#^step-1]] "

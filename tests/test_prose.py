@@ -100,6 +100,7 @@ MASKED = {
     "single-segment path": "Look in /qwzx now.\n",
     "single-segment path with slash": "Look in /qwzx/ now.\n",
     "home path": "Look in ~/qwzx now.\n",
+    "home path to a dotfolder": "Look in ~/.gemini/qwzx for it.\n",
     "handle": "Ask @qwzx about it.\n",
     "handle with dots": "Ask @qwzx.bsky.social about it.\n",
     "URL broken by a space": "See [it](https://x.example/a qwzx) now.\n",

@@ -8,13 +8,19 @@ from pathlib import Path
 import pytest
 
 from notelint.spell import (
+    Candidate,
+    Evidence,
     KnownWords,
     Speller,
     SpellError,
     add_words,
     aspell_available,
     base_language,
+    edit_distance,
+    judge,
+    load_dictionary,
     read_wordlist,
+    system_wordlists,
 )
 
 needs_aspell = pytest.mark.skipif(
@@ -95,9 +101,56 @@ def test_check_finds_misspellings_with_suggestions(tmp_path: Path) -> None:
 
 @needs_aspell
 def test_no_suggestion_session_when_all_words_are_right(tmp_path: Path) -> None:
-    with Speller(cache_dir=tmp_path) as speller:
+    with Speller(cache_dir=tmp_path, dictionaries=()) as speller:
         assert speller.check(["hello", "world"]) == {}
     assert speller.aspell_runs == 1
+
+
+def test_system_word_lists_spare_aspell(tmp_path: Path) -> None:
+    words = tmp_path / "big-list"
+    words.write_text("durations\nstoryline\nAachen\nAachen's\n", encoding="utf-8")
+    with Speller(cache_dir=tmp_path, dictionaries=[words]) as speller:
+        assert speller.check(["durations", "Storyline", "Aachen"]) == {}
+        assert speller.aspell_runs == 0  # a set lookup, no aspell process
+        assert set(speller.check(["aachen", "techncial"])) == {"aachen", "techncial"}
+
+
+@pytest.mark.skipif(not system_wordlists(["en_US"]), reason="apt-get install wamerican-huge")
+def test_installed_huge_list_knows_what_aspell_does_not() -> None:
+    known = load_dictionary(system_wordlists(["en_US", "en_GB"]))
+    assert {"durations", "storyline", "transformative", "personalization"} <= {
+        w for w in ["durations", "storyline", "transformative", "personalization"] if w in known
+    }
+    assert "techncial" not in known and "recieve" not in known
+
+
+@needs_aspell
+def test_languages_are_passes_over_what_the_earlier_rejected(tmp_path: Path) -> None:
+    with Speller(["en_US", "en_GB"], cache_dir=tmp_path, dictionaries=()) as speller:
+        bad = speller.check(["colour", "color", "techncial"])
+    assert set(bad) == {"techncial"}  # colour: British; color: American
+    assert speller.aspell_runs == 3  # two lists (one per language), one suggestion session
+    with Speller("en_US", cache_dir=tmp_path / "us", dictionaries=()) as american:
+        assert set(american.check(["colour", "techncial"])) == {"colour", "techncial"}
+
+
+def test_judge_explains_the_verdict() -> None:
+    evidence = Evidence(0.0, (Candidate("technical", 4.75, 1),))
+    verdict = judge("techncial", evidence)
+    assert verdict.level == "typo" and verdict.fix == "technical"
+    assert verdict.reason == (
+        "'techncial' is probably 'technical' (1 edit, at least 5,600× more common)"
+    )
+    assert judge("techncial", evidence, notes=5).level == "unknown"  # the vault uses it
+    assert judge("Techncial", evidence, capital_mid_sentence=True).level == "unknown"
+    assert judge("durations", Evidence(2.71)).level == "known"  # common, nothing closer
+    assert judge("qwzx", Evidence()).level == "unknown"
+
+
+def test_edit_distance() -> None:
+    assert edit_distance("techncial", "technical") == 1  # a swap
+    assert edit_distance("lexographical", "lexicographical") == 2
+    assert edit_distance("abc", "xyz") == 3
 
 
 @needs_aspell
@@ -153,7 +206,7 @@ def test_wordlist_words_are_known_and_compiled_once(tmp_path: Path) -> None:
 
 
 def test_missing_aspell_names_how_to_install(tmp_path: Path) -> None:
-    speller = Speller(cache_dir=tmp_path, binary=str(tmp_path / "no-aspell"))
+    speller = Speller(cache_dir=tmp_path, binary=str(tmp_path / "no-aspell"), dictionaries=())
     with speller, pytest.raises(SpellError) as caught:
         speller.check(["hello"])
     message = str(caught.value)
