@@ -310,3 +310,19 @@ def test_a_folder_named_in_another_case(tmp_path: Path) -> None:
     move(tmp_path, "Library", "archive/Library")
     assert read(tmp_path, "a.md") == "a [[archive/Library]].\n"
     assert link_findings(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("link_format", "written"),
+    [("shortest", "[[plan]]"), ("absolute", "[[work/plan]]"), ("relative", "[[../work/plan]]")],
+)
+def test_obsidian_new_link_format(tmp_path: Path, link_format: str, written: str) -> None:
+    """Obsidian writes new links as its "New link format" setting says; so does mv."""
+    write_vault(tmp_path, {
+        ".obsidian/app.json": f'{{"newLinkFormat": "{link_format}"}}\n',
+        "notes/a.md": "see [[old]]\n",
+        "old.md": "x\n",
+    })
+    move(tmp_path, "old.md", "work/plan.md")
+    assert read(tmp_path, "notes/a.md") == f"see {written}\n"
+    assert link_findings(tmp_path) == []
