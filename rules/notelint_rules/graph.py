@@ -38,7 +38,9 @@ class GraphOptions:
         default=(),
         metadata={
             "help": "globs (root-relative) of non-note files kept on purpose though no note "
-            "links them (a favicon, a CNAME, downloads linked from outside)"
+            "links them (a favicon, downloads linked from outside); notelint's own files "
+            "(configuration, baseline, word lists) and repository files at the root "
+            "(LICENSE, CNAME, Makefile, *.toml, *.json, *.yml, scripts) are always kept"
         },
     )
 
@@ -51,6 +53,15 @@ class Graph:
 
     def inbound(self, rel: str) -> frozenset[str]:
         return self.linked_from.get(rel, frozenset())
+
+
+#: Files at the root of a vault kept in git that serve the repository, not the notes:
+#: never "unused attachments" (a glob without ``/`` matches at the root only).
+REPOSITORY_FILES = (
+    "LICENSE*", "LICENCE*", "COPYING*", "NOTICE*", "AUTHORS*", "CODEOWNERS", "CNAME",
+    "Makefile", "*.toml", "*.json", "*.yml", "*.yaml", "*.lock", "*.cfg", "*.ini",
+    "requirements*.txt", "package.json", "*.ts", "*.js", "*.mjs", "*.py", "*.sh",
+)
 
 
 def links_options(ctx: RuleContext) -> LinksOptions:
@@ -187,7 +198,10 @@ class UnusedAttachment(_GraphRule):
     files that are still published and still weigh on the repository. Every link form
     counts (`![[embed]]`, `![](img.png)`, `<img src>`, `[pdf](file.pdf)`), resolved as the
     links rules resolve them. Globs in `graph.keep` name files kept on purpose; files the
-    publisher ignores (Quartz's `ignorePatterns`) are not reported.
+    publisher ignores (Quartz's `ignorePatterns`) are not reported, nor the files notelint
+    reads itself (its configuration, baseline and word lists, the publisher's settings),
+    nor repository files at the root (`LICENSE`, `CNAME`, `Makefile`, `*.toml`, `*.json`,
+    `*.yml`, scripts...).
 
     The finding sits at line 1, column 1 of the file (it is no note; see the JSON
     schema). `--fix` never deletes anything: for a script,
@@ -219,9 +233,11 @@ class UnusedAttachment(_GraphRule):
         options = links_options(ctx)
         graph = build_graph(vault, options)
         resolver = resolver_for(vault, options)
-        keep = _matcher(self.options.keep)
+        keep = _matcher((*self.options.keep, *REPOSITORY_FILES))
         for rel in sorted(vault.attachments):
-            if graph.inbound(rel) or (keep is not None and keep.match(rel)):
+            if graph.inbound(rel) or rel in ctx.tool_files:
+                continue
+            if keep is not None and keep.match(rel):
                 continue
             if resolver.ignored(rel):
                 continue  # the publisher leaves it out: not published, not ours to judge

@@ -222,3 +222,26 @@ def test_cached_findings_follow_a_new_link(tmp_path: Path) -> None:
 def test_files_quartz_ignores_are_neither_orphans_nor_unused(tmp_path: Path) -> None:
     files = {"index.md": "x\n", "private/secret.md": "x\n", "private/scan.png": b"x"}
     assert graph(tmp_path, "quartz", files).brief() == []
+
+
+def test_notelints_own_and_repository_files_are_not_unused(tmp_path: Path) -> None:
+    files = {
+        "index.md": "x\n",
+        "notelint.toml": '[spelling]\nwordlists = ["words/garden.txt"]\n',
+        "words/garden.txt": "zettel\n",
+        "LICENSE": "MIT\n",
+        "CNAME": "garden.example\n",
+        "package.json": "{}\n",
+        "data/table.json": "{}\n",  # below the root: an attachment like any other
+    }
+    config = {"spelling": {"wordlists": ["words/garden.txt"]}}
+    result = lint(tmp_path, files, select=["NL602"], config=config)
+    assert result.brief() == ["data/table.json:1:1: NL602"]
+
+
+def test_the_configuration_file_read_is_not_unused(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"index.md": "x\n", "conf/notelint.toml": "", "stray.png": b"x"})
+    result = run(RunRequest(paths=[str(tmp_path)], root=tmp_path, cwd=tmp_path, offline=True,
+                            config_file=tmp_path / "conf/notelint.toml", select=["NL602"],
+                            use_cache=False))
+    assert [f.path for f in result.findings] == ["stray.png"]
