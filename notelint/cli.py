@@ -35,7 +35,7 @@ from notelint.reporters import Reporter
 SUBCOMMANDS = ("check", "baseline", "init", "rules", "explain", "words", "server", "cache", "mv")
 
 
-FORMAT_HELP = "output format: text (default), json, sarif, github, or a plugin's"
+FORMAT_HELP = "output format: text (default), json, sarif, github, html, or a plugin's"
 
 
 class _CheckHelp(argparse._HelpAction):
