@@ -5,7 +5,8 @@ and parser, then times resolving every local link (wiki-links, embeds, Markdown 
 links) with a fresh resolver, indexes included, and prints links per second against the
 target of 50,000 links/s. For context it also times the whole links analysis (anchors,
 drafts and the closest-name suggestions every broken link gets), which is what
-``notelint check`` spends after parsing.
+``notelint check`` spends after parsing, and the graph rules (NL601, NL602), which
+resolve every note's links once more in their own process when enabled.
 
     python benchmarks/bench_links.py [--corpus PATH] [--repeat 3]
 
@@ -18,6 +19,7 @@ import argparse
 import sys
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +31,9 @@ from notelint.discover import discover  # noqa: E402
 from notelint.model import Note  # noqa: E402
 from notelint.parse import build_markdown, parse_note  # noqa: E402
 from notelint.read import NoteText, read_note  # noqa: E402
+from notelint.rule import RuleContext  # noqa: E402
 from notelint.vault import Vault  # noqa: E402
+from notelint_rules.graph import RULES as GRAPH_RULES  # noqa: E402
 from notelint_rules.links import LinksOptions, analyse, is_local  # noqa: E402
 
 TARGET = 50_000  # links per second, after parsing
@@ -124,6 +128,20 @@ def main() -> int:
     print(
         f"full links analysis with suggestions: {analysis:.2f} s CPU, "
         f"{len(problems)} findings ({', '.join(f'{c} {n}' for c, n in sorted(codes.items()))})"
+    )
+    # the graph family (NL601, NL602) on its own fresh resolver: what it adds to a run
+    # when it is enabled (it runs beside the links family, in its own process)
+    graph_vault = fresh(vault)
+    ctx = RuleContext(vault=graph_vault, root=graph_vault.root, today=date.today(),
+                      options={"NL101": LinksOptions()})
+    started = time.process_time()
+    found = [f for rule in GRAPH_RULES for f in rule().check_vault(graph_vault, ctx)]
+    graph = time.process_time() - started
+    kinds = Counter(finding.code for finding in found)
+    print(
+        f"graph rules (every note's links resolved again, fresh indexes): {graph:.2f} s CPU, "
+        f"{', '.join(f'{c} {n}' for c, n in sorted(kinds.items()))}; "
+        f"{graph / analysis:.2f}x the links analysis"
     )
     return 0 if rate >= TARGET else 1
 

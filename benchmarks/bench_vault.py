@@ -47,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "flancian-garden"
 CHANGED = 5
-STEPS = ("floor", "cold", "cache", "peers")
+STEPS = ("floor", "cold", "graph", "cache", "peers")
 
 # The parse floor, run as its own process so that interpreter start-up and imports are
 # paid as notelint pays them. Dot-folders are skipped, as notelint's discovery does.
@@ -226,6 +226,10 @@ def measure_all(args: argparse.Namespace, work: Path, vault: Path) -> list[Measu
 
     floor = Measure("parse floor", f"python parse_floor.py {vault.name}", ok_exits=frozenset({0}))
     cold = Measure("notelint cold", "notelint check --offline --no-cache vault")
+    graph = Measure(
+        "notelint cold, graph rules on",
+        "notelint check --offline --no-cache --extend-select graph vault",
+    )
     first = Measure("notelint cold, writing cache", "notelint check --offline --cache-dir C vault")
     warm = Measure("notelint warm, nothing changed", "(same, cache from the previous run)")
     five = Measure(
@@ -236,6 +240,8 @@ def measure_all(args: argparse.Namespace, work: Path, vault: Path) -> list[Measu
     steps: list[tuple[Measure, Callable[[int], Sample]]] = [
         (floor, lambda _: run_process([sys.executable, str(floor_script), str(vault)], work)),
         (cold, lambda _: run_process([*base, "--no-cache", str(vault)], work, env)),
+        (graph, lambda _: run_process(
+            [*base, "--no-cache", "--extend-select", "graph", str(vault)], work, env)),
     ]
 
     def first_run(_: int) -> Sample:
@@ -256,7 +262,7 @@ def measure_all(args: argparse.Namespace, work: Path, vault: Path) -> list[Measu
     for measure, argv in peers:
         if argv:
             steps.append((measure, functools.partial(_peer_run, argv, vault)))
-    groups = {m.label: g for m, g in [(floor, "floor"), (cold, "cold")]}
+    groups = {m.label: g for m, g in [(floor, "floor"), (cold, "cold"), (graph, "graph")]}
     groups.update({m.label: "cache" for m in (first, warm, five)})
     chosen = []
     for measure, step in steps:
@@ -276,7 +282,7 @@ def measure_all(args: argparse.Namespace, work: Path, vault: Path) -> list[Measu
                 file=sys.stderr,
                 flush=True,
             )
-    return [floor, cold, first, warm, five, *(m for m, _ in peers)]
+    return [floor, cold, graph, first, warm, five, *(m for m, _ in peers)]
 
 
 def _peer_run(argv: list[str], vault: Path, _round: int) -> Sample:
@@ -347,6 +353,9 @@ def targets(measures: dict[str, Measure]) -> list[Target]:
         Target("markdownlint-cli2 / cold", ratio(mdl, "notelint cold"), 3.0, False),
         Target("warm / floor", ratio("notelint warm, nothing changed", "parse floor"), 0.15, True),
         Target("five changed / floor", ratio(five, "parse floor"), 0.25, True),
+        # issue 16: the graph rules (orphans, unused attachments) add at most 10 %
+        Target("graph on / cold", ratio("notelint cold, graph rules on", "notelint cold"),
+               1.10, True),
     ]
 
 
@@ -421,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--steps",
         default=",".join(STEPS),
-        help="comma-separated subset of floor,cold,cache,peers (cache: the cold run that "
+        help="comma-separated subset of floor,cold,graph,cache,peers (cache: the cold run that "
         "writes the cache, warm, and five changed); all by default",
     )
     args = parser.parse_args(argv)

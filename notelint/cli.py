@@ -15,10 +15,12 @@ import io
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from notelint import __version__
 from notelint.cache import CACHE_MARKER
@@ -30,7 +32,27 @@ from notelint.plugins import load_plugins
 from notelint.registry import RuleSet
 from notelint.reporters import Reporter
 
-SUBCOMMANDS = ("check", "rules", "explain", "words", "server", "cache")
+SUBCOMMANDS = ("check", "baseline", "init", "rules", "explain", "words", "server", "cache", "mv")
+
+
+FORMAT_HELP = "output format: text (default), json, sarif, github, html, or a plugin's"
+
+
+class _CheckHelp(argparse._HelpAction):
+    """``check --help`` lists every output format, plugins' included: the reporters are
+    loaded only when help is shown, so a plain run pays nothing for it."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        try:
+            names = sorted(load_plugins().reporters())
+        except Exception:  # help must show even when a plugin is broken
+            names = []
+        if names:
+            listed = ", ".join(f"{name} (default)" if name == "text" else name for name in names)
+            for action in parser._actions:
+                if "--format" in action.option_strings:
+                    action.help = f"output format: {listed}"
+        super().__call__(parser, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,9 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"notelint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="check notes and report findings")
+    check = commands.add_parser("check", help="check notes and report findings",
+                                add_help=False)
+    check.add_argument("-h", "--help", action=_CheckHelp, help="show this help message and exit")
     check.add_argument("paths", nargs="*", help="notes or folders (default: .)")
-    check.add_argument("--format", default="text", help="text (default), json, or a plugin's")
+    check.add_argument("--format", default="text", help=FORMAT_HELP)
     check.add_argument("--select", type=split_rule_list, action="append",
                        help="rules to run (codes, names, prefixes, families, ALL)")
     check.add_argument("--extend-select", type=split_rule_list, action="append", default=[],
@@ -68,7 +92,44 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--output", type=Path, help="write the report to this file")
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
-    check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    check.add_argument("--verbose", action="store_true",
+                       help="also tell (on stderr) the vault root and whose link rules apply")
+    check.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="report only findings not in this baseline (written by "
+                            "'notelint baseline'; default: the configuration's 'baseline')")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                       help="colour the text output: auto (default: only on a terminal), "
+                            "always, never")
+
+    baseline = commands.add_parser(
+        "baseline", help="write the current findings to a baseline file",
+        description="Write the findings of PATH (default: .) to a baseline file, which "
+                    "'check --baseline FILE' (or the configuration's 'baseline') then hides. "
+                    "Entries match by note, rule and subject (link target, word, tag, URL), "
+                    "not by line; rewriting the file drops what was fixed.")
+    baseline.add_argument("paths", nargs="*", help="notes or folders (default: .)")
+    baseline.add_argument("--output", type=Path, metavar="FILE",
+                          help="the baseline file (default: the configuration's 'baseline', "
+                               "else notelint-baseline.json beside the configuration or at "
+                               "the vault root)")
+    baseline.add_argument("--select", type=split_rule_list, action="append",
+                          help="rules to run (codes, names, prefixes, families, ALL)")
+    baseline.add_argument("--ignore", type=split_rule_list, action="append", default=[],
+                          help="rules not to run")
+    baseline.add_argument("--config", type=Path, help="configuration file to use")
+    baseline.add_argument("--root", type=Path, help="vault root links are resolved against")
+    baseline.add_argument("--offline", action="store_true", help="make no network request")
+    baseline.add_argument("--no-cache", action="store_true",
+                          help="neither read nor write caches")
+    baseline.add_argument("--jobs", type=_positive_int, help="processes to use")
+
+    init = commands.add_parser(
+        "init", help="write a commented notelint.toml for the vault found here",
+        description="Look at the vault (root, Quartz or Obsidian, tags, templates folders, "
+                    "aspell) and write a commented notelint.toml into PATH. Never "
+                    "overwrites a configuration.")
+    init.add_argument("path", nargs="?", default=".", metavar="PATH",
+                      help="folder to write notelint.toml into (default: .)")
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=["text", "json"], default="text")
@@ -101,7 +162,22 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--config", type=Path, help="configuration file to use")
     clean.add_argument("--cache-dir", type=Path,
                        help="the cache folder (default: as `check` finds it)")
+
+    move = commands.add_parser(
+        "mv", help="rename or move a note, file or folder and rewrite every link to it")
+    move.add_argument("old", type=Path, metavar="OLD", help="the note, file or folder to move")
+    move.add_argument("new", type=Path, metavar="NEW", help="its new path (must not exist)")
+    move.add_argument("--dry-run", action="store_true",
+                      help="print the changes as a unified diff; change nothing")
+    move.add_argument("--root", type=Path, help="vault root (found as `check` finds it)")
+    move.add_argument("--config", type=Path, help="configuration file to use")
     return parser
+
+
+def _mv(args: argparse.Namespace) -> int:
+    from notelint.mv import command
+
+    return command(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,16 +198,65 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    handler = {"check": _check, "rules": _rules, "explain": _explain, "words": _words,
-               "server": _server, "cache": _cache}
+    handler = {"check": _check, "baseline": _baseline, "init": _init, "rules": _rules,
+               "explain": _explain, "words": _words, "server": _server, "cache": _cache,
+               "mv": _mv}
+    previous = _stop_on_sigterm()
     try:
         return handler[args.command](args)
+    except Terminated:
+        _TERMINATION["handled"] = True
+        print("notelint: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("notelint: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `notelint rules | head`: the reader left, nothing is wrong
         _silence_stdout()
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: what is being written is finished or dropped
+    whole (every write is atomic; the URL cache keeps what was checked), then exit 143."""
+
+
+#: Whether a SIGTERM arrived and whether ``main`` has caught it.
+_TERMINATION = {"received": False, "handled": False}
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    if not _TERMINATION["received"]:
+        _TERMINATION["received"] = True
+        threading.Thread(target=_make_sure_it_ends, daemon=True).start()
+    raise Terminated
+
+
+def _make_sure_it_ends() -> None:
+    """Python drops an exception raised where it cannot propagate (a SIGTERM landing in
+    a fork hook, say): raise it again, and if even that is lost, exit 143 anyway."""
+    import _thread
+    import time
+
+    time.sleep(1.0)
+    if not _TERMINATION["handled"]:
+        _thread.interrupt_main(signal.SIGTERM)
+    time.sleep(5.0)
+    if not _TERMINATION["handled"]:
+        os._exit(143)
+
+
+def _stop_on_sigterm() -> Any:
+    """Turn SIGTERM into ``Terminated`` unless a caller embedding notelint set its own
+    handler; returns the handler to restore, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def _unknown_command(word: str) -> str | None:
@@ -148,6 +273,12 @@ def _unknown_command(word: str) -> str | None:
         return (f"unknown command '{word}', and no file or folder of that name "
                 f"(commands: {commands})")
     return None
+
+
+def _print_error(exc: Exception) -> None:
+    """Each line of a (possibly multi-line) error, as ``notelint: error: ...``."""
+    for line in str(exc).splitlines() or [""]:
+        print(f"notelint: error: {line}", file=sys.stderr)
 
 
 def _escape_unencodable(stream: TextIO) -> None:
@@ -211,10 +342,14 @@ def _check(args: argparse.Namespace) -> int:
         stdin_filename=args.stdin_filename,
         stdin_text=stdin_text,
         report_dependents=args.report_dependents,
+        baseline=args.baseline,
     )
     result = run(request)
     for message in result.messages:
         print(message, file=sys.stderr)
+    if args.verbose and result.report.flavor is not None:
+        print(f"notelint: root: {result.report.root or '.'}; link flavor: "
+              f"{result.report.flavor} ({result.report.flavor_source})", file=sys.stderr)
     if result.exit_code == 2 and not result.report.files:
         return 2
     try:
@@ -228,6 +363,88 @@ def _check(args: argparse.Namespace) -> int:
     if result.exit_code == 2:
         return 2
     return 0 if args.exit_zero else result.exit_code
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    """Write what ``check`` would report (no baseline applied) as the new baseline."""
+    from notelint.baseline import (
+        BASELINE_FILE,
+        BaselineError,
+        build_entries,
+        load_baseline,
+        render,
+        write_baseline,
+    )
+
+    session = Session(RunRequest(
+        paths=list(args.paths),
+        config_file=args.config,
+        root=args.root,
+        select=_flatten(args.select),
+        ignore=_flatten(args.ignore) or [],
+        offline=args.offline,
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
+        use_baseline=False,
+    ))
+    try:
+        session.prepare()
+        vault = session.build_vault()
+    except (ConfigError, UsageError) as exc:
+        for message in session.messages:
+            print(message, file=sys.stderr)
+        _print_error(exc)
+        return 2
+    findings = session.check(vault)
+    session.save_cache()
+    for message in dict.fromkeys(session.messages):
+        print(message, file=sys.stderr)
+    if session.internal_error:
+        print("notelint: error: a rule failed, so the findings are incomplete; the baseline "
+              "was not written", file=sys.stderr)
+        return 2
+    config = session.config
+    output = args.output or config.baseline or (
+        (config.path.parent if config.path else session.root) / BASELINE_FILE)
+    output = output if output.is_absolute() else Path.cwd() / output
+    previous = None
+    if output.exists():
+        try:
+            previous = load_baseline(output)
+        except BaselineError as exc:
+            print(f"notelint: warning: {exc}; writing it anew", file=sys.stderr)
+    rel_of = {session.display_rel(rel): rel for rel in session.reported_rels}
+    every = set(vault.notes) | {problem.rel for problem in session.problems}
+    entries, rules = build_entries(
+        ((rel_of[finding.path], finding) for finding in findings),
+        previous=previous,
+        keep_paths=every - session.reported_rels,
+    )
+    try:
+        write_baseline(output, render(entries, rules))
+    except OSError as exc:
+        print(f"notelint: error: cannot write the baseline {output}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+    shown = session.display(output)
+    total = sum(entries.values())
+    print(f"notelint: wrote {total} finding{'s' if total != 1 else ''} "
+          f"({len(entries)} entr{'ies' if len(entries) != 1 else 'y'}) to {shown}",
+          file=sys.stderr)
+    if config.baseline is None or config.baseline.absolute() != output:
+        base = config.path.parent if config.path else Path.cwd()
+        setting = Path(os.path.relpath(output, base)).as_posix()
+        print(f"notelint: use it with 'notelint check --baseline {shown}', or set "
+              f"baseline = \"{setting}\" in {config.path or 'the configuration'}",
+              file=sys.stderr)
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from notelint.init import init_config
+
+    code: int = init_config(args)
+    return code
 
 
 def _read_stdin() -> str:
@@ -276,6 +493,7 @@ def _rules(args: argparse.Namespace) -> int:
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
+    print(f"{'CODE':<5}  {'NAME':<28} {'SEVERITY':<8} {'FLAGS':<7} SUMMARY")
     for row in rows:
         flags = " ".join(
             flag
@@ -285,6 +503,8 @@ def _rules(args: argparse.Namespace) -> int:
         print(
             f"{row['code']}  {row['name']:<28} {row['severity']:<8} {flags:<7} {row['summary']}"
         )
+    print("\nFLAGS: off = not run unless selected (--select, --extend-select or the "
+          "configuration's select); [*] = fixable with 'check --fix'")
     return 0
 
 
@@ -292,8 +512,8 @@ def _explain(args: argparse.Namespace) -> int:
     rules = _rule_set()
     rule = rules.find(args.rule)
     if rule is None:
-        print(f"notelint: error: no rule {args.rule!r}; 'notelint rules' lists them",
-              file=sys.stderr)
+        print(f"notelint: error: no rule {args.rule!r}{rules.did_you_mean(args.rule)} "
+              "('notelint rules' lists them)", file=sys.stderr)
         return 2
     print(render_rule_doc(rule))
     return 0
@@ -304,12 +524,13 @@ def _server(args: argparse.Namespace) -> int:
         from notelint.server import run_from_args
     except ImportError as exc:
         print(f"notelint: error: the language server needs pygls and lsprotocol ({exc}); "
-              "install them with: pip install 'pygls>=2' lsprotocol", file=sys.stderr)
+              "install them with: pip install 'notelint[lsp]'", file=sys.stderr)
         return 2
     return run_from_args(args)
 
 
 def _words(args: argparse.Namespace) -> int:
+    from notelint.fix import write_refusal
     from notelint.spell import DEFAULT_WORDLIST, add_words, target_wordlist
 
     wordlist = args.wordlist
@@ -324,6 +545,15 @@ def _words(args: argparse.Namespace) -> int:
             return 2
         options = session.options.get("NL501")
         wordlist = target_wordlist(getattr(options, "wordlists", ()), session.root)
+        refusal = write_refusal(wordlist, session.root)
+        if refusal is not None:  # a configured list: notelint writes only inside the root
+            print(f"notelint: error: spelling.wordlists: {refusal}; notelint writes only "
+                  f"inside the vault. To add to it anyway, name it: notelint words --add "
+                  f"WORD --wordlist {wordlist}", file=sys.stderr)
+            return 2
+    elif os.path.lexists(wordlist) and not os.path.isfile(wordlist):
+        print(f"notelint: error: --wordlist {wordlist} is not a regular file", file=sys.stderr)
+        return 2
     added = add_words(wordlist, list(args.add))
     print(f"added {len(added)} word{'s' if len(added) != 1 else ''} to {wordlist}"
           + (f": {', '.join(added)}" if added else ""), file=sys.stderr)
@@ -341,7 +571,7 @@ def _cache(args: argparse.Namespace) -> int:
     try:
         session.prepare()
     except (ConfigError, UsageError) as exc:
-        print(f"notelint: error: {exc}", file=sys.stderr)
+        _print_error(exc)
         return 2
     for message in session.messages:
         print(message, file=sys.stderr)

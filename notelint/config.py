@@ -27,6 +27,7 @@ TOP_LEVEL_KEYS = {
     "include": "globs of files read as notes",
     "exclude": "globs of files and folders to leave out",
     "respect-gitignore": "skip what .gitignore ignores",
+    "follow-symlinks-outside": "follow symlinks whose target lies outside the root",
     "select": "rule codes, names, code prefixes or families to run",
     "extend-select": "rules to run on top of the defaults",
     "ignore": "rules not to run",
@@ -35,6 +36,7 @@ TOP_LEVEL_KEYS = {
     "severity": "rule -> severity override",
     "max-file-size": "notes larger than this many bytes are reported, not parsed",
     "cache-dir": "folder for notelint's caches, relative to the root",
+    "baseline": "file of known findings not to report (written by 'notelint baseline')",
 }
 
 
@@ -51,6 +53,7 @@ class Config:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    follow_symlinks_outside: bool = False
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -59,6 +62,10 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     cache_dir: str = DEFAULT_CACHE_DIR
+    baseline: Path | None = None
+    # unknown top-level keys, reported together with the unknown family keys once the
+    # rules are loaded (``defer_unknown``): one run shows every typo, not the first
+    unknown: tuple[str, ...] = ()
     families: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
@@ -89,8 +96,12 @@ def holds_notelint_config(path: Path) -> bool:
     return "notelint" in data.get("tool", {})
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate ``path``; raises ``ConfigError`` naming the file and key."""
+def load_config(path: Path, *, defer_unknown: bool = False) -> Config:
+    """Read and validate ``path``; raises ``ConfigError`` naming the file and key.
+
+    ``defer_unknown`` keeps unknown keys in ``Config.unknown`` instead of raising, for a
+    caller that reports them with the unknown family keys.
+    """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -106,27 +117,35 @@ def load_config(path: Path) -> Config:
         table, prefix = data, ""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: '{prefix.rstrip('.')}' must be a table")
-    return config_from_mapping(table, path=path, prefix=prefix)
+    return config_from_mapping(table, path=path, prefix=prefix, defer_unknown=defer_unknown)
 
 
 def config_from_mapping(
-    table: Mapping[str, Any], *, path: Path | None = None, prefix: str = ""
+    table: Mapping[str, Any],
+    *,
+    path: Path | None = None,
+    prefix: str = "",
+    defer_unknown: bool = False,
 ) -> Config:
     """Validate a configuration table (as TOML would give it) into a ``Config``."""
     where = str(path) if path else "configuration"
     values: dict[str, Any] = {}
     families: dict[str, Mapping[str, Any]] = {}
+    unknown: list[str] = []
     for key, value in table.items():
         if isinstance(value, dict) and key not in ("per-file-ignores", "severity"):
             families[key] = value
             continue
         if key not in TOP_LEVEL_KEYS:
-            known = ", ".join(sorted(TOP_LEVEL_KEYS))
-            raise ConfigError(
-                f"{where}: unknown key '{prefix}{key}'{did_you_mean(key, TOP_LEVEL_KEYS)} "
-                f"(known keys: {known})"
+            unknown.append(
+                f"{where}: unknown key '{prefix}{key}'{did_you_mean(key, TOP_LEVEL_KEYS)}"
             )
+            continue
         values[key] = value
+    if unknown:
+        unknown[-1] += f" (known keys: {', '.join(sorted(TOP_LEVEL_KEYS))})"
+        if not defer_unknown:
+            raise ConfigError("\n".join(unknown))
     base = path.parent if path else Path.cwd()
     return Config(
         path=path,
@@ -134,6 +153,9 @@ def config_from_mapping(
         include=_strings(values, "include", where, prefix) or DEFAULT_INCLUDE,
         exclude=_strings(values, "exclude", where, prefix) or (),
         respect_gitignore=_bool(values, "respect-gitignore", where, prefix, default=True),
+        follow_symlinks_outside=_bool(
+            values, "follow-symlinks-outside", where, prefix, default=False
+        ),
         select=_strings(values, "select", where, prefix),
         extend_select=_strings(values, "extend-select", where, prefix) or (),
         ignore=_strings(values, "ignore", where, prefix) or (),
@@ -149,6 +171,10 @@ def config_from_mapping(
             if "cache-dir" in values
             else DEFAULT_CACHE_DIR
         ),
+        baseline=(
+            base / _string(values, "baseline", where, prefix) if "baseline" in values else None
+        ),
+        unknown=tuple(unknown),
         families=families,
     )
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from notelint.flavor import decode_uri, quartz_slug
 from notelint.model import Link, LinkKind, Note
 from notelint.vault import join_target, strip_note_suffix
 
@@ -124,7 +125,8 @@ class _GoneNames:
         self.paths: set[str] = set()
         self.names: set[str] = set()
         for rel in gone:
-            for form in {rel, strip_note_suffix(rel)}:
+            # as written, and as a Quartz slug ([[red-fox]] names "red fox.md" there)
+            for form in {rel, strip_note_suffix(rel), quartz_slug(strip_note_suffix(rel))}:
                 self.paths.add(form.casefold())
                 self.names.add(form.rsplit("/", 1)[-1].casefold())
 
@@ -135,9 +137,17 @@ class _GoneNames:
         if not target:
             return False
         if "/" not in target and not target.startswith("."):
-            return target.casefold() in self.names
+            bare = strip_note_suffix(target)
+            return any(
+                form.casefold() in self.names for form in (target, quartz_slug(decode_uri(bare)))
+            )
         folder = from_rel.rpartition("/")[0]
         frames = [join_target("", target)]
         if not target.startswith("/"):
             frames.append(join_target(folder, target))
-        return any(path is not None and path.casefold() in self.paths for path in frames)
+        return any(
+            path is not None
+            and (path.casefold() in self.paths
+                 or quartz_slug(strip_note_suffix(path)).casefold() in self.paths)
+            for path in frames
+        )

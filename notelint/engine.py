@@ -32,6 +32,7 @@ from notelint.analyse import (
     default_jobs,
     side_by_side,
 )
+from notelint.baseline import Baseline, BaselineError, load_baseline
 from notelint.cache import (
     CacheEntry,
     FileStamp,
@@ -49,8 +50,9 @@ from notelint.config import Config, ConfigError, config_from_mapping, find_confi
 from notelint.dependents import find_dependents
 from notelint.discover import Discovery, FileProblem, discover, relative_to_root
 from notelint.fix import apply_fixes
+from notelint.flavor import Flavor, requested
 from notelint.model import Finding, Fix, Note, Severity
-from notelint.parse import build_markdown
+from notelint.parse import FRONTMATTER_FORMATS, build_markdown
 from notelint.plugins import load_plugins
 from notelint.read import decode_note
 from notelint.registry import RuleSet
@@ -79,6 +81,8 @@ class RunRequest:
     use_cache: bool = True
     cache_dir: Path | None = None  # overrides the configuration's cache-dir
     report_dependents: bool = False  # also report notes a staged rename/deletion breaks
+    baseline: Path | None = None  # known findings not to report (else the config's)
+    use_baseline: bool = True  # False when writing a baseline: every finding counts
     stdin_filename: str | None = None
     stdin_text: str | None = None
     cwd: Path | None = None
@@ -99,6 +103,7 @@ class RunResult:
     notes: Mapping[str, Note] = field(default_factory=dict)
     parsed: frozenset[str] = frozenset()  # the notes read and parsed (not from the cache)
     rels: Mapping[str, str] = field(default_factory=dict)  # display path -> rel, reported
+    root: Path | None = None  # the vault root: fixes never write outside it
 
 
 def root_for_file(path: Path, config_path: Path | None) -> Path:
@@ -148,6 +153,7 @@ class Session:
         self.cache: IndexCache | None = None
         self.parsed: set[str] = set()
         self.reuse_vault_results = False  # only a one-shot run of the CLI reuses them
+        self.flavor: Flavor | None = None  # whose link semantics apply (read with the vault)
 
     # -- the steps ----------------------------------------------------------------
 
@@ -186,6 +192,8 @@ class Session:
         self.severities = self.rules.severities(self.config)
         self.ignores = _PerFileIgnores(self.config, self.rules)
         self.root = self._find_root()
+        self.baseline = self._load_baseline()
+        self.baselined = 0  # findings the baseline hid in the last check
         self.markdown = self._markdown()
         self._notify("notelint_configure", config=self.config)
         self.today = self.request.today or date.today()
@@ -234,12 +242,13 @@ class Session:
 
     def _usage_failure(self, message: str) -> RunResult:
         report = Report(findings=[], root="", files=0)
-        return RunResult([], report, 2, [*self.messages, f"notelint: error: {message}"])
+        said = "\n".join(f"notelint: error: {line}" for line in message.splitlines())
+        return RunResult([], report, 2, [*self.messages, said])
 
     def _load_config(self) -> Config:
         request = self.request
         if request.config is not None:
-            return config_from_mapping(request.config, path=None)
+            return config_from_mapping(request.config, path=None, defer_unknown=True)
         path = request.config_file
         if path is None:
             # an unsaved note may sit in a folder that does not exist yet: start from the
@@ -249,12 +258,24 @@ class Session:
             path = find_config(existing) if existing is not None else None
         elif not path.is_file():
             raise UsageError(f"configuration file {path} does not exist")
-        return load_config(path) if path is not None else Config()
+        return load_config(path, defer_unknown=True) if path is not None else Config()
 
     def _first_path(self) -> Path:
         given = self.request.stdin_filename or (self.request.paths or ["."])[0]
         path = Path(given)
         return path if path.is_absolute() else self.cwd / path
+
+    def _load_baseline(self) -> Baseline | None:
+        if not self.request.use_baseline:
+            return None
+        path = self.request.baseline or self.config.baseline
+        if path is None:
+            return None
+        path = path if path.is_absolute() else self.cwd / path
+        try:
+            return load_baseline(path)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
 
     def _find_root(self) -> Path:
         if self.request.root is not None:
@@ -310,9 +331,10 @@ class Session:
         if not report:
             self.save_cache()
         self.problems.extend(discovery.problems)
+        self.messages.extend(discovery.warnings)
         self.reported_problems = {p.rel for p in self.problems if p.rel in reported}
         self.reported_attachments = {rel for rel in discovery.attachments if rel in reported}
-        return Vault(
+        vault = Vault(
             root=self.root,
             notes=notes,
             attachments=frozenset(discovery.attachments),
@@ -320,6 +342,10 @@ class Session:
             folders=frozenset(discovery.folders),
             reported=frozenset(rel for rel in reported if rel in notes),
         )
+        # whose link semantics apply, read from the vault once (its notes: one line each)
+        self.flavor = vault.publisher(requested(self.config.families.get("links", {})))
+        self.messages.extend(f"notelint: note: {note}" for note in self.flavor.notes)
+        return vault
 
     def save_cache(self) -> None:
         if self.cache is None:
@@ -440,7 +466,8 @@ class Session:
         # while it is new or empty
         with contextlib.suppress(OSError):  # read-only: saving the index will say so
             prepare_cache_dir(self.cache_dir)
-        return IndexCache(self.cache_dir, parser_key(names)).load()
+        key = parser_key(names, {"frontmatter": FRONTMATTER_FORMATS})
+        return IndexCache(self.cache_dir, key).load()
 
     @property
     def cache_dir(self) -> Path:
@@ -499,7 +526,9 @@ class Session:
             if path.is_dir():
                 prefix = "" if rel in ("", ".") else rel + "/"
                 found = {c for c in candidates if c.startswith(prefix)}
-                if not found:
+                # attachments too: a rule may report on a file that is no note (NL602)
+                files = {a for a in discovery.attachments if a.startswith(prefix)}
+                if not found and not files:
                     raise UsageError(
                         f"{given}: no notes in this folder (looked for "
                         f"{', '.join(self.config.include)} under the vault root "
@@ -507,8 +536,7 @@ class Session:
                         "matches); check the path"
                     )
                 reported.update(found)
-                # attachments too: a rule may report on a file that is no note (NL602)
-                reported.update(a for a in discovery.attachments if a.startswith(prefix))
+                reported.update(files)
             elif rel in discovery.attachments:
                 reported.add(rel)
             elif not walker.is_note(rel):
@@ -586,10 +614,26 @@ class Session:
             collected=dict(collected),
             options=options,
             display_rel=self.display_rel,
+            tool_files=self._tool_files(),
         )
         rules = [cls(options[cls.code]) for cls in enabled if cls.is_vault_rule()]
         findings.extend(self._vault_findings(rules, vault, ctx))
         return findings
+
+    def _tool_files(self) -> frozenset[str]:
+        """Root-relative paths of the files notelint itself reads: its configuration,
+        the baseline, every rule's input files (word lists, the flavor's settings)."""
+        paths: list[Path] = [p for p in (self.config.path, self.request.baseline,
+                                         self.config.baseline) if p is not None]
+        for cls in self.rules.rules:
+            with contextlib.suppress(Exception):  # a rule failing here fails in its run
+                paths.extend(cls(self.options[cls.code]).inputs(self.root))
+        found: set[str] = set()
+        for path in paths:
+            absolute = path if path.is_absolute() else self.root / path
+            with contextlib.suppress(ValueError):
+                found.add(absolute.resolve().relative_to(self.root).as_posix())
+        return frozenset(found)
 
     def _reported_results(self, vault: Vault) -> dict[str, NoteResults]:
         """The per-note results of the reported notes: computed when the note was
@@ -736,6 +780,8 @@ class Session:
                 finding = dataclasses.replace(finding, severity=level)
             kept.append(finding)
         kept.sort(key=Finding.sort_key)
+        if self.baseline is not None:
+            kept, self.baselined = self.baseline.filter((rel_of[f.path], f) for f in kept)
         return kept
 
     def _warn_unknown(self, note: Note, found: Suppressions) -> None:
@@ -756,6 +802,9 @@ class Session:
             root=self.display(self.root),
             files=len(vault.reported) + len(self.reported_problems),
             rules=self.rules.by_code,
+            flavor=self.flavor.name if self.flavor is not None else None,
+            flavor_source=self.flavor.source if self.flavor is not None else "",
+            baselined=self.baselined,
         )
         fail_on = self.request.fail_on or self.config.fail_on
         if self.internal_error:
@@ -767,7 +816,7 @@ class Session:
         messages = list(dict.fromkeys(self.messages))  # a rule failing on every note: once
         return RunResult(
             findings, report, code, messages, notes=vault.notes, parsed=frozenset(self.parsed),
-            rels={self.display_rel(rel): rel for rel in vault.reported},
+            rels={self.display_rel(rel): rel for rel in vault.reported}, root=self.root,
         )
 
 
@@ -817,7 +866,7 @@ def _apply_reported_fixes(result: RunResult) -> tuple[int, list[str]]:
         note = result.notes.get(rel) if rel is not None else None
         if note is None:
             continue
-        outcome = apply_fixes(note, fixes)
+        outcome = apply_fixes(note, fixes, result.root)
         applied += outcome.applied
         if outcome.message:
             messages.append(f"notelint: {outcome.message}")

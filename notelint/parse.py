@@ -3,15 +3,19 @@
 markdown-it gives block tokens line maps but no columns for inline content; this module
 computes them centrally (``InlineMap``) so that no rule ever has to. Frontmatter is split
 here too, and replaced by blank lines before Markdown parsing, so every token map is in
-the coordinates of the original file. Its YAML is loaded with PyYAML's safe loader (what
-python-frontmatter's handler calls) through the node tree, because the handler keeps no
-positions and every frontmatter finding needs the line and column of its value.
+the coordinates of the original file. python-frontmatter's handlers detect the format
+(YAML ``---``, TOML ``+++``, JSON ``{``); YAML is loaded with PyYAML's safe loader (what
+the YAML handler calls) through the node tree, because the handler keeps no positions
+and every frontmatter finding needs the line and column of its value; TOML with
+``tomllib`` and JSON with ``json``, their positions read from the lines.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
 import re
+import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination
 from markdown_it.rules_core import StateCore
@@ -121,11 +126,12 @@ def _keep_unreferenced_footnotes(state: StateCore) -> None:
     referenced = {
         entry.get("label") for entry in (data.get("list") or {}).values() if isinstance(entry, dict)
     }
+    keep = False  # the close token carries no label: it follows its open token's fate
     for token in state.tokens:
-        if token.type in ("footnote_reference_open", "footnote_reference_close"):
-            label = (token.meta or {}).get("label")
-            if label not in referenced:
-                token.type = token.type.replace("footnote_reference", "footnote_unreferenced")
+        if token.type == "footnote_reference_open":
+            keep = (token.meta or {}).get("label") not in referenced
+        if keep and token.type in ("footnote_reference_open", "footnote_reference_close"):
+            token.type = token.type.replace("footnote_reference", "footnote_unreferenced")
 
 
 def _keep_inline_source(state: StateCore) -> None:
@@ -180,23 +186,148 @@ class _Split:
     body_start: int  # 0-based index of the first line after the block
 
 
+class _TomlHandler(BaseHandler):
+    """TOML between ``+++`` lines, as Hugo and Zola gardens write it.
+
+    python-frontmatter defines its own TOML handler only when the third-party ``toml``
+    package is installed; this one has the same boundary and loads with the standard
+    library's ``tomllib`` (data only, like the YAML safe loader).
+    """
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+@dataclass(frozen=True)
+class _Format:
+    """One frontmatter format: python-frontmatter's handler detects it; the exact
+    opening and closing lines are checked here (a ``----`` rule is no frontmatter in
+    Obsidian or Quartz), and the loader keeps positions."""
+
+    handler: Any
+    opener: str
+    closers: tuple[str, ...]
+    load: Callable[[str, Span], Frontmatter | None]
+    name: str
+
+
 def split_frontmatter(lines: Sequence[str]) -> _Split:
-    """Find the ``---`` block on line 1 and load its YAML with positions."""
-    if not lines or lines[0].rstrip() != FRONTMATTER_FENCE:
+    """Find the frontmatter block on line 1 (YAML ``---``, TOML ``+++`` or JSON ``{``)
+    and load it with positions in file coordinates."""
+    if not lines:
         return _Split(Frontmatter(), 0)
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in FRONTMATTER_CLOSERS:
-            span = Span(1, 1, index + 1, len(lines[index]) + 1)
-            yaml_text = "\n".join(lines[1:index])
-            return _Split(load_yaml(yaml_text, span), index + 1)
-    error = YamlError(
-        "frontmatter opened with '---' on line 1 is never closed; "
-        "add a line holding only '---' after the last field",
-        1,
-        1,
-    )
-    span = Span(1, 1, 1, 4)
-    return _Split(Frontmatter(present=True, error=error, span=span), 0)
+    first = lines[0].rstrip()
+    for fmt in _FORMATS:
+        if first != fmt.opener or not fmt.handler.detect(lines[0]):
+            continue
+        for index in range(1, len(lines)):
+            if lines[index].rstrip() in fmt.closers:
+                span = Span(1, 1, index + 1, len(lines[index]) + 1)
+                inner = lines[1:index]
+                if fmt.name == "JSON":  # the braces belong to the JSON text
+                    inner = lines[: index + 1]
+                loaded = fmt.load("\n".join(inner), span)
+                if loaded is None:  # not frontmatter after all (a note opening with '{')
+                    return _Split(Frontmatter(), 0)
+                return _Split(loaded, index + 1)
+        if fmt.name == "JSON":
+            return _Split(Frontmatter(), 0)
+        closer = fmt.closers[0]
+        error = YamlError(
+            f"frontmatter opened with '{fmt.opener}' on line 1 is never closed; "
+            f"add a line holding only '{closer}' after the last field",
+            1,
+            1,
+        )
+        span = Span(1, 1, 1, len(fmt.opener) + 1)
+        return _Split(Frontmatter(present=True, error=error, span=span), 0)
+    return _Split(Frontmatter(), 0)
+
+
+_TOML_ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_KEY = re.compile(r"""\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=\s*""")
+_TOML_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+
+
+def load_toml(text: str, span: Span) -> Frontmatter:
+    """``tomllib``-load ``text`` (which starts on file line 2); errors at their line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_ERROR_AT.search(message)
+        if found is not None:
+            line, column = int(found[1]) + 1, int(found[2])
+            problem = message[: found.start()]
+        else:  # "at end of document": the closing '+++' is where it is missing
+            line, column, problem = span.end_line, 1, message.replace(" (at end of document)", "")
+        error = YamlError(
+            f"{problem} (TOML); fix the TOML here: quote text values "
+            "('title = \"My note\"'), write lists as 'tags = [\"a\", \"b\"]'",
+            line,
+            max(column, 1),
+        )
+        return Frontmatter(present=True, error=error, span=span)
+    return Frontmatter(present=True, data=data, span=span, positions=_toml_positions(text))
+
+
+def _toml_positions(text: str) -> dict[tuple[str | int, ...], Span]:
+    """Spans of the top-level values (and of string items of a top-level array), found
+    by reading the lines: ``tomllib`` keeps no positions. Keys inside ``[tables]`` fall
+    back to the block, as a parent's span does for YAML."""
+    positions: dict[tuple[str | int, ...], Span] = {}
+    rows = text.split("\n")
+    index = 0
+    while index < len(rows):
+        source = rows[index]
+        line = index + 2
+        if source.lstrip().startswith("["):
+            break  # a table header: what follows is not top-level
+        key = _TOML_KEY.match(source)
+        index += 1
+        if key is None:
+            continue
+        name = key[1] or key[2] or key[3]
+        value = source[key.end() :].rstrip()
+        positions[(name,)] = Span(line, key.end() + 1, line, key.end() + len(value) + 1)
+        if not value.startswith("["):
+            continue
+        item, depth, row, start = 0, 0, line, key.end()
+        text_row = source
+        while True:
+            for match in _TOML_STRING.finditer(text_row, start):
+                positions[(name, item)] = Span(row, match.start() + 1, row, match.end() + 1)
+                item += 1
+            depth += text_row.count("[", start) - text_row.count("]", start)
+            if depth <= 0 or index >= len(rows):
+                break
+            text_row, start, row = rows[index], 0, index + 2
+            index += 1
+    return positions
+
+
+def load_json(text: str, span: Span) -> Frontmatter | None:
+    """A JSON object from ``{`` to ``}`` lines (Hugo); ``None`` when the text is not a
+    JSON object, since a note may open with a brace that is no frontmatter at all."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    positions: dict[tuple[str | int, ...], Span] = {}
+    for index, source in enumerate(text.split("\n")):
+        key = re.match(r'\s*"((?:[^"\\]|\\.)*)"\s*:\s*', source)
+        if key is not None and index > 0:
+            value = source[key.end() :].rstrip().rstrip(",")
+            line = index + 1
+            positions.setdefault(
+                (key[1],), Span(line, key.end() + 1, line, key.end() + len(value) + 1)
+            )
+    return Frontmatter(present=True, data=data, span=span, positions=positions)
 
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -252,6 +383,14 @@ def load_yaml(text: str, span: Span) -> Frontmatter:
         _collect_positions(node, (), positions, depth=0)
         _widen_empty_items(positions, text.split("\n"))
     return Frontmatter(present=True, data=data, span=span, positions=positions)
+
+
+_FORMATS = (
+    _Format(YAMLHandler(), FRONTMATTER_FENCE, FRONTMATTER_CLOSERS, load_yaml, "YAML"),
+    _Format(_TomlHandler(), "+++", ("+++",), load_toml, "TOML"),
+    _Format(JSONHandler(), "{", ("}",), load_json, "JSON"),
+)
+FRONTMATTER_FORMATS = ",".join(fmt.name for fmt in _FORMATS)  # part of the cache key
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
@@ -340,7 +479,10 @@ def _yaml_hint(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
         return "; quote a value holding wiki-links: 'key: \"[[note]]\"'"
     if "mapping values are not allowed" in (exc.problem or ""):
         return "; quote a value that contains ': ', e.g. 'title: \"Notes: part 2\"'"
-    return ""
+    return (
+        "; fix the YAML here: indent with spaces, keep one 'key: value' per line, and "
+        "quote a value that holds ': ' or ' #' or starts with [ { * & ! | > % @"
+    )
 
 
 def _collect_positions(

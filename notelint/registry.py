@@ -8,6 +8,7 @@ by surprise.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,6 +31,12 @@ class RuleSet:
     def find(self, identifier: str) -> type[Rule] | None:
         """The rule with this exact code or name."""
         return self.by_code.get(identifier.upper()) or self.by_name.get(identifier.lower())
+
+    def did_you_mean(self, identifier: str) -> str:
+        """``"; did you mean 'broken-wikilink'?"`` for a near miss of a name, code or family."""
+        if re.fullmatch(r"[A-Za-z]+[0-9]+", identifier):
+            return did_you_mean(identifier.upper(), self.by_code)
+        return did_you_mean(identifier.lower(), [*self.by_name, *self.families])
 
     def codes_for(self, identifier: str, *, explicit_only: bool = False) -> set[str]:
         """Codes an identifier stands for; empty when it matches nothing."""
@@ -54,7 +61,7 @@ class RuleSet:
             found = self.codes_for(identifier)
             if not found:
                 raise ConfigError(
-                    f"{source}: unknown rule {identifier!r} "
+                    f"{source}: unknown rule {identifier!r}{self.did_you_mean(identifier)} "
                     "(see 'notelint rules' for codes and names)"
                 )
             codes |= self._enabling(identifier, found)
@@ -113,12 +120,16 @@ class RuleSet:
         return built
 
     def _reject_unknown(self, config: Config) -> None:
+        """Every unknown key of the configuration at once, top-level and family ones."""
+        problems = list(config.unknown)
         for family, table in config.families.items():
             if family not in self.families:
                 known = ", ".join(sorted(self.families))
-                raise ConfigError(
-                    f"{config.source}: unknown key or table '{family}' (rule families: {known})"
+                problems.append(
+                    f"{config.source}: unknown key or table '{family}'"
+                    f"{did_you_mean(family, self.families)} (rule families: {known})"
                 )
+                continue
             accepted = {
                 option_key(fld.name)
                 for rule in self.rules
@@ -128,10 +139,12 @@ class RuleSet:
             for key in table:
                 if key not in accepted:
                     choices = ", ".join(sorted(accepted)) or "none"
-                    raise ConfigError(
+                    problems.append(
                         f"{config.source}: unknown key '{family}.{key}'"
                         f"{did_you_mean(key, accepted)} (the {family} rules accept: {choices})"
                     )
+        if problems:
+            raise ConfigError("\n".join(problems))
 
 
 def build_options(rule: type[Rule], table: Mapping[str, Any], source: str) -> Any:
@@ -150,6 +163,11 @@ def build_options(rule: type[Rule], table: Mapping[str, Any], source: str) -> An
         return rule.Options(**kwargs)
     except (TypeError, ValueError) as exc:  # an Options __post_init__ rejecting a value
         raise ConfigError(f"{source}: [{rule.family}] {exc}") from None
+    except ConfigError as exc:  # the same, said by the rule: name the file
+        message = str(exc)
+        raise ConfigError(
+            message if message.startswith(source) else f"{source}: {message}"
+        ) from None
 
 
 def _coerce(value: Any, hint: Any, where: str) -> Any:

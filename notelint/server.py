@@ -37,7 +37,7 @@ from notelint.discover import relative_to_root
 from notelint.engine import UsageError
 from notelint.model import Finding, Note, Severity, Span
 from notelint.reporters.sarif import docs_url
-from notelint.workspace import Workspace, WorkspaceOptions, guess_root
+from notelint.workspace import Workspace, WorkspaceOptions, guess_root, rank_link_targets
 
 log = logging.getLogger("notelint.server")
 
@@ -565,12 +565,19 @@ def _insert_line(
 
 @server.command(ADD_WORD_COMMAND)
 async def _add_word(ls: NotelintServer, *arguments: Any) -> list[str]:
+    from notelint.fix import write_refusal
     from notelint.spell import add_words
 
     workspace = ls.notelint
     wordlist = workspace.wordlist() if workspace is not None else None
     words = [str(argument) for argument in arguments if isinstance(argument, str)]
-    if wordlist is None or not words:
+    if wordlist is None or workspace is None or not words:
+        return []
+    refusal = write_refusal(wordlist, workspace.root)
+    if refusal is not None:  # only inside the vault: `notelint words --wordlist` for more
+        ls.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Warning,
+            message=f"notelint: not added: {refusal}; notelint writes only inside the vault"))
         return []
     added = await ls.run(add_words, wordlist, words)
     for uri in ls.open_uris():
@@ -609,7 +616,8 @@ def _completion(ls: NotelintServer, params: types.CompletionParams) -> types.Com
         start_column += len(target) + 1
         return _anchor_items(ls, workspace, target, rel, partial, line_text, start_column,
                              params.position)
-    return _target_items(ls, inner, line_text, start_column, params.position)
+    embed = match.group(0).startswith("!")
+    return _target_items(ls, inner, line_text, start_column, params.position, embed=embed)
 
 
 def _replace_range(
@@ -622,28 +630,25 @@ def _replace_range(
 
 def _target_items(
     ls: NotelintServer, partial: str, line_text: str, start_column: int,
-    position: types.Position,
+    position: types.Position, *, embed: bool = False,
 ) -> types.CompletionList:
-    wanted = partial.casefold()
     replace = _replace_range(ls, line_text, start_column, position)
+    ranked, incomplete = rank_link_targets(
+        partial, ls.link_targets(), embed=embed, limit=COMPLETION_LIMIT)
     items: list[types.CompletionItem] = []
-    incomplete = False
-    for name, rel in ls.link_targets():
-        if wanted and wanted not in name.casefold():
-            continue
-        if len(items) >= COMPLETION_LIMIT:
-            incomplete = True
-            break
+    for index, (name, rel) in enumerate(ranked):
         note = rel.lower().endswith((".md", ".markdown"))
         items.append(types.CompletionItem(
             label=name,
             kind=types.CompletionItemKind.File if note else types.CompletionItemKind.Reference,
             detail=rel,
             filter_text=name,
-            sort_text=f"{0 if note else 1}{len(items):05d}",
+            sort_text=f"{index:05d}",
             text_edit=types.TextEdit(range=replace, new_text=name),
         ))
-    return types.CompletionList(is_incomplete=incomplete, items=items)
+    # ranked here, per keystroke: asking again as the name grows keeps the ranking ours
+    # (a client filtering a stale list would drop word-start and fuzzy matches)
+    return types.CompletionList(is_incomplete=incomplete or bool(partial), items=items)
 
 
 def _anchor_items(

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from notelint.read import read_regular_text
+
 #: How to get aspell, named in every "aspell is missing" message.
 INSTALL_HINT = "install it with `apt-get install aspell aspell-en` (or `brew install aspell`)"
 
@@ -73,7 +75,7 @@ def read_wordlist(path: Path) -> list[str]:
     A ``#`` starts a comment anywhere on a line, so ``notelint  # our name`` is allowed.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular_text(path, "utf-8-sig")
     except OSError as exc:
         raise SpellError(f"cannot read word list {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -123,7 +125,7 @@ def add_words(wordlist: Path, words: list[str]) -> list[str]:
     header: list[str] = []
     existing: list[str] = []
     if wordlist.exists():
-        for line in wordlist.read_text(encoding="utf-8-sig").splitlines():
+        for line in read_regular_text(wordlist, "utf-8-sig").splitlines():
             if line.split("#", 1)[0].strip():
                 existing.append(line.strip())
             elif line.lstrip().startswith("#"):
@@ -247,7 +249,7 @@ def load_dictionary(paths: Sequence[Path]) -> KnownWords:
         known = KnownWords()
         for path in paths:
             try:
-                text = path.read_text(encoding="utf-8", errors="replace")
+                text = read_regular_text(path, "utf-8", errors="replace")
             except OSError:
                 continue  # a list that went away: aspell still judges the words
             known.update(w for w in text.split("\n") if w and not w.endswith("'s"))
@@ -880,7 +882,7 @@ class Speller:
         if path is None or not path.exists():
             return {}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular_text(path))
         except (OSError, ValueError):
             return {}  # a damaged cache is only a slower run
         if not isinstance(data, dict) or not isinstance(data.get("words"), dict):

@@ -21,13 +21,14 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from notelint.flavor import ANCHOR_STYLES, RESOLUTION_MODES, Flavor, detect, overridden
 from notelint.model import Link, LinkKind, Note, NoteFacts
 from notelint.parse import github_slug
 
-#: Resolution modes, as Quartz's ``markdownLinkResolution``.
-RESOLUTION_MODES = ("shortest", "relative", "absolute")
+__all__ = ["RESOLUTION_MODES", "SLUG_MODES", "Flavor", "Resolver", "Vault"]
+
 #: Anchor styles: GitHub/Quartz slugs, or Obsidian's literal heading text.
-SLUG_MODES = ("github", "obsidian")
+SLUG_MODES = ANCHOR_STYLES
 #: How close a name must be to be offered as the intended target.
 SIMILARITY = 0.7
 
@@ -87,6 +88,7 @@ class Vault:
     #: the file is there and will be published or opened; their anchors are unknown.
     unreadable: frozenset[str] = frozenset()
     _resolvers: dict[tuple[Any, ...], Resolver] = field(init=False, repr=False)
+    _flavors: dict[str, Flavor] = field(init=False, repr=False)
     _names: dict[str, list[str]] | None = field(init=False, repr=False)
     _aliases: dict[str, list[str]] | None = field(init=False, repr=False)
     _facts: dict[str, tuple[Note, NoteFacts]] = field(init=False, repr=False)
@@ -98,6 +100,15 @@ class Vault:
         self._aliases = None
         self._facts = {}
         self._resolvers = {}
+        self._flavors = {}
+
+    def publisher(self, wanted: str = "auto") -> Flavor:
+        """The vault's flavor (``links.flavor``: auto, quartz or obsidian), its settings
+        read from the vault's own Quartz config or ``.obsidian/`` once per vault."""
+        found = self._flavors.get(wanted)
+        if found is None:
+            found = self._flavors[wanted] = detect(self.root, wanted)
+        return found
 
     @property
     def name_index(self) -> dict[str, list[str]]:
@@ -182,15 +193,19 @@ class Vault:
 
     def resolver(
         self,
-        resolution: str = "shortest",
+        resolution: str | None = None,
         virtual: Sequence[str] = ("tags/**",),
-        slug: str = "github",
+        slug: str | None = None,
+        flavor: str = "auto",
     ) -> Resolver:
-        """The (cached) resolver for these settings; its indexes are built once."""
-        key = (resolution, tuple(virtual), slug)
+        """The (cached) resolver for these settings; its indexes are built once.
+
+        ``resolution`` and ``slug`` left ``None`` come from the flavor (the vault's own
+        settings)."""
+        key = (resolution, tuple(virtual), slug, flavor)
         found = self._resolvers.get(key)
         if found is None:
-            found = self._resolvers[key] = Resolver(self, resolution, virtual, slug)
+            found = self._resolvers[key] = Resolver(self, resolution, virtual, slug, flavor)
         return found
 
 
@@ -279,11 +294,12 @@ OUTSIDE = Resolved(Status.OUTSIDE)
 _OBSIDIAN_STRIP_RE = re.compile(r"[#|^:\[\]%\\]")
 
 
-def compile_globs(globs: Iterable[str]) -> re.Pattern[str] | None:
+def compile_globs(globs: Iterable[str], *, ignore_case: bool = True) -> re.Pattern[str] | None:
     """One regex for ``links.virtual``: ``**`` any depth, ``*``/``?`` within a segment.
 
     ``tags/**`` also matches ``tags`` itself (Quartz makes the tag index page too).
-    Matching ignores case: generated pages are named from tags, whose case varies.
+    Matching ignores case by default: generated pages are named from tags, whose case
+    varies; Quartz's ``ignorePatterns`` are matched with their case.
     """
     parts: list[str] = []
     for glob in globs:
@@ -295,6 +311,9 @@ def compile_globs(globs: Iterable[str]) -> re.Pattern[str] | None:
         while index < len(glob):
             if glob.startswith("/**", index) and index + 3 == len(glob):
                 regex += "(?:/.*)?"
+                index += 3
+            elif glob.startswith("**/", index) and (index == 0 or glob[index - 1] == "/"):
+                regex += "(?:.*/)?"  # any folders, none included ("**/*.md" matches "a.md")
                 index += 3
             elif glob.startswith("**", index):
                 regex += ".*"
@@ -311,7 +330,32 @@ def compile_globs(globs: Iterable[str]) -> re.Pattern[str] | None:
         parts.append(regex)
     if not parts:
         return None
-    return re.compile("(?:" + "|".join(parts) + r")/?\Z", re.IGNORECASE)
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile("(?:" + "|".join(parts) + r")/?\Z", flags)
+
+
+def _folded(index: Mapping[str, list[str]], fold: Any) -> dict[str, list[str]]:
+    """``index`` re-keyed with case ignored (the values of colliding keys joined)."""
+    folded: dict[str, list[str]] = defaultdict(list)
+    for key, rels in index.items():
+        folded[fold(key)].extend(rels)
+    return dict(folded)
+
+
+def _prefix_filters(filters: Iterable[str]) -> list[Any]:
+    """Obsidian's excluded-files filters: ``/regex/``, else a path prefix."""
+    tests: list[Any] = []
+    for item in filters:
+        item = item.strip()
+        if len(item) > 2 and item.startswith("/") and item.endswith("/"):
+            try:
+                tests.append(re.compile(item[1:-1]).search)
+            except re.error:
+                continue
+        elif item:
+            prefix = item.lstrip("/")
+            tests.append(lambda rel, prefix=prefix: rel.startswith(prefix))
+    return tests
 
 
 def join_target(folder: str, target: str) -> str | None:
@@ -335,44 +379,115 @@ def join_target(folder: str, target: str) -> str | None:
 
 
 class Resolver:
-    """Resolves link targets of one vault under one set of ``links`` settings.
+    """Resolves link targets of one vault as its publisher (the ``Flavor``) does.
 
-    Indexes (case-folded paths, names, suggestion n-grams) are built once; results are
-    cached per (target, linking folder, link style), so a vault's ~50k links cost
-    mostly dictionary look-ups.
+    Indexes (names and paths keyed the flavor's way, and with case ignored; suggestion
+    n-grams) are built once; results are cached per (target, linking folder, link style),
+    so a vault's ~50k links cost mostly dictionary look-ups. ``resolution`` and ``slug``
+    given here override what the vault's own settings say.
     """
 
     def __init__(
         self,
         vault: Vault,
-        resolution: str = "shortest",
+        resolution: str | None = None,
         virtual: Sequence[str] = ("tags/**",),
-        slug: str = "github",
+        slug: str | None = None,
+        flavor: Flavor | str = "auto",
     ) -> None:
-        if resolution not in RESOLUTION_MODES:
+        if resolution is not None and resolution not in RESOLUTION_MODES:
             raise ValueError(
                 f"links.resolution must be one of {', '.join(RESOLUTION_MODES)}, not {resolution!r}"
             )
-        if slug not in SLUG_MODES:
+        if slug is not None and slug not in SLUG_MODES:
             raise ValueError(f"links.slug must be one of {', '.join(SLUG_MODES)}, not {slug!r}")
+        base = vault.publisher(flavor) if isinstance(flavor, str) else flavor
+        self.flavor: Flavor = overridden(base, resolution, slug)
         self.vault = vault
-        self.resolution = resolution
-        self.slug = slug
+        self.resolution = self.flavor.resolution
+        self.slug = self.flavor.anchors
         self._virtual = compile_globs(virtual)
+        self._ignored = compile_globs(self.flavor.ignore, ignore_case=False)
+        self._unchecked = _prefix_filters(self.flavor.unchecked)
         self._cache: dict[tuple[str, str, bool], Resolved] = {}
         self._anchors: dict[str, _Anchors] = {}
         self._suggest_cache: dict[tuple[str, str, bool], tuple[str, ...]] = {}
+        self._hidden: dict[str, str | None] = {}
         self.memo: dict[str, Any] = {}  # for rules sharing one analysis per run
-        ci: dict[str, list[str]] = defaultdict(list)
-        for rel in (*vault.notes, *vault.unreadable):
-            ci[rel.casefold()].append(rel)
-            stripped = strip_note_suffix(rel)
-            if stripped != rel:
-                ci[stripped.casefold()].append(rel)
-        for rel in (*vault.attachments, *vault.folders):
-            ci[rel.casefold()].append(rel)
-        self._ci_paths = dict(ci)
+        self._build_indexes()
         self._suggest_indexes: _SuggestIndexes | None = None
+
+    def _build_indexes(self) -> None:
+        """Names and paths, keyed as the flavor compares them, and folded (case ignored).
+
+        Files the publisher leaves out (Quartz's ``ignorePatterns``) are not indexed: a
+        link to them breaks on the site. Where aliases are pages (Quartz), each alias is
+        indexed at its slug beside the note's own name.
+        """
+        key, fold = self.flavor.key, self.flavor.fold
+        names: dict[str, list[str]] = defaultdict(list)
+        paths: dict[str, list[str]] = defaultdict(list)
+        vault = self.vault
+        notes = [rel for rel in (*vault.notes, *vault.unreadable) if not self.ignored(rel)]
+        for rel in notes:
+            path = key(strip_note_suffix(rel))
+            paths[path].append(rel)
+            names[path.rpartition("/")[2]].append(rel)
+        for rel in vault.attachments:
+            if not self.ignored(rel):
+                path = key(rel)
+                paths[path].append(rel)
+                names[path.rpartition("/")[2]].append(rel)
+        # case mismatches are told against files only: an alias is no file to respell to
+        self._fold_names = _folded(names, fold)
+        self._fold_paths = _folded(paths, fold)
+        if self.flavor.aliases_are_targets:
+            for rel in notes:
+                if rel not in vault.notes:
+                    continue
+                folder = rel.rpartition("/")[0]
+                for alias in vault.facts(rel).aliases:
+                    if not alias.strip():
+                        continue
+                    path = key(self.flavor.alias_path(alias, folder))
+                    if rel not in paths[path]:
+                        paths[path].append(rel)
+                    last = path.rpartition("/")[2]
+                    if rel not in names[last]:
+                        names[last].append(rel)
+        folders: dict[str, list[str]] = defaultdict(list)
+        for rel in vault.folders:
+            if not self.ignored(rel):
+                folders[key(rel)].append(rel)
+        self._names = dict(names)
+        self._paths = dict(paths)
+        self._folders = dict(folders)
+        self._fold_folders = _folded(self._folders, fold)
+
+    # -- what the publisher leaves out ---------------------------------------------
+
+    def ignored(self, rel: str) -> bool:
+        """True when the publisher leaves ``rel`` out: not a target, not checked."""
+        pattern = self._ignored
+        if pattern is None:
+            return False
+        parts = rel.split("/")
+        return any(pattern.match("/".join(parts[:end])) for end in range(1, len(parts) + 1))
+
+    def checks(self, rel: str) -> bool:
+        """Whether the links of the note ``rel`` are checked (not ignored or excluded)."""
+        if self.ignored(rel):
+            return False
+        return not any(matches(rel) for matches in self._unchecked)
+
+    def hidden(self, rel: str) -> str | None:
+        """Why the existing note ``rel`` will not be on the site (a draft, unpublished)."""
+        if rel not in self._hidden:
+            publish = None
+            if self.flavor.explicit_publish and rel in self.vault.notes:
+                publish = self.vault.notes[rel].frontmatter.get("publish")
+            self._hidden[rel] = self.flavor.hidden(self.vault.facts(rel).draft, publish)
+        return self._hidden[rel]
 
     # -- targets --------------------------------------------------------------------
 
@@ -405,7 +520,18 @@ class Resolver:
         return found
 
     def _resolve(self, target: str, folder: str, from_rel: str, wiki: bool) -> Resolved:
-        target = target.strip()
+        written = target.strip()
+        read = self.flavor.target(written, wiki=wiki)
+        found = self._resolve_read(read, folder, from_rel, wiki)
+        if read != written and found.status.broken:
+            # a file may hold the escape literally ("%00.md"): never call a link broken
+            # for a decoding it did not need
+            literal = self._resolve_read(written, folder, from_rel, wiki)
+            if not literal.status.broken:
+                return literal
+        return found
+
+    def _resolve_read(self, target: str, folder: str, from_rel: str, wiki: bool) -> Resolved:
         if not target:
             return Resolved(Status.OK, from_rel)
         folder_only = target.endswith("/") and target.strip("/") != ""
@@ -419,7 +545,10 @@ class Resolver:
         bare = target.rstrip("/")
         if "/" in bare:
             root_first = [join_target("", target), join_target(folder, target)]
-            return self._by_paths(root_first if wiki else root_first[::-1], folder_only)
+            found = self._by_paths(root_first if wiki else root_first[::-1], folder_only)
+            if found.status is Status.MISSING and self.flavor.path_suffixes and not folder_only:
+                return self._by_suffix(bare, folder) or found
+            return found
         if folder_only:
             return self._by_paths([join_target("", target), join_target(folder, target)], True)
         if not wiki:
@@ -432,38 +561,74 @@ class Resolver:
         return self._by_paths([join_target("", target)], False)
 
     def _by_name(self, name: str, folder: str) -> Resolved | None:
-        """Shortest-path lookup: every file whose name is ``name``, then aliases."""
-        matches = self.vault.name_index.get(name_key(name))
+        """Shortest-path lookup: every file (and, where they are pages, alias) whose
+        name keys as ``name`` does; then the same ignoring case (a mismatch)."""
+        flavor = self.flavor
+        wanted = flavor.key(strip_note_suffix(name))
+        matches = self._names.get(wanted)
         if matches:
-            exact = [rel for rel in matches if _spelled(rel, name)]
-            if exact:
-                ranked = _rank(exact, folder)
-                if len(ranked) == 1 or _unambiguous(ranked, folder):
-                    return Resolved(Status.OK, ranked[0], tuple(ranked))
-                return Resolved(Status.AMBIGUOUS, ranked[0], tuple(ranked))
-        # an alias spelled exactly is a page of its own (Quartz adds alias slugs to its
-        # pages), so it wins over a file that matches only when case is ignored
-        by_alias = self.vault.alias_index.get(name)
-        if by_alias:
-            ranked = _rank(list(dict.fromkeys(by_alias)), folder)
-            status = Status.OK if len(ranked) == 1 else Status.AMBIGUOUS
-            return Resolved(status, ranked[0], tuple(ranked))
-        if matches:
-            ranked = _rank(list(dict.fromkeys(matches)), folder)
+            ranked = self._rank(matches, folder)
+            root = self._paths.get(wanted)
+            root_match = self._prefer(root, name) if root else None
+            chosen = flavor.choose(ranked, folder, root_match)
+            if chosen is not None:
+                return Resolved(Status.OK, chosen, tuple(ranked))
+            return Resolved(Status.AMBIGUOUS, ranked[0], tuple(ranked))
+        folded = self._fold_names.get(flavor.fold(wanted))
+        if folded:
+            ranked = self._rank(folded, folder)
             return Resolved(Status.CASE_MISMATCH, ranked[0], tuple(ranked))
         return None
+
+    def _by_suffix(self, path: str, folder: str) -> Resolved | None:
+        """A partial path (``[[sub/note]]`` for ``deep/sub/note.md``), where the flavor
+        resolves one: the files whose path ends with it, chosen as same-named files are."""
+        wanted = "/" + self.flavor.key(strip_note_suffix(path.strip("/")))
+        index = self.memo.get("paths by last segment")
+        if index is None:
+            index = defaultdict(list)
+            for key, rels in self._paths.items():
+                index[key.rpartition("/")[2]].append((key, rels))
+            self.memo["paths by last segment"] = index
+        matches = [
+            rel
+            for key, rels in index.get(wanted.rpartition("/")[2], ())
+            if ("/" + key).endswith(wanted)
+            for rel in rels
+        ]
+        if not matches:
+            return None
+        ranked = self._rank(matches, folder)
+        chosen = self.flavor.choose(ranked, folder, None)
+        if chosen is None:
+            return Resolved(Status.AMBIGUOUS, ranked[0], tuple(ranked))
+        return Resolved(Status.OK, chosen, tuple(ranked))
+
+    def _rank(self, rels: Iterable[str], folder: str) -> list[str]:
+        rank_key = self.flavor.rank_key
+        return sorted(set(rels), key=lambda rel: rank_key(rel, folder))
+
+    @staticmethod
+    def _prefer(rels: Sequence[str], written: str) -> str:
+        """Among files of one key (``a b.md`` and ``a-b.md`` are one Quartz slug), the one
+        spelled as written, else the first in path order."""
+        for rel in rels:
+            if _spelled(rel, written.rpartition("/")[2]):
+                return rel
+        return sorted(rels)[0]
 
     def _exact(self, path: str | None) -> Resolved | None:
         if path is None:
             return None
-        vault = self.vault
-        if path in vault.notes or path in vault.attachments or path in vault.unreadable:
-            return Resolved(Status.OK, path)
-        for suffix in NOTE_SUFFIXES:
-            if path + suffix in vault.notes or path + suffix in vault.unreadable:
-                return Resolved(Status.OK, path + suffix)
-        if path == "" or path in vault.folders:
-            return Resolved(Status.FOLDER, path)
+        if path == "":
+            return Resolved(Status.FOLDER, "")
+        key = self.flavor.key(strip_note_suffix(path))
+        found = self._paths.get(key)
+        if found:
+            return Resolved(Status.OK, self._prefer(found, path))
+        folders = self._folders.get(key)
+        if folders:
+            return Resolved(Status.FOLDER, self._prefer(folders, path))
         return None
 
     def _by_paths(self, paths: Sequence[str | None], folder_only: bool) -> Resolved:
@@ -471,27 +636,59 @@ class Resolver:
         valid = [path for path in paths if path is not None]
         if not valid:
             return OUTSIDE
+        key, fold = self.flavor.key, self.flavor.fold
         for path in valid:
             if folder_only:
-                if path == "" or path in self.vault.folders:
-                    return Resolved(Status.FOLDER, path)
+                if path == "":
+                    return Resolved(Status.FOLDER, "")
+                found = self._folders.get(key(path))
+                if found:
+                    return Resolved(Status.FOLDER, self._prefer(found, path))
                 continue
-            found = self._exact(path)
-            if found is not None:
-                return found
+            exact = self._exact(path)
+            if exact is not None:
+                return exact
         for path in valid:
-            spelled = self._ci_paths.get(path.casefold(), ())
-            if folder_only:
-                spelled = [rel for rel in spelled if rel in self.vault.folders]
+            folded = fold(key(strip_note_suffix(path)))
+            spelled = [] if folder_only else list(self._fold_paths.get(folded, ()))
+            spelled += self._fold_folders.get(fold(key(path)), [])
             if spelled:
                 ranked = sorted(set(spelled))
-                for rel in ranked:  # "x" for "x.MD": only the extension's case differs
-                    if strip_note_suffix(rel) == path:
-                        return Resolved(Status.OK, rel)
                 return Resolved(Status.CASE_MISMATCH, ranked[0], tuple(ranked))
         if self._virtual is not None and any(self._virtual.match(path) for path in valid):
             return Resolved(Status.VIRTUAL, valid[0])
         return MISSING
+
+    def left_out(self, name: str) -> list[str]:
+        """The files named ``name`` that exist but the publisher leaves out (ignored)."""
+        if self._ignored is None:
+            return []
+        wanted = self.flavor.fold(self.flavor.key(strip_note_suffix(name.rstrip("/"))))
+        index = self.memo.get("left out")
+        if index is None:
+            index = defaultdict(list)
+            for rel in (*self.vault.notes, *self.vault.unreadable, *self.vault.attachments):
+                if self.ignored(rel):
+                    path = self.flavor.fold(self.flavor.key(strip_note_suffix(rel)))
+                    index[path].append(rel)
+                    index[path.rpartition("/")[2]].append(rel)
+            self.memo["left out"] = index
+        return sorted(set(index.get(wanted, ())))
+
+    def aliases_like(self, name: str) -> list[tuple[str, str]]:
+        """``(note, alias)`` for every alias loosely equal to ``name`` (case, separators):
+        what a link naming an alias most likely meant."""
+        wanted = loose_key(name)
+        found: list[tuple[str, str]] = []
+        index = self.memo.get("loose aliases")
+        if index is None:
+            index = defaultdict(list)
+            for rel in self.vault.notes:
+                for alias in self.vault.facts(rel).aliases:
+                    index[loose_key(alias)].append((rel, alias))
+            self.memo["loose aliases"] = index
+        found.extend(index.get(wanted, ()))
+        return found
 
     def virtual(self, path: str) -> bool:
         """True when ``path`` (vault-relative) is a page the site generator makes."""
@@ -589,7 +786,7 @@ class Resolver:
 
     def _indexes(self) -> _SuggestIndexes:
         if self._suggest_indexes is None:
-            self._suggest_indexes = _SuggestIndexes(self.vault)
+            self._suggest_indexes = _SuggestIndexes(self.vault, self.ignored)
         return self._suggest_indexes
 
 
@@ -604,12 +801,14 @@ class _SuggestIndexes:
     def paths(self) -> _FuzzyIndex:
         return _FuzzyIndex(self._paths)
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, left_out: Any = None) -> None:
         names: set[str] = set()
         paths: set[str] = set()
         note_names: set[str] = set()
         by_loose: dict[str, list[str]] = defaultdict(list)
         for rel in (*vault.notes, *vault.attachments):
+            if left_out is not None and left_out(rel):
+                continue  # not on the site: no use suggesting it
             path = strip_note_suffix(rel)
             name = path.rsplit("/", 1)[-1]
             names.add(name)
@@ -631,24 +830,6 @@ def _spelled(rel: str, name: str) -> bool:
     return basename == name or strip_note_suffix(basename) == name
 
 
-def _rank(rels: list[str], folder: str) -> list[str]:
-    """Obsidian's choice among same-named files: same folder, then the shortest path."""
-    return sorted(
-        set(rels),
-        key=lambda rel: (rel.rpartition("/")[0] != folder, rel.count("/"), len(rel), rel),
-    )
-
-
-def _unambiguous(ranked: list[str], folder: str) -> bool:
-    """Quartz and Obsidian agree on ``ranked[0]``: it sits at the vault root and no other
-    candidate shares the linking note's folder (Quartz falls back to the root path when a
-    name is not unique; Obsidian takes the same folder, then the shortest path)."""
-    best = ranked[0]
-    if "/" in best:
-        return False
-    return folder == "" or all(rel.rpartition("/")[0] != folder for rel in ranked[1:])
-
-
 class _Anchors:
     """The anchors of one note, indexed for both slug styles."""
 
@@ -656,7 +837,12 @@ class _Anchors:
         self.slugs = frozenset(heading.slug for heading in note.headings)
         self.slug_list = tuple(heading.slug for heading in note.headings)
         self.texts = tuple(heading.text for heading in note.headings)
-        self._obsidian = [(_obsidian_key(heading.text), heading.level) for heading in note.headings]
+        # Obsidian links a heading by its text as written: "# Use `run`" is
+        # [[#Use `run`]]; the plain text (markup stripped) is accepted too
+        self._obsidian = [
+            {_obsidian_key(heading.text), _obsidian_key(heading.source)}
+            for heading in note.headings
+        ]
         self.block_spellings = tuple(block.id for block in note.block_ids)
         self.blocks = frozenset(block.id.casefold() for block in note.block_ids)
         self.ids = frozenset(note.html_ids)
@@ -667,7 +853,7 @@ class _Anchors:
         start = 0
         for part in parts:
             for index in range(start, len(self._obsidian)):
-                if self._obsidian[index][0] == part:
+                if part in self._obsidian[index]:
                     start = index + 1
                     break
             else:

@@ -11,6 +11,7 @@ vault of thousands of notes that is the difference between milliseconds and a se
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -229,6 +230,7 @@ class Workspace:
                     "resolution": options.resolution,
                     "virtual": tuple(options.virtual),
                     "slug": options.slug,
+                    "flavor": getattr(options, "flavor", "auto"),
                 }
         return {}
 
@@ -238,6 +240,61 @@ class Workspace:
         if options is None:
             return None
         return target_wordlist(getattr(options, "wordlists", ()), self.root)
+
+
+_WORD_BREAK = re.compile(r"[\s\-_/.()\[\],;:]+")
+
+
+def match_tier(partial: str, name: str) -> int | None:
+    """How well a typed ``partial`` (case-folded) matches a link name: 0 a prefix (of the
+    name or of its last path part), 1 the start of a word in it, 2 a substring, 3 its
+    letters in order (fuzzy); None no match."""
+    folded = name.casefold()
+    if not partial:
+        return 0
+    base = folded.rsplit("/", 1)[-1]
+    if folded.startswith(partial) or base.startswith(partial):
+        return 0
+    position = folded.find(partial)
+    if position < 0:
+        found = 0
+        for char in folded:
+            if found < len(partial) and char == partial[found]:
+                found += 1
+        return 3 if found == len(partial) else None
+    while position >= 0:
+        if position == 0 or _WORD_BREAK.match(folded[position - 1]) or (
+            name[position - 1].islower() and name[position].isupper()
+        ):
+            return 1
+        position = folded.find(partial, position + 1)
+    return 2
+
+
+def rank_link_targets(
+    partial: str,
+    targets: Iterable[tuple[str, str]],
+    *,
+    embed: bool,
+    limit: int,
+) -> tuple[list[tuple[str, str]], bool]:
+    """The best ``limit`` of ``targets`` (name, rel) for ``partial``: prefix matches,
+    then word starts, then substrings, then fuzzy; among equals attachments first after
+    ``![[`` and notes first after ``[[``, then shorter names. Ranked over every target
+    before the cut, so a good match is never lost to the alphabet. Also says whether
+    matches were left out."""
+    wanted = partial.casefold()
+    scored: list[tuple[int, int, int, str, str, str]] = []
+    for name, rel in targets:
+        tier = match_tier(wanted, name)
+        if tier is None:
+            continue
+        is_note = rel.lower().endswith((".md", ".markdown"))
+        kind = (1 if is_note else 0) if embed else (0 if is_note else 1)
+        length = len(name) if wanted else 0  # nothing typed yet: alphabetical
+        scored.append((tier, kind, length, name.casefold(), name, rel))
+    scored.sort()
+    return [(entry[4], entry[5]) for entry in scored[:limit]], len(scored) > limit
 
 
 def guess_root(note: Path) -> Path:

@@ -26,6 +26,7 @@ from notelint import __version__
 from notelint.cache import (
     CACHE_FORMAT,
     INDEX_FILE,
+    INDEX_HEADER,
     CacheEntry,
     FileStamp,
     IndexCache,
@@ -425,10 +426,10 @@ CORRUPTIONS: dict[str, Callable[[Path], None]] = {
     "truncated": _bytes(lambda data: data[: len(data) // 2]),
     "empty": _bytes(lambda data: b""),
     "one flipped byte": _bytes(_flip),
-    "flipped checksum": _bytes(lambda data: _flip(data[:30]) + data[30:]),
+    "flipped checksum": _bytes(lambda data: data[:27] + bytes([data[27] ^ 1]) + data[28:]),
     "older format": _rewritten(((CACHE_FORMAT - 1, __version__, "x"), {}, None)),
     "older layout": lambda index: index.write_bytes(
-        index.read_bytes()[:21] + b"\x00" * 16 + b"\x92\x01\x02"),
+        INDEX_HEADER + b"\x00" * 12 + b"\x92\x01\x02"),
     "not a tuple": _rewritten(({"entries": {}}, None, None)),
 }
 

@@ -402,6 +402,32 @@ def test_words_add_writes_the_list_the_check_reads(
     assert "zorblat" not in out
 
 
+def test_words_add_never_edits_a_configured_list_outside_the_vault(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = _git_vault(tmp_path)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("zeta\nalpha\n")  # unsorted: a rewrite would sort it
+    (repo / "notelint.toml").write_text(f"[spelling]\nwordlists = [{str(outside)!r}]\n")
+    monkeypatch.chdir(repo / "sub")
+    code, _, err = cli(capsys, "words", "--add", "zorblat")
+    assert code == 2
+    assert "outside the vault" in err and f"--wordlist {outside}" in err
+    assert outside.read_text() == "zeta\nalpha\n"
+    code, _, err = cli(capsys, "words", "--add", "zorblat", "--wordlist", str(outside))
+    assert code == 0 and "zorblat" in outside.read_text()  # asked for by name
+
+
+def test_words_add_refuses_a_fifo_as_the_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = _git_vault(tmp_path)
+    os.mkfifo(repo / ".notelint-words.txt")
+    monkeypatch.chdir(repo / "sub")
+    code, _, err = cli(capsys, "words", "--add", "zorblat")
+    assert code == 2 and "not a regular file" in err
+
+
 def test_paths_inside_the_root_are_shown_from_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -461,3 +487,73 @@ def test_named_files_all_excluded_exit_0_with_one_line(
         f"{vault / 'notelint.toml'}: templates/daily.md, templates/weekly.md"
     ]
     assert "0 files checked" in out
+
+
+# -- help and messages that say how to fix ---------------------------------------------
+
+
+def test_check_help_lists_every_format_and_explains_color(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = cli(capsys, "check", "--help")
+    flat = " ".join(out.split())
+    assert code == 0
+    assert "output format: github, html, json, sarif, text (default)" in flat
+    assert "--color {auto,always,never} colour the text output" in flat
+
+
+def test_rules_has_a_header_and_a_key(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "rules")
+    rows = out.splitlines()
+    assert code == 0 and rows[0].split() == ["CODE", "NAME", "SEVERITY", "FLAGS", "SUMMARY"]
+    assert rows[-1].startswith("FLAGS: off = not run unless selected")
+    assert "[*] = fixable with 'check --fix'" in rows[-1]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["check", "--select", "broken-wikilnk"], "did you mean 'broken-wikilink'?"),
+        (["check", "--ignore", "NL1011"], "did you mean 'NL101'?"),
+        (["check", "--select", "spellign"], "did you mean 'spelling'?"),
+        (["explain", "misspeling"], "no rule 'misspeling'; did you mean 'misspelling'?"),
+    ],
+)
+def test_rule_names_get_a_did_you_mean(
+    vault: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    code, _, err = cli(capsys, *args)
+    assert code == 2 and said in err
+
+
+def test_every_unknown_config_key_is_reported_at_once(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / "notelint.toml").write_text(
+        "selekt = 1\nexlude = []\n[linkz]\na = 1\n[links]\nresolutoin = 'x'\n")
+    code, _, err = cli(capsys, "check")
+    errors = [line for line in err.splitlines() if line.startswith("notelint: error:")]
+    assert code == 2 and len(errors) == 4, err
+    for words in ("unknown key 'selekt'; did you mean 'select'?",
+                  "unknown key 'exlude'; did you mean 'exclude'?",
+                  "unknown key or table 'linkz'; did you mean 'links'?",
+                  "unknown key 'links.resolutoin'; did you mean 'resolution'?"):
+        assert any(words in line and "notelint.toml" in line for line in errors), words
+
+
+@pytest.mark.parametrize(
+    "table", ['[links]\nresolution = "nearest"\n', '[dates]\norder = "sideways"\n'])
+def test_option_errors_name_the_file(
+    vault: Path, capsys: pytest.CaptureFixture[str], table: str
+) -> None:
+    (vault / "notelint.toml").write_text(table)
+    code, _, err = cli(capsys, "check")
+    assert code == 2 and f"{vault / 'notelint.toml'}: " in err and "must be one of" in err
+
+
+def test_invalid_frontmatter_says_how_to_fix_it(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / "y.md").write_text("---\ntags: [a\nx: 1\n---\n")
+    code, out, _ = cli(capsys, "check", "--select", "NL202", "y.md")
+    assert code == 1 and "NL202" in out and "; fix the YAML here:" in out

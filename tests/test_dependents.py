@@ -138,3 +138,16 @@ def test_engine_reports_dependents_only_when_asked(tmp_path: Path) -> None:
     assert _engine_brief(tmp_path, dependents=False) == []
     # linker.md was only in the index cache; it must be parsed in full to be reported
     assert _engine_brief(tmp_path, dependents=True) == ["linker.md:1:5: NL101"]
+
+
+@needs_git
+def test_a_link_naming_the_old_note_by_its_quartz_slug_is_a_dependent(tmp_path: Path) -> None:
+    """[[red-fox]] names "red fox.md" on Quartz: deleting the note breaks it."""
+    make_repo(tmp_path, {
+        "content/red fox.md": "# Fox\n",
+        "content/by-slug.md": "[[red-fox]] and [[Folder/red-fox]]\n",
+        "content/other.md": "[[red fix]]\n",
+    })
+    git(tmp_path, "rm", "-q", "content/red fox.md")
+    root = tmp_path / "content"
+    assert find_dependents(root, [], notes_under(root)) == {"by-slug.md"}

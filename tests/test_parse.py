@@ -565,3 +565,61 @@ def test_html_ids_come_from_tags_outside_code_and_comments() -> None:
         ' <!-- <a id="hidden"> -->\n\n```\n<a id="fenced">\n```\n'
     )
     assert note.html_ids == ("top", "n", "i")
+
+
+# -- frontmatter formats: YAML ---, TOML +++ (Hugo, Zola), JSON { } ------------------------
+
+
+def test_yaml_frontmatter_is_detected_by_the_yaml_handler_and_keeps_positions() -> None:
+    text = "---\ntitle: A\ntags: [x, 'y z']\n---\n# A\n"
+    note = parse(text)
+    assert note.frontmatter.data == {"title": "A", "tags": ["x", "y z"]}
+    assert cut(text, note.frontmatter.position("tags", 1)) == "'y z'"
+    assert sp(note.frontmatter.span) == (1, 1, 4, 4)
+
+
+def test_four_dashes_are_a_rule_not_frontmatter() -> None:
+    """python-frontmatter's boundary accepts '----'; Obsidian and Quartz do not."""
+    note = parse("----\ntitle: A\n----\n")
+    assert not note.frontmatter.present
+
+
+def test_toml_frontmatter_values_tags_and_positions() -> None:
+    text = ('+++\ntitle = "Hugo note"\ntags = ["one", "two words"]\n'
+            'aliases = [\n  "first",\n  "second",\n]\ndate = 2024-03-05\n'
+            '[extra]\nx = 1\n+++\n# Body\n\nSee [[first]].\n')
+    note = parse(text)
+    fm = note.frontmatter
+    assert fm.present and fm.error is None
+    assert fm.data["title"] == "Hugo note" and fm.data["extra"] == {"x": 1}
+    assert str(fm.data["date"]) == "2024-03-05"
+    assert [tag.name for tag in note.tags if tag.source == "frontmatter"] == ["one", "two words"]
+    assert cut(text, fm.position("title")) == '"Hugo note"'
+    assert cut(text, fm.position("tags", 1)) == '"two words"'
+    assert cut(text, fm.position("aliases", 1)) == '"second"'
+    assert sp(fm.position("extra", "x")) == sp(fm.span)  # inside a table: the block
+    assert sp(fm.span) == (1, 1, 11, 4)
+    assert [link.target for link in note.links] == ["first"]
+    assert note.headings[0].span.line == 12  # the block's lines are kept blank
+
+
+def test_invalid_toml_is_an_error_at_its_line() -> None:
+    note = parse('+++\ntitle = "ok"\ntags = [unquoted]\n+++\n')
+    error = note.frontmatter.error
+    assert error is not None and (error.line, error.column) == (3, 9)
+    assert "(TOML); fix the TOML here" in error.message
+
+
+def test_unclosed_toml_block_says_which_line_to_add() -> None:
+    error = parse('+++\ntitle = "x"\n').frontmatter.error
+    assert error is not None and "never closed; add a line holding only '+++'" in error.message
+
+
+def test_json_frontmatter_and_a_brace_that_is_no_frontmatter() -> None:
+    text = '{\n  "title": "J",\n  "tags": ["a"]\n}\nBody [[x]]\n'
+    note = parse(text)
+    assert note.frontmatter.data == {"title": "J", "tags": ["a"]}
+    assert cut(text, note.frontmatter.position("title")) == '"J"'
+    assert [link.span.line for link in note.links] == [5]
+    plain = parse("{\nnot json, just a brace\n}\n")
+    assert not plain.frontmatter.present and plain.frontmatter.error is None

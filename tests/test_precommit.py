@@ -158,3 +158,22 @@ def test_a_commit_that_only_deletes_a_note_reports_the_notes_linking_to_it(
     _git(repo, "commit", "-q", "-m", "delete")
     quiet = _try_repo(repo, tmp_path / "home")  # nothing staged: nothing to report
     assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+
+
+def test_the_hook_reports_only_findings_the_baseline_does_not_hold(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "garden", {
+        "notelint.toml": 'baseline = "notelint-baseline.json"\n',
+        "a.md": "---\ntags: [x]\n---\nOld gap: [[missing]].\n",
+    })
+    written = _notelint(repo, "baseline", "--offline")
+    assert written.returncode == 0, written.stderr
+    _git(repo, "add", "-A")
+    passing = _try_repo(repo, tmp_path / "home", "a.md")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert "1 hidden by the baseline" in passing.stdout
+
+    (repo / "a.md").write_text("---\ntags: [x]\n---\nNew line.\nOld gap: [[missing]]. [[new]]\n")
+    _git(repo, "add", "-A")
+    failing = _try_repo(repo, tmp_path / "home", "a.md")
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "a.md:5:23: NL101" in failing.stdout and failing.stdout.count("NL101") == 1

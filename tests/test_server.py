@@ -239,7 +239,8 @@ def test_broken_link_diagnostic_fix_and_completion(vault: Path) -> None:
 
         note = vault / "journal.md"
         # the emoji before the link makes UTF-16 and code-point columns differ
-        text = "---\ntags: [log]\n---\n# Journal\n\n😀 see [[my-projects]] today\n"
+        # (an underscore: Quartz's slug of my-projects is the file's, case aside)
+        text = "---\ntags: [log]\n---\n# Journal\n\n😀 see [[my_projects]] today\n"
         note.write_text(text, encoding="utf-8")
         uri = uri_of(note)
         client.notify("textDocument/didOpen", {"textDocument": {
@@ -249,7 +250,7 @@ def test_broken_link_diagnostic_fix_and_completion(vault: Path) -> None:
         broken = diagnostics[0]
         assert broken["source"] == "notelint"
         assert broken["severity"] == 1
-        # "😀 see " is 6 code points but 7 UTF-16 units; [[my-projects]] is 15 long
+        # "😀 see " is 6 code points but 7 UTF-16 units; [[my_projects]] is 15 long
         assert broken["range"] == {"start": {"line": 5, "character": 7},
                                    "end": {"line": 5, "character": 22}}
         assert "My Projects" in broken["message"]
@@ -275,7 +276,7 @@ def test_broken_link_diagnostic_fix_and_completion(vault: Path) -> None:
         assert client.diagnostics(uri) == []
 
         # the "disable for this line" action inserts a comment the engine honours
-        broken_again = text.replace("[[my-projects]]", "[[Nowhere]]")
+        broken_again = text.replace("[[my_projects]]", "[[Nowhere]]")
         client.notify("textDocument/didChange", {
             "textDocument": {"uri": uri, "version": 3},
             "contentChanges": [{"text": broken_again}],
@@ -535,3 +536,65 @@ def test_per_note_findings_follow_edits_of_the_buffer(tmp_path: Path) -> None:
     assert workspace.check("a.md") == []
     workspace.update("a.md", "---\ntitle: A\n---\nText\n")
     assert [f.code for f in workspace.check("a.md")] == ["NL203"]
+
+
+# -- completion ranking --------------------------------------------------------------------------
+
+
+def test_wiki_link_completion_ranks_prefix_then_word_start_then_fuzzy(tmp_path: Path) -> None:
+    """`[[sho` lists short-pieces first though many names containing 'sho' sort before
+    it; `![[nt` finds nt.jpg first though 600 notes containing 'nt' come before it in the
+    alphabet (the old cap of 500 lost it)."""
+    root = tmp_path / "vault"
+    files = {f"aant {index:03d}.md": "x\n" for index in range(600)}
+    files.update({f"a-bishop {index}.md": "x\n" for index in range(20)})
+    files.update({
+        "short-pieces.md": "x\n", "Big Shoes.md": "x\n", "s-h-o-w.md": "x\n",
+        "nt.jpg": "", "index.md": "x\n",
+    })
+    write_vault(root, files)
+    (root / "notelint.toml").write_text("select = ['links']\n", encoding="utf-8")
+    client = start_server(root, "--debounce", "10")
+    try:
+        client.initialize(root)
+        note = root / "index.md"
+        uri = uri_of(note)
+
+        def complete(text: str) -> list[dict[str, Any]]:
+            client.notify("textDocument/didOpen" if not opened else "textDocument/didChange",
+                          {"textDocument": {"uri": uri, "languageId": "markdown",
+                                            "version": len(opened) + 1, "text": text},
+                           "contentChanges": [{"text": text}]})
+            opened.append(text)
+            client.diagnostics(uri)  # the vault is loaded and the edit seen
+            reply = client.request("textDocument/completion", {
+                "textDocument": {"uri": uri},
+                "position": {"line": 0, "character": len(text)},
+            })
+            return sorted(reply["items"], key=lambda item: item["sortText"])
+
+        opened: list[str] = []
+        labels = [item["label"] for item in complete("[[sho")]
+        assert labels[:2] == ["short-pieces", "Big Shoes"]  # prefix, then word start
+        assert labels.index("a-bishop 0") < labels.index("s-h-o-w")  # substring, then fuzzy
+        embeds = complete("![[nt")
+        assert embeds[0]["label"] == "nt.jpg" and embeds[0]["detail"] == "nt.jpg"
+    finally:
+        client.close()
+
+
+def test_match_tiers() -> None:
+    from notelint.workspace import match_tier, rank_link_targets
+
+    assert match_tier("sho", "short-pieces") == 0
+    assert match_tier("pie", "short-pieces") == 1
+    assert match_tier("pie", "folder/pieces") == 0  # the last path part counts as a name
+    assert match_tier("shoe", "BigShoes") == 1  # camelCase starts a word
+    assert match_tier("hort", "short") == 2
+    assert match_tier("sps", "short-pieces") == 3
+    assert match_tier("zz", "short-pieces") is None
+    targets = [("nt note", "nt note.md"), ("nt.jpg", "nt.jpg")]
+    assert rank_link_targets("nt", targets, embed=True, limit=5)[0][0] == ("nt.jpg", "nt.jpg")
+    assert rank_link_targets("nt", targets, embed=False, limit=5)[0][0][0] == "nt note"
+    assert rank_link_targets("", targets, embed=False, limit=1) == ([("nt note", "nt note.md")],
+                                                                    True)

@@ -102,8 +102,12 @@ class TestShortest:
         r = v.resolver()
         assert resolve(r, "index", "a.md").status is Status.OK
         assert resolve(r, "index", "a.md").rel == "index.md"
-        # from sub/, Obsidian picks sub/index.md but Quartz the root one
-        assert resolve(r, "index", "sub/b.md").status is Status.AMBIGUOUS
+        # from sub/, Quartz takes the root one (the name is not unique: the root path)
+        # and Obsidian the one in the same folder; each of them without doubt
+        assert resolve(r, "index", "sub/b.md").rel == "index.md"
+        obsidian = v.resolver(flavor="obsidian")
+        assert resolve(obsidian, "index", "sub/b.md").rel == "sub/index.md"
+        assert resolve(obsidian, "index", "sub/b.md").status is Status.OK
 
     def test_path_from_root_then_relative_for_wikilinks(self, vault: Vault) -> None:
         r = vault.resolver()

@@ -36,6 +36,10 @@ class Report:
     rules: Mapping[str, type[Rule]] = field(default_factory=dict)
     fixed: int = 0
     version: str = __version__
+    #: whose link rules judged (``quartz``/``obsidian``) and why, for --verbose
+    flavor: str | None = None
+    flavor_source: str = ""
+    baselined: int = 0  # findings a baseline hid
 
     def summary(self) -> dict[str, int]:
         counts = Counter(str(finding.severity) for finding in self.findings)

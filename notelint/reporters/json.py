@@ -25,6 +25,8 @@ def report_document(report: Report) -> dict[str, Any]:
         "notelint": report.version,
         "root": report.root,
         "files": report.files,
+        "flavor": report.flavor,
+        "baselined": report.baselined,
         "findings": [finding_document(finding) for finding in report.findings],
         "summary": report.summary(),
         "wanted": [

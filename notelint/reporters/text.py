@@ -62,6 +62,8 @@ class TextReporter(Reporter):
         files = len({finding.path for finding in report.findings})
         checked = f"{report.files} file{'s' if report.files != 1 else ''} checked"
         fixed = f", {report.fixed} fixed" if report.fixed else ""
+        if report.baselined:
+            fixed += f", {report.baselined} hidden by the baseline"
         if not report.findings:
             return f"No problems found ({checked}{fixed})."
         parts = [

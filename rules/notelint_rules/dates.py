@@ -542,6 +542,7 @@ class DateHeadingInvalid(_DatesRule):
                     item.span,
                     f"heading date '{item.date.raw}' is not a real date: "
                     f"{item.date.problem}; correct the day or month",
+                    subject=item.date.raw,
                 )
 
 
@@ -589,6 +590,7 @@ class DateHeadingFormat(_DatesRule):
                 f"'{fmt}'; write it as '{canonical}'",
                 suggestion=canonical,
                 fix=fix,
+                subject=item.date.raw,
             )
 
 
@@ -662,6 +664,7 @@ class DateHeadingOrder(_DatesRule):
             f"the {len(group)} dated headings of this section (lines {group[0].line}-"
             f"{group[-1].line}) run {written}, but dates.order is {wanted}; reverse "
             f'them, or set dates.order = "{other}" or "auto"',
+            subject=group[0].date.raw,
         )
 
     def _finding(
@@ -677,6 +680,7 @@ class DateHeadingOrder(_DatesRule):
             item.span,
             f"'{item.date.raw}' {place} '{other.date.raw}' (line {other.line}); dated "
             f"headings here run {why}, so move this section {move} it",
+            subject=item.date.raw,
         )
 
 
@@ -713,6 +717,7 @@ class DateHeadingDuplicate(_DatesRule):
                     item.span,
                     f"'{item.date.raw}' heads a second entry for {_value(item).isoformat()} "
                     f"(first at line {earlier.line}); merge the two sections",
+                    subject=item.date.raw,
                 )
 
 
@@ -759,6 +764,7 @@ class DateHeadingLevel(_DatesRule):
                 f"dated heading at level {item.heading.level} ('{'#' * item.heading.level}')"
                 f", but {count} of this note's {len(entries)} dated headings are level "
                 f"{main}; use '{'#' * main}'",
+                subject=item.date.raw,
             )
 
 
@@ -805,6 +811,7 @@ class DateHeadingFuture(_DatesRule):
                     f"heading date '{item.date.raw}' is in the future (today is "
                     f"{ctx.today.isoformat()}); fix the date, or set "
                     f"dates.allow-future = true for planning notes",
+                    subject=item.date.raw,
                 )
 
 
@@ -860,6 +867,7 @@ class DateHeadingStaleModified(_DatesRule):
                 f"entry '{newest.date.raw}' (line {newest.line}); readers see the older "
                 f"date, so update '{key}'",
                 suggestion=_value(newest).isoformat(),
+                subject=key,
             )
 
 

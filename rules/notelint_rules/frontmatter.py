@@ -92,6 +92,7 @@ class MissingFrontmatter(Rule):
             note,
             _start(note),
             f"note has no frontmatter; add a '---' block at the top with: {fields}",
+            subject="frontmatter",
         )
 
 
@@ -168,11 +169,12 @@ class MissingTags(Rule):
         key = _tag_key(note)
         if key is None:
             yield self.finding(
-                note, _block_span(note), "frontmatter has no 'tags'; add e.g. 'tags: [topic]'"
+                note, _block_span(note), "frontmatter has no 'tags'; add e.g. 'tags: [topic]'",
+                subject="tags",
             )
         elif _is_empty(fm.data[key]):
             span = fm.position(key, "__key__") or _block_span(note)
-            yield self.finding(note, span, f"'{key}' is empty; list at least one tag")
+            yield self.finding(note, span, f"'{key}' is empty; list at least one tag", subject=key)
 
 
 class TagFormat(Rule):
@@ -219,7 +221,12 @@ class TagFormat(Rule):
             problem = _tag_problem(item, in_list=isinstance(value, list))
             if problem:
                 path = (key, index) if isinstance(value, list) else (key,)
-                yield self.finding(note, note.frontmatter.position(*path) or _start(note), problem)
+                yield self.finding(
+                    note,
+                    note.frontmatter.position(*path) or _start(note),
+                    problem,
+                    subject="" if item is None else str(item),
+                )
 
 
 def _tag_problem(item: Any, *, in_list: bool) -> str | None:
@@ -288,7 +295,7 @@ class TagInconsistent(Rule):
             for tag in note.tags:
                 message = self._problem(tag, spellings[_tag_identity(tag.name)], allowed)
                 if message:
-                    yield self.finding(note, tag.span, message)
+                    yield self.finding(note, tag.span, message, subject=tag.name)
 
     @staticmethod
     def _problem(tag: Tag, variants: Counter[str], allowed: tuple[str, ...]) -> str | None:
@@ -354,7 +361,10 @@ class MissingField(Rule):
                 continue
             if key not in data or _is_empty(data[key]):
                 yield self.finding(
-                    note, _block_span(note), f"required frontmatter field '{key}' is missing"
+                    note,
+                    _block_span(note),
+                    f"required frontmatter field '{key}' is missing",
+                    subject=key,
                 )
         for key in self.options.date_fields:
             if key in data and data[key] is not None and not _is_date(data[key]):
@@ -362,6 +372,7 @@ class MissingField(Rule):
                     note,
                     note.frontmatter.position(key) or _block_span(note),
                     f"'{key}: {data[key]}' is not a date; write it as YYYY-MM-DD",
+                    subject=key,
                 )
 
 

@@ -384,6 +384,7 @@ class DeadUrl(_UrlRule):
                 occurrence.span,
                 f"dead link {occurrence.url}: {verdict.reason}; fix the address, link an "
                 "archived copy, or remove it",
+                subject=occurrence.url,
             )
 
 
@@ -404,7 +405,8 @@ class UnverifiableUrl(_UrlRule):
 
     ## Good
     ```toml
-    [tool.notelint.urls]
+    # notelint.toml (in pyproject.toml the table is [tool.notelint.urls])
+    [urls]
     exclude = ["^https://www\\\\.linkedin\\\\.com/"]
     ```
     """
@@ -433,6 +435,7 @@ class UnverifiableUrl(_UrlRule):
                     occurrence.span,
                     f"could not verify {occurrence.url}: {verdict.reason}; if it opens in a "
                     "browser, add the status to urls.accept or the URL to urls.exclude",
+                    subject=occurrence.url,
                 )
         if batch.report.network_down and (down or not batch.occurrences):
             first = down[0] if down else batch.occurrences[0]
@@ -500,6 +503,7 @@ class RedirectedUrl(_UrlRule):
                 f"{occurrence.url} permanently redirects to {moved}; link the new address",
                 suggestion=new,
                 fix=fix,
+                subject=occurrence.url,
             )
 
 

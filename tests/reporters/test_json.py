@@ -42,12 +42,14 @@ def test_exact_document() -> None:
     from notelint_rules.links import BrokenImage
 
     rules = {"NL103": BrokenImage, **{rule.code: rule for rule in FRONTMATTER}}
-    document = render(Report(findings, root="content", files=76, rules=rules))
+    document = render(Report(findings, root="content", files=76, rules=rules, flavor="quartz"))
     assert document == {
         "version": 1,
         "notelint": __version__,
         "root": "content",
+        "flavor": "quartz",
         "files": 76,
+        "baselined": 0,
         "findings": [
             {"path": "content/features/popover previews.md", "line": 12, "column": 3,
              "end_line": 12, "end_column": 40, "code": "NL103", "rule": "broken-image",
@@ -100,3 +102,15 @@ def test_findings_from_a_real_run_are_sorted_by_path_line_column_code(tmp_path: 
         ("a.md", 2, 8, "NL204"), ("a.md", 2, 13, "NL205"), ("a.md", 4, 1, "NL101"),
         ("b.md", 1, 1, "NL201"), ("b.md", 1, 3, "NL101"), ("b.md", 1, 12, "NL101"),
     ]
+
+
+def test_the_flavor_comes_from_the_vault(tmp_path: Path) -> None:
+    """An Obsidian vault is judged as Obsidian; the document says so."""
+    from notelint.engine import RunRequest, run
+
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / "a.md").write_text("[[A]]\n")
+    result = run(RunRequest(paths=[str(tmp_path)], offline=True, use_cache=False, cwd=tmp_path))
+    document = render(result.report)
+    assert document["flavor"] == "obsidian"
+    assert document["findings"] == [] or all(f["code"] != "NL106" for f in document["findings"])

@@ -718,3 +718,14 @@ def test_rules_never_crash_on_odd_headings(items: list[tuple[int, str]]) -> None
                 line = text.split("\n")[finding.fix.span.line - 1]
                 raw = line[finding.fix.span.column - 1 : finding.fix.span.end_column - 1]
                 assert parse_heading_date(raw) is not None
+
+
+def test_toml_frontmatter_modified_is_read_like_yaml(tmp_path: Path) -> None:
+    """Hugo/Zola notes keep 'lastmod' in TOML: NL307 points at its line."""
+    from notelint.testing import lint
+
+    text = ('+++\ntitle = "Log"\ntags = ["x"]\nlastmod = 2024-01-01\n+++\n'
+            "### 2024-03-05\n\n### 2024-03-01\n")
+    result = lint(tmp_path, {"log.md": text}, select=["NL307"], today=date(2024, 6, 1))
+    assert [(f.code, f.span.line, f.span.column, f.subject) for f in result.findings] == [
+        ("NL307", 4, 11, "lastmod")]

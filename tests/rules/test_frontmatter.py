@@ -274,3 +274,30 @@ def test_invalid_frontmatter_says_how_to_repair_common_mistakes(
     result = lint(tmp_path, {"n.md": text}, select=["NL202"])
     assert result.brief() == [f"n.md:{where[0]}:{where[1]}: NL202"]
     assert hint in result.findings[0].message
+
+
+# -- the same rules on TOML (+++) and JSON frontmatter ----------------------------------
+
+
+def test_toml_frontmatter_gets_the_same_rules_at_their_lines(tmp_path: Path) -> None:
+    files = {
+        "good.md": '+++\ntitle = "Fine"\ntags = ["garden"]\ndate = 2024-03-05\n+++\n# Fine\n',
+        "tags.md": '+++\ntitle = "T"\ntags = ["reading notes"]\n+++\n',
+        "untagged.md": '+++\ntitle = "U"\n+++\n',
+        "broken.md": '+++\ntitle = "B"\ntags = [garden]\n+++\n',
+        "date.md": '+++\ntitle = "D"\ntags = ["x"]\ndate = "soon"\n+++\n',
+    }
+    result = lint(tmp_path, files, select=["frontmatter"],
+                  config={"frontmatter": {"required": ["tags", "title"]}})
+    assert spans(result) == [
+        ("broken.md", 3, 9, 3, 9, "NL202"),
+        ("date.md", 4, 8, 4, 14, "NL206"),
+        ("tags.md", 3, 9, 3, 24, "NL204"),
+        ("untagged.md", 1, 1, 3, 4, "NL203"),
+    ]
+
+
+def test_json_frontmatter_gets_the_same_rules(tmp_path: Path) -> None:
+    files = {"j.md": '{\n  "title": "J",\n  "tags": []\n}\nBody\n'}
+    result = lint(tmp_path, files, select=["frontmatter"])
+    assert [(f.code, f.span.line) for f in result.findings] == [("NL203", 3)]
