@@ -463,7 +463,7 @@ class Session:
             stamp = FileStamp.of(Path(source)) if source else None
             names.append(f"{impl.plugin_name}@{stamp.mtime_ns if stamp else 0}")
         # before any rule writes its own cache there: the folder gets its .gitignore only
-        # while it is new or empty
+        # when notelint creates it
         with contextlib.suppress(OSError):  # read-only: saving the index will say so
             prepare_cache_dir(self.cache_dir)
         key = parser_key(names, {"frontmatter": FRONTMATTER_FORMATS})
