@@ -410,7 +410,7 @@ def _renumber(mark: Any, starts: list[int]) -> Any:
     if mark is None:
         return None
     line = bisect.bisect_right(starts, mark.index) - 1
-    return yaml.Mark(mark.name, mark.index, line, mark.index - starts[line], None, None)
+    return yaml.Mark(mark.name, mark.index, line, mark.index - starts[line], None, 0)
 
 
 def _renumber_marks(node: yaml.Node, starts: list[int], depth: int = 0) -> None:
