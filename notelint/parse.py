@@ -591,6 +591,14 @@ class InlineMap:
     ) -> None:
         self._starts: list[int] = []
         self._rows: list[tuple[int, int, list[int] | None]] = []
+        # markdown-it strips a paragraph with Python's str.strip, which also takes a first
+        # line of only U+00A0, U+3000, U+2028 or a form feed: the content starts below it
+        while (
+            content.count("\n") + 1 < last_line - first_line
+            and first_line < len(lines)
+            and not lines[first_line].strip()
+        ):
+            first_line += 1
         offset = 0
         for k, part in enumerate(content.split("\n")):
             index = min(first_line + k, max(last_line - 1, first_line))

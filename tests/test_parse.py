@@ -528,6 +528,12 @@ def test_yaml_positions_stay_inside_their_lines(parts: list[str]) -> None:
             assert 1 <= column <= len(note.lines[line - 1]) + 1, (text, span)
 
 
+@pytest.mark.parametrize("blank", ["\u00a0", "\u3000", "\u2028", "\x0c", "\u00a0\u3000 "])
+def test_a_paragraph_opening_with_a_line_python_strips_keeps_its_positions(blank: str) -> None:
+    text = f"{blank}\n[[7]] and [t](d.md)\n"
+    assert [sp(link.span) for link in parse(text).links] == [(2, 1, 2, 6), (2, 11, 2, 20)]
+
+
 # -- every span, in any arrangement -------------------------------------------------------
 
 PIECES = [
@@ -535,7 +541,7 @@ PIECES = [
     "<https://h.org>", "https://i.org/x", '<a href="j.md">j</a>', "<img src='k.png'>", "word",
     "日本", "e\u0301", "\t", "`code [[z]]`", "$m$", "*em*", "**[[bold]]**", "#tag", "%% c %%",
     "<!-- c -->", "\\|", "[ref][r]", "^blk", "[^1]", "#a/b", "~~[[s]]~~", "<b>[[h]]</b>",
-    "[[a#H]]", "[[#^b]]",
+    "[[a#H]]", "[[#^b]]", "\u00a0", "\u3000", "\u2028", "\x0c", "\x85",
 ]
 PREFIXES = ["", "- ", "> ", "1. ", "  - ", "> - ", "## ", "    ", "\t", "> > ", ">\t",
             "- [ ] ", "- [x] ", "10) ", "  \t", "* > "]
