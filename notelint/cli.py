@@ -35,7 +35,7 @@ from notelint.reporters import Reporter
 SUBCOMMANDS = ("check", "baseline", "init", "rules", "explain", "words", "server", "cache", "mv")
 
 
-FORMAT_HELP = "output format: text (default), json, sarif, github, or a plugin's"
+FORMAT_HELP = "output format: text (default), json, sarif, github, html, or a plugin's"
 
 
 class _CheckHelp(argparse._HelpAction):
@@ -524,7 +524,7 @@ def _server(args: argparse.Namespace) -> int:
         from notelint.server import run_from_args
     except ImportError as exc:
         print(f"notelint: error: the language server needs pygls and lsprotocol ({exc}); "
-              "install them with: pip install 'pygls>=2' lsprotocol", file=sys.stderr)
+              "install them with: pip install 'notelint[lsp]'", file=sys.stderr)
         return 2
     return run_from_args(args)
 

@@ -526,7 +526,9 @@ class Session:
             if path.is_dir():
                 prefix = "" if rel in ("", ".") else rel + "/"
                 found = {c for c in candidates if c.startswith(prefix)}
-                if not found:
+                # attachments too: a rule may report on a file that is no note (NL602)
+                files = {a for a in discovery.attachments if a.startswith(prefix)}
+                if not found and not files:
                     raise UsageError(
                         f"{given}: no notes in this folder (looked for "
                         f"{', '.join(self.config.include)} under the vault root "
@@ -534,8 +536,7 @@ class Session:
                         "matches); check the path"
                     )
                 reported.update(found)
-                # attachments too: a rule may report on a file that is no note (NL602)
-                reported.update(a for a in discovery.attachments if a.startswith(prefix))
+                reported.update(files)
             elif rel in discovery.attachments:
                 reported.add(rel)
             elif not walker.is_note(rel):
@@ -613,10 +614,26 @@ class Session:
             collected=dict(collected),
             options=options,
             display_rel=self.display_rel,
+            tool_files=self._tool_files(),
         )
         rules = [cls(options[cls.code]) for cls in enabled if cls.is_vault_rule()]
         findings.extend(self._vault_findings(rules, vault, ctx))
         return findings
+
+    def _tool_files(self) -> frozenset[str]:
+        """Root-relative paths of the files notelint itself reads: its configuration,
+        the baseline, every rule's input files (word lists, the flavor's settings)."""
+        paths: list[Path] = [p for p in (self.config.path, self.request.baseline,
+                                         self.config.baseline) if p is not None]
+        for cls in self.rules.rules:
+            with contextlib.suppress(Exception):  # a rule failing here fails in its run
+                paths.extend(cls(self.options[cls.code]).inputs(self.root))
+        found: set[str] = set()
+        for path in paths:
+            absolute = path if path.is_absolute() else self.root / path
+            with contextlib.suppress(ValueError):
+                found.add(absolute.resolve().relative_to(self.root).as_posix())
+        return frozenset(found)
 
     def _reported_results(self, vault: Vault) -> dict[str, NoteResults]:
         """The per-note results of the reported notes: computed when the note was

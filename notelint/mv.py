@@ -480,7 +480,14 @@ class Planner:
         keep_md = has_note_suffix(link.target) or is_folder
         trailing = "/" if path_part.endswith("/") else ""
         if wiki:
-            for candidate in self._wiki_candidates(expected, keep_md, is_folder):
+            candidates = self._wiki_candidates(expected, keep_md, is_folder)
+            style = getattr(getattr(self.after, "flavor", None), "new_link_format", "shortest")
+            if style in ("absolute", "relative"):  # Obsidian's "New link format" setting
+                path = next(reversed(list(self._wiki_candidates(expected, keep_md, is_folder))))
+                if style == "relative":
+                    path = posixpath.relpath(path, posixpath.dirname(new_source) or ".")
+                candidates = iter([path])
+            for candidate in candidates:
                 if self._means(candidate + trailing, new_source, True, expected, is_folder):
                     if any(char in candidate for char in _WIKI_FORBIDDEN):
                         return None
@@ -673,7 +680,12 @@ def command(args: Any) -> int:
             sys.stdout.write(plan.diff())
             sys.stdout.write(_summary(plan, "would move"))
             return 0
-        apply_move(plan)
+        try:
+            apply_move(plan)
+        except KeyboardInterrupt:  # held while writing: the move is complete
+            sys.stdout.write(_summary(plan, "moved"))
+            print("notelint: interrupted (after the move was completed)", file=sys.stderr)
+            return 130
     except MoveError as exc:
         print(f"notelint: error: {exc}", file=sys.stderr)
         return 2

@@ -63,6 +63,9 @@ class RuleContext(NoteContext):
     display_rel: Callable[[str], str] = field(default=lambda rel: rel, repr=False)
     """The path users see for root-relative ``rel``: for findings in files that are not
     notes (an unused attachment), which ``Rule.finding`` cannot place."""
+    tool_files: frozenset[str] = frozenset()
+    """Root-relative paths of files notelint itself reads (its configuration, baseline,
+    word lists, the publisher's settings): they serve the tooling, not the notes."""
 
     def collected_by(self, rule: Rule) -> Mapping[str, Any]:
         """What ``rule.collect_note`` returned for each reported note, by ``rel``."""

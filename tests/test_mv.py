@@ -44,14 +44,11 @@ def read(root: Path, rel: str) -> str:
 
 
 def test_a_note_with_heading_and_block_links(tmp_path: Path, flavor: dict[str, str]) -> None:
-    # a Markdown link names the heading as its publisher does: Quartz by its slug,
-    # Obsidian by its text
-    anchor = "Next%20steps" if ".obsidian/app.json" in flavor else "next-steps"
     write_vault(tmp_path, {
         **flavor,
         "plan.md": TARGET,
         "index.md": "[[plan]] [[plan|the plan]] [[plan#Next steps]] [[plan#^step-1|step]]\n"
-                    f"![[plan#Next steps]] [md](plan.md#{anchor}) [ref][r]\n\n[r]: plan.md\n",
+                    "![[plan#Next steps]] [md](plan.md#Next%20steps) [ref][r]\n\n[r]: plan.md\n",
         "deep/inner.md": "[up](../plan.md) [[plan.md#^step-1]] <a href=\"../plan.md\">x</a>\n",
         "other.md": "[[index]] is not touched\n",
     })
@@ -62,7 +59,7 @@ def test_a_note_with_heading_and_block_links(tmp_path: Path, flavor: dict[str, s
     assert read(tmp_path, "index.md") == (
         "[[2024 plan]] [[2024 plan|the plan]] [[2024 plan#Next steps]] "
         "[[2024 plan#^step-1|step]]\n![[2024 plan#Next steps]] "
-        f"[md](projects/2024%20plan.md#{anchor}) [ref][r]\n\n[r]: projects/2024%20plan.md\n"
+        "[md](projects/2024%20plan.md#Next%20steps) [ref][r]\n\n[r]: projects/2024%20plan.md\n"
     )
     assert read(tmp_path, "deep/inner.md") == (
         "[up](../projects/2024%20plan.md) [[2024 plan.md#^step-1]] "
@@ -312,4 +309,20 @@ def test_a_folder_named_in_another_case(tmp_path: Path) -> None:
     write_vault(tmp_path, {"a.md": "a [[library]].\n", "Library/core.md": "x\n"})
     move(tmp_path, "Library", "archive/Library")
     assert read(tmp_path, "a.md") == "a [[archive/Library]].\n"
+    assert link_findings(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("link_format", "written"),
+    [("shortest", "[[plan]]"), ("absolute", "[[work/plan]]"), ("relative", "[[../work/plan]]")],
+)
+def test_obsidian_new_link_format(tmp_path: Path, link_format: str, written: str) -> None:
+    """Obsidian writes new links as its "New link format" setting says; so does mv."""
+    write_vault(tmp_path, {
+        ".obsidian/app.json": f'{{"newLinkFormat": "{link_format}"}}\n',
+        "notes/a.md": "see [[old]]\n",
+        "old.md": "x\n",
+    })
+    move(tmp_path, "old.md", "work/plan.md")
+    assert read(tmp_path, "notes/a.md") == f"see {written}\n"
     assert link_findings(tmp_path) == []

@@ -67,6 +67,8 @@ def page_data(report: Report) -> dict[str, Any]:
         "root": report.root,
         "files": report.files,
         "version": report.version,
+        "flavor": report.flavor,
+        "baselined": report.baselined,
         "summary": report.summary(),
         "paths": list(paths),
         "rules": rules,
@@ -202,7 +204,9 @@ _SCRIPT = r"""
 
   document.getElementById("meta").textContent =
     "root " + (data.root || ".") + " \u00b7 " + plural(data.files, "file") +
-    " checked \u00b7 notelint " + data.version;
+    " checked" + (data.flavor ? " \u00b7 links judged as " + data.flavor : "") +
+    (data.baselined ? " \u00b7 " + plural(data.baselined, "finding") + " hidden by the baseline"
+      : "") + " \u00b7 notelint " + data.version;
   const totals = document.getElementById("totals");
   SEVERITIES.forEach((sev) => {
     totals.append(el("span", {class: "sev " + sev, "data-severity": sev},

@@ -38,7 +38,9 @@ class GraphOptions:
         default=(),
         metadata={
             "help": "globs (root-relative) of non-note files kept on purpose though no note "
-            "links them (a favicon, a CNAME, downloads linked from outside)"
+            "links them (a favicon, downloads linked from outside); notelint's own files "
+            "(configuration, baseline, word lists) and repository files at the root "
+            "(LICENSE, CNAME, Makefile, *.toml, *.json, *.yml, scripts) are always kept"
         },
     )
 
@@ -51,6 +53,15 @@ class Graph:
 
     def inbound(self, rel: str) -> frozenset[str]:
         return self.linked_from.get(rel, frozenset())
+
+
+#: Files at the root of a vault kept in git that serve the repository, not the notes:
+#: never "unused attachments" (a glob without ``/`` matches at the root only).
+REPOSITORY_FILES = (
+    "LICENSE*", "LICENCE*", "COPYING*", "NOTICE*", "AUTHORS*", "CODEOWNERS", "CNAME",
+    "Makefile", "*.toml", "*.json", "*.yml", "*.yaml", "*.lock", "*.cfg", "*.ini",
+    "requirements*.txt", "package.json", "*.ts", "*.js", "*.mjs", "*.py", "*.sh",
+)
 
 
 def links_options(ctx: RuleContext) -> LinksOptions:
@@ -75,6 +86,8 @@ def build_graph(vault: Vault, options: LinksOptions) -> Graph:
         return memo
     linked: dict[str, set[str]] = {}
     for source in vault.notes:
+        if resolver.ignored(source):
+            continue  # the publisher never reads it (Quartz's ignorePatterns): no links
         note = vault.notes[source]
         for link in note.links:
             if link.kind in (LinkKind.AUTOLINK, LinkKind.BARE_URL) or not is_local(link):
@@ -101,15 +114,10 @@ def _folder_index(vault: Vault, folder: str) -> str | None:
 
 
 def unpublished(resolver: Resolver, rel: str) -> bool:
-    """A note the publisher leaves out: nobody can reach it, nobody should.
-
-    The resolver's flavor decides when it knows (Quartz's drafts and explicit-publish
-    filters; Obsidian shows every note); otherwise ``draft: true``, as Quartz's default.
-    """
-    hidden = getattr(resolver, "hidden", None)
-    if callable(hidden):
-        return hidden(rel) is not None
-    return resolver.vault.facts(rel).draft
+    """A note the publisher leaves out or the user excluded from checks: nobody can
+    reach it, nobody should. The flavor decides: Quartz's ``ignorePatterns``, drafts and
+    explicit-publish filter; Obsidian's excluded files (it shows drafts)."""
+    return not resolver.checks(rel) or resolver.hidden(rel) is not None
 
 
 def _matcher(globs: Iterable[str]) -> re.Pattern[str] | None:
@@ -131,9 +139,11 @@ class OrphanNote(_GraphRule):
     under the `links` settings), including ambiguous and wrongly cased links; a note
     linking only to itself is still an orphan. Entry points are never orphans: `index.md`
     at the root and in every folder (Quartz's home and folder pages), and the notes
-    matched by `graph.entry-points`. Notes the publisher leaves out (on Quartz:
-    `draft: true`, or no `publish: true` under its ExplicitPublish filter) are not
-    reported. One finding at line 1 of the orphan.
+    matched by `graph.entry-points`. Notes the publisher leaves out are not reported, and
+    their links do not count when the publisher never reads them: on Quartz its
+    `ignorePatterns`, drafts (`draft: true`) and, under its ExplicitPublish filter, notes
+    without `publish: true`; on Obsidian the excluded files (Obsidian shows drafts, so a
+    draft can be an orphan there). One finding at line 1 of the orphan.
 
     Off by default; `notelint check --select orphan-note` lists them.
 
@@ -187,7 +197,11 @@ class UnusedAttachment(_GraphRule):
     Images outlive the notes that showed them: renamed, replaced or deleted notes leave
     files that are still published and still weigh on the repository. Every link form
     counts (`![[embed]]`, `![](img.png)`, `<img src>`, `[pdf](file.pdf)`), resolved as the
-    links rules resolve them. Globs in `graph.keep` name files kept on purpose.
+    links rules resolve them. Globs in `graph.keep` name files kept on purpose; files the
+    publisher ignores (Quartz's `ignorePatterns`) are not reported, nor the files notelint
+    reads itself (its configuration, baseline and word lists, the publisher's settings),
+    nor repository files at the root (`LICENSE`, `CNAME`, `Makefile`, `*.toml`, `*.json`,
+    `*.yml`, scripts...).
 
     The finding sits at line 1, column 1 of the file (it is no note; see the JSON
     schema). `--fix` never deletes anything: for a script,
@@ -216,11 +230,17 @@ class UnusedAttachment(_GraphRule):
     enabled_by_default = False
 
     def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterator[Finding]:
-        graph = build_graph(vault, links_options(ctx))
-        keep = _matcher(self.options.keep)
+        options = links_options(ctx)
+        graph = build_graph(vault, options)
+        resolver = resolver_for(vault, options)
+        keep = _matcher((*self.options.keep, *REPOSITORY_FILES))
         for rel in sorted(vault.attachments):
-            if graph.inbound(rel) or (keep is not None and keep.match(rel)):
+            if graph.inbound(rel) or rel in ctx.tool_files:
                 continue
+            if keep is not None and keep.match(rel):
+                continue
+            if resolver.ignored(rel):
+                continue  # the publisher leaves it out: not published, not ours to judge
             yield Finding(
                 path=ctx.display_rel(rel),
                 span=Span.point(1),

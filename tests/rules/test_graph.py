@@ -10,19 +10,36 @@ import pytest
 from notelint.engine import RunRequest, run
 from notelint.testing import LintResult, lint, write_vault
 
-#: How each publisher's vault is marked; the same verdicts are expected from both.
-FLAVORS = {
-    "quartz": {},
-    "obsidian": {".obsidian/app.json": "{}\n"},
+#: A Quartz site's configuration (read as text, never run): the vault is its content/.
+QUARTZ_CONFIG = """import * as Plugin from "./quartz/plugins"
+const config = {
+  configuration: { ignorePatterns: ["private"] },
+  plugins: { filters: [%s] },
 }
+export default config
+"""
+
+FLAVORS = ("obsidian", "quartz")
 
 
 def graph(
-    tmp_path: Path, flavor: str, files: dict[str, str | bytes], **kwargs: object
+    tmp_path: Path,
+    flavor: str,
+    files: dict[str, str | bytes],
+    *,
+    filters: str = "Plugin.RemoveDrafts()",
+    **kwargs: object,
 ) -> LintResult:
+    """Lint ``files`` as an Obsidian vault (``.obsidian/``) or a Quartz site's content."""
     kwargs.setdefault("select", ["NL601", "NL602"])
-    vault: dict[str, str | bytes] = {**FLAVORS[flavor], **files}
-    return lint(tmp_path, vault, **kwargs)  # type: ignore[arg-type]
+    if flavor == "obsidian":
+        root = tmp_path
+        write_vault(root, {".obsidian/app.json": "{}\n"})
+    else:
+        write_vault(tmp_path, {"quartz.config.ts": QUARTZ_CONFIG % filters})
+        root = tmp_path / "content"
+        root.mkdir()
+    return lint(root, files, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.fixture(params=sorted(FLAVORS))
@@ -97,9 +114,27 @@ def test_entry_points_are_never_orphans(tmp_path: Path, flavor: str) -> None:
     assert result.brief() == ["other.md:1:1: NL601"]
 
 
+DRAFTS = {"index.md": "x\n", "draft.md": "---\ndraft: true\n---\nx\n", "other.md": "x\n"}
+
+
 def test_drafts_left_out_by_quartz_are_not_orphans(tmp_path: Path) -> None:
-    files = {"index.md": "x\n", "draft.md": "---\ndraft: true\n---\nx\n", "other.md": "x\n"}
-    assert graph(tmp_path, "quartz", files).brief() == ["other.md:1:1: NL601"]
+    assert graph(tmp_path, "quartz", DRAFTS).brief() == ["other.md:1:1: NL601"]
+
+
+def test_obsidian_shows_drafts_so_they_can_be_orphans(tmp_path: Path) -> None:
+    assert graph(tmp_path, "obsidian", DRAFTS).brief() == [
+        "draft.md:1:1: NL601", "other.md:1:1: NL601"
+    ]
+
+
+def test_quartz_explicit_publish_leaves_unpublished_notes_out(tmp_path: Path) -> None:
+    files = {
+        "index.md": "---\npublish: true\n---\n",
+        "public.md": "---\npublish: true\n---\nx\n",
+        "private note.md": "x\n",
+    }
+    result = graph(tmp_path, "quartz", files, filters="Plugin.ExplicitPublish()")
+    assert result.brief() == ["public.md:1:1: NL601"]
 
 
 def test_a_link_from_an_unreported_note_counts(tmp_path: Path, flavor: str) -> None:
@@ -182,3 +217,31 @@ def test_cached_findings_follow_a_new_link(tmp_path: Path) -> None:
     assert check() == ["a.md NL601", "pic.png NL602"]
     (tmp_path / "index.md").write_text("[[a]] ![[pic.png]]\n")
     assert check() == []
+
+
+def test_files_quartz_ignores_are_neither_orphans_nor_unused(tmp_path: Path) -> None:
+    files = {"index.md": "x\n", "private/secret.md": "x\n", "private/scan.png": b"x"}
+    assert graph(tmp_path, "quartz", files).brief() == []
+
+
+def test_notelints_own_and_repository_files_are_not_unused(tmp_path: Path) -> None:
+    files = {
+        "index.md": "x\n",
+        "notelint.toml": '[spelling]\nwordlists = ["words/garden.txt"]\n',
+        "words/garden.txt": "zettel\n",
+        "LICENSE": "MIT\n",
+        "CNAME": "garden.example\n",
+        "package.json": "{}\n",
+        "data/table.json": "{}\n",  # below the root: an attachment like any other
+    }
+    config = {"spelling": {"wordlists": ["words/garden.txt"]}}
+    result = lint(tmp_path, files, select=["NL602"], config=config)
+    assert result.brief() == ["data/table.json:1:1: NL602"]
+
+
+def test_the_configuration_file_read_is_not_unused(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"index.md": "x\n", "conf/notelint.toml": "", "stray.png": b"x"})
+    result = run(RunRequest(paths=[str(tmp_path)], root=tmp_path, cwd=tmp_path, offline=True,
+                            config_file=tmp_path / "conf/notelint.toml", select=["NL602"],
+                            use_cache=False))
+    assert [f.path for f in result.findings] == ["stray.png"]
