@@ -596,7 +596,7 @@ class InlineMap:
         while (
             content.count("\n") + 1 < last_line - first_line
             and first_line < len(lines)
-            and not lines[first_line].strip()
+            and not _BLOCK_PREFIX.sub("", lines[first_line], count=1).strip()
         ):
             first_line += 1
         offset = 0
@@ -627,6 +627,13 @@ class InlineMap:
         # removed backslash after it (``x\\|``) does not stretch the span over it
         end_line, last_column = self.position(end - 1)
         return Span(line, column, end_line, last_column + 1)
+
+
+#: What markdown-it takes off a line before a paragraph's content: quote markers, a list
+#: marker (with a task box), indentation.
+_BLOCK_PREFIX = re.compile(
+    r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?)?"
+)
 
 
 def _locate(
