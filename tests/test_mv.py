@@ -329,3 +329,17 @@ def test_obsidian_new_link_format(tmp_path: Path, link_format: str, written: str
     move(tmp_path, "old.md", "work/plan.md")
     assert read(tmp_path, "notes/a.md") == f"see {written}\n"
     assert link_findings(tmp_path) == []
+
+
+def test_table_escaped_pipes_are_kept(tmp_path: Path) -> None:
+    write_vault(tmp_path, {
+        "n.md": "| a | b |\n|---|---|\n| [[old\\|alias]] | ![[pic.png\\|100]] |\n",
+        "old.md": "x\n",
+        "pic.png": b"P",
+    })
+    move(tmp_path, "old.md", "sub/new one.md")
+    move(tmp_path, "pic.png", "img/p.png")
+    assert read(tmp_path, "n.md") == (
+        "| a | b |\n|---|---|\n| [[new one\\|alias]] | ![[p.png\\|100]] |\n"
+    )
+    assert link_findings(tmp_path) == []
