@@ -168,7 +168,7 @@ def test_dry_run_prints_a_diff_and_changes_nothing(
     write_vault(tmp_path, {"a.md": "see [[old]]\n", "old.md": "x\n"})
     before = {p: p.read_bytes() for p in tmp_path.rglob("*.md")}
     monkeypatch.chdir(tmp_path)
-    code = main(["mv", "old.md", "new.md", "--dry-run"])
+    code = main(["mv", "old.md", "new.md", "--dry-run", "--root", "."])
     out = capsys.readouterr().out
     assert code == 0
     assert out.startswith("rename file old.md -> new.md\n--- a/a.md\n+++ b/a.md\n")
@@ -343,3 +343,18 @@ def test_table_escaped_pipes_are_kept(tmp_path: Path) -> None:
         "| a | b |\n|---|---|\n| [[new one\\|alias]] | ![[p.png\\|100]] |\n"
     )
     assert link_findings(tmp_path) == []
+
+
+def test_refuses_to_guess_the_vault(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No marker above the note: the vault might be larger than its folder, and links
+    from outside it would be missed; with a marker the move goes ahead."""
+    write_vault(tmp_path, {"other.md": "[[x]]\n", "a/x.md": "x\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["mv", "a/x.md", "a/y.md"]) == 2
+    assert "pass --root" in capsys.readouterr().err
+    assert read(tmp_path, "other.md") == "[[x]]\n"
+    (tmp_path / ".obsidian").mkdir()
+    assert main(["mv", "a/x.md", "a/y.md"]) == 0
+    assert read(tmp_path, "other.md") == "[[y]]\n"
