@@ -10,9 +10,14 @@ needs grows with the summaries, not with the parse trees.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+import signal
+import sys
+import threading
 import traceback
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,12 +226,88 @@ def _can_fork() -> bool:
 
 
 def _forked_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` forked processes (imported here: a warm run never forks)."""
+    """A pool of ``workers`` forked processes (imported here: a warm run never forks).
+
+    Every worker dies with this process: a parent killed by SIGKILL or SIGTERM must not
+    leave workers holding memory and notelint's stderr open (a caller reading it to the
+    end, as pre-commit and CI do, would hang).
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("fork"))
+    read_end, write_end = os.pipe()  # the watchdog's: EOF once this process is gone
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_worker,
+        initargs=(os.getpid(), read_end, write_end),
+    )
+    weakref.finalize(pool, _close_fds, read_end, write_end)
+    return pool
+
+
+@contextlib.contextmanager
+def _workers(count: int) -> Iterator[ProcessPoolExecutor]:
+    """A forked pool for a ``with`` block. Interrupted (Ctrl-C, SIGTERM), its workers are
+    killed at once instead of finishing every queued task first."""
+    pool = _forked_pool(count)
+    try:
+        yield pool
+    except BaseException as exc:
+        if not isinstance(exc, Exception):
+            processes = getattr(pool, "_processes", None) or {}
+            for process in list(processes.values()):
+                with contextlib.suppress(Exception):
+                    process.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _close_fds(*fds: int) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _set_parent_death_signal() -> bool:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux ``prctl``)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _init_worker(parent: int, read_end: int, write_end: int) -> None:
+    """Runs first in each worker: tie its life to the parent's.
+
+    ``PR_SET_PDEATHSIG`` where the kernel has it; else a thread waiting for EOF on a pipe
+    whose only writer left is the parent (each worker closes its inherited copy). A
+    SIGTERM kills a worker outright: the handler the parent installed is not for it.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.close(write_end)
+    if _set_parent_death_signal():
+        os.close(read_end)
+    else:
+        threading.Thread(target=_watch_parent, args=(read_end,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the death signal was set
+        os._exit(1)
+
+
+def _watch_parent(read_end: int) -> None:
+    with contextlib.suppress(OSError):
+        while os.read(read_end, 1):
+            pass
+    os._exit(1)
 
 
 #: The analyser a forked worker inherits.
@@ -245,7 +326,7 @@ def _in_workers(analyser: Analyser, tasks: Sequence[Task], jobs: int) -> Iterato
     _WORKER_ANALYSER = analyser
     done = 0
     try:
-        with _forked_pool(jobs) as pool:
+        with _workers(jobs) as pool:
             for outcomes in pool.map(_analyse_chunk, chunks):
                 done += 1
                 yield from outcomes
@@ -287,7 +368,7 @@ def side_by_side(calls: Sequence[Callable[[], T]], jobs: int) -> list[T]:
 
     outer, _FORKED_CALLS = _FORKED_CALLS, calls  # a call may split its own work again
     try:
-        with _forked_pool(min(jobs - 1, len(calls) - 1)) as pool:
+        with _workers(min(jobs - 1, len(calls) - 1)) as pool:
             futures = [pool.submit(_call_forked, index) for index in range(1, len(calls))]
             first = calls[0]()
             rest: list[T] = []

@@ -15,10 +15,12 @@ import io
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from notelint import __version__
 from notelint.cache import CACHE_MARKER
@@ -30,9 +32,7 @@ from notelint.plugins import load_plugins
 from notelint.registry import RuleSet
 from notelint.reporters import Reporter
 
-SUBCOMMANDS = (
-    "check", "baseline", "init", "rules", "explain", "words", "server", "cache", "mv"
-)
+SUBCOMMANDS = ("check", "baseline", "init", "rules", "explain", "words", "server", "cache", "mv")
 
 
 FORMAT_HELP = "output format: text (default), json, sarif, github, html, or a plugin's"
@@ -201,14 +201,62 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"check": _check, "baseline": _baseline, "init": _init, "rules": _rules,
                "explain": _explain, "words": _words, "server": _server, "cache": _cache,
                "mv": _mv}
+    previous = _stop_on_sigterm()
     try:
         return handler[args.command](args)
+    except Terminated:
+        _TERMINATION["handled"] = True
+        print("notelint: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("notelint: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `notelint rules | head`: the reader left, nothing is wrong
         _silence_stdout()
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: what is being written is finished or dropped
+    whole (every write is atomic; the URL cache keeps what was checked), then exit 143."""
+
+
+#: Whether a SIGTERM arrived and whether ``main`` has caught it.
+_TERMINATION = {"received": False, "handled": False}
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    if not _TERMINATION["received"]:
+        _TERMINATION["received"] = True
+        threading.Thread(target=_make_sure_it_ends, daemon=True).start()
+    raise Terminated
+
+
+def _make_sure_it_ends() -> None:
+    """Python drops an exception raised where it cannot propagate (a SIGTERM landing in
+    a fork hook, say): raise it again, and if even that is lost, exit 143 anyway."""
+    import _thread
+    import time
+
+    time.sleep(1.0)
+    if not _TERMINATION["handled"]:
+        _thread.interrupt_main(signal.SIGTERM)
+    time.sleep(5.0)
+    if not _TERMINATION["handled"]:
+        os._exit(143)
+
+
+def _stop_on_sigterm() -> Any:
+    """Turn SIGTERM into ``Terminated`` unless a caller embedding notelint set its own
+    handler; returns the handler to restore, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def _unknown_command(word: str) -> str | None:
@@ -476,12 +524,13 @@ def _server(args: argparse.Namespace) -> int:
         from notelint.server import run_from_args
     except ImportError as exc:
         print(f"notelint: error: the language server needs pygls and lsprotocol ({exc}); "
-              "install them with: pip install 'pygls>=2' lsprotocol", file=sys.stderr)
+              "install them with: pip install 'notelint[lsp]'", file=sys.stderr)
         return 2
     return run_from_args(args)
 
 
 def _words(args: argparse.Namespace) -> int:
+    from notelint.fix import write_refusal
     from notelint.spell import DEFAULT_WORDLIST, add_words, target_wordlist
 
     wordlist = args.wordlist
@@ -496,6 +545,15 @@ def _words(args: argparse.Namespace) -> int:
             return 2
         options = session.options.get("NL501")
         wordlist = target_wordlist(getattr(options, "wordlists", ()), session.root)
+        refusal = write_refusal(wordlist, session.root)
+        if refusal is not None:  # a configured list: notelint writes only inside the root
+            print(f"notelint: error: spelling.wordlists: {refusal}; notelint writes only "
+                  f"inside the vault. To add to it anyway, name it: notelint words --add "
+                  f"WORD --wordlist {wordlist}", file=sys.stderr)
+            return 2
+    elif os.path.lexists(wordlist) and not os.path.isfile(wordlist):
+        print(f"notelint: error: --wordlist {wordlist} is not a regular file", file=sys.stderr)
+        return 2
     added = add_words(wordlist, list(args.add))
     print(f"added {len(added)} word{'s' if len(added) != 1 else ''} to {wordlist}"
           + (f": {', '.join(added)}" if added else ""), file=sys.stderr)

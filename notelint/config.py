@@ -27,6 +27,7 @@ TOP_LEVEL_KEYS = {
     "include": "globs of files read as notes",
     "exclude": "globs of files and folders to leave out",
     "respect-gitignore": "skip what .gitignore ignores",
+    "follow-symlinks-outside": "follow symlinks whose target lies outside the root",
     "select": "rule codes, names, code prefixes or families to run",
     "extend-select": "rules to run on top of the defaults",
     "ignore": "rules not to run",
@@ -52,6 +53,7 @@ class Config:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    follow_symlinks_outside: bool = False
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -151,6 +153,9 @@ def config_from_mapping(
         include=_strings(values, "include", where, prefix) or DEFAULT_INCLUDE,
         exclude=_strings(values, "exclude", where, prefix) or (),
         respect_gitignore=_bool(values, "respect-gitignore", where, prefix, default=True),
+        follow_symlinks_outside=_bool(
+            values, "follow-symlinks-outside", where, prefix, default=False
+        ),
         select=_strings(values, "select", where, prefix),
         extend_select=_strings(values, "extend-select", where, prefix) or (),
         ignore=_strings(values, "ignore", where, prefix) or (),

@@ -4,17 +4,25 @@ Dot-folders (``.obsidian``, ``.trash``, ``.git``), ``exclude`` globs and ``.giti
 paths are skipped. Symlinked folders are followed once; a link back to a folder above
 it (a loop), a broken link or an unreadable folder becomes a ``FileProblem`` that the
 ``unreadable-file`` rule reports, never an exception.
+
+A symlink whose real path leaves the root (``rootlink -> /``, ``status -> /proc/self/status``,
+a folder of another project) is not followed: a vault must not make notelint read, quote or
+rewrite files outside it. It becomes one ``FileProblem`` naming the link, unless the
+configuration says ``follow-symlinks-outside = true``. Anything that is neither a regular
+file nor a folder (a FIFO, socket or device named like a note) is reported, never opened.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
 
 from notelint.config import Config
+from notelint.fix import TEMP_NAME, remove_stale_temp
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ class Discovery:
     attachments: list[str] = field(default_factory=list)
     folders: set[str] = field(default_factory=set)
     problems: list[FileProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # files skipped, said on stderr
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ class Walker:
 
     def __init__(self, root: Path, config: Config) -> None:
         self.root = root
+        self.real_root = os.path.realpath(root)
         self.config = config
         self.include = pathspec.GitIgnoreSpec.from_lines(config.include)
         self.exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude)
@@ -92,6 +102,8 @@ class Walker:
             ignores = [*ignores, *self._ignore_file(folder, rel)]
         for entry in entries:
             if entry.name.startswith("."):
+                if TEMP_NAME.match(entry.name):  # what a killed --fix left: never reported
+                    remove_stale_temp(Path(entry.path))
                 continue
             child = f"{rel}/{entry.name}" if rel else entry.name
             self._visit(entry, child, ignores, ancestors)
@@ -106,11 +118,17 @@ class Walker:
         try:
             is_dir = entry.is_dir()
             is_file = entry.is_file()
+            is_link = entry.is_symlink()
         except OSError as exc:
             self.result.problems.append(FileProblem(rel, f"cannot read: {exc.strerror or exc}"))
             return
         if self.is_excluded(rel, is_dir) or any(i.ignores(rel, is_dir) for i in ignores):
             return
+        if is_link and (is_dir or is_file) and not self.config.follow_symlinks_outside:
+            real = os.path.realpath(entry.path)
+            if not is_within(real, self.real_root):
+                self.result.problems.append(FileProblem(rel, outside_message(rel, entry.path)))
+                return
         if is_dir:
             identity = _dir_id(Path(entry.path))
             if identity is not None and identity in ancestors:
@@ -128,7 +146,11 @@ class Walker:
             self._walk_dir(Path(entry.path), rel, ignores, ancestors | {identity or (0, 0)})
         elif is_file:
             (self.result.notes if self.is_note(rel) else self.result.attachments).append(rel)
-        elif entry.is_symlink() and self.is_note(rel):
+        elif not is_link and self.is_note(rel):  # a FIFO, socket or device: never opened
+            self.result.problems.append(FileProblem(
+                rel, f"'{rel}' is not a regular file (a pipe, socket or device); not read. "
+                "Remove it or add it to 'exclude'"))
+        elif is_link and self.is_note(rel) and not os.path.exists(entry.path):
             target = os.readlink(entry.path)
             self.result.problems.append(
                 FileProblem(rel, f"broken symlink: '{rel}' points to '{target}', which does "
@@ -136,7 +158,7 @@ class Walker:
             )
 
     def _ignore_file(self, folder: Path, rel: str) -> list[_IgnoreFile]:
-        spec = _read_ignore(folder / ".gitignore")
+        spec = _read_ignore(folder / ".gitignore", self.result.warnings)
         return [_IgnoreFile(rel, "", spec)] if spec is not None else []
 
     def _ancestor_ignores(self) -> list[_IgnoreFile]:
@@ -144,7 +166,7 @@ class Walker:
         found: list[_IgnoreFile] = []
         resolved = self.root.resolve()
         for parent in resolved.parents:
-            spec = _read_ignore(parent / ".gitignore")
+            spec = _read_ignore(parent / ".gitignore", self.result.warnings)
             if spec is not None:
                 prefix = resolved.relative_to(parent).as_posix() + "/"
                 found.append(_IgnoreFile("", prefix, spec))
@@ -153,9 +175,37 @@ class Walker:
         return found
 
 
-def _read_ignore(path: Path) -> pathspec.GitIgnoreSpec | None:
+def is_within(real: str, real_root: str) -> bool:
+    """Whether the real path ``real`` is ``real_root`` or lies under it."""
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def outside_message(rel: str, path: str) -> str:
+    """What NL001 says of a symlink that leads out of the vault."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        target = os.readlink(path)
+    except OSError:
+        target = os.path.realpath(path)
+    return (
+        f"symlink '{rel}' points outside the vault ('{target}'); not followed. Move what "
+        "it points to into the vault, or set follow-symlinks-outside = true"
+    )
+
+
+def _read_ignore(path: Path, warnings: list[str]) -> pathspec.GitIgnoreSpec | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode):  # a FIFO there would block the walk forever
+        warnings.append(f"notelint: warning: {path} is not a regular file; not read")
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            text = handle.read().decode("utf-8", errors="replace")
     except OSError:
         return None
     return pathspec.GitIgnoreSpec.from_lines(text.splitlines())

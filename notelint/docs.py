@@ -34,7 +34,10 @@ def render_rule_doc(rule: type[Rule]) -> str:
     options = list(describe_options(rule))
     if options:
         lines += [
-            f"## Options (`[tool.notelint.{rule.family}]`)",
+            f"## Options (`[{rule.family}]`)",
+            "",
+            f"In `notelint.toml` or `.notelint.toml` the table is `[{rule.family}]`; in "
+            f"`pyproject.toml` it is `[tool.notelint.{rule.family}]`.",
             "",
             "| key | type | default | meaning |",
             "|---|---|---|---|",

@@ -103,6 +103,7 @@ class RunResult:
     notes: Mapping[str, Note] = field(default_factory=dict)
     parsed: frozenset[str] = frozenset()  # the notes read and parsed (not from the cache)
     rels: Mapping[str, str] = field(default_factory=dict)  # display path -> rel, reported
+    root: Path | None = None  # the vault root: fixes never write outside it
 
 
 def root_for_file(path: Path, config_path: Path | None) -> Path:
@@ -330,6 +331,7 @@ class Session:
         if not report:
             self.save_cache()
         self.problems.extend(discovery.problems)
+        self.messages.extend(discovery.warnings)
         self.reported_problems = {p.rel for p in self.problems if p.rel in reported}
         self.reported_attachments = {rel for rel in discovery.attachments if rel in reported}
         vault = Vault(
@@ -814,7 +816,7 @@ class Session:
         messages = list(dict.fromkeys(self.messages))  # a rule failing on every note: once
         return RunResult(
             findings, report, code, messages, notes=vault.notes, parsed=frozenset(self.parsed),
-            rels={self.display_rel(rel): rel for rel in vault.reported},
+            rels={self.display_rel(rel): rel for rel in vault.reported}, root=self.root,
         )
 
 
@@ -864,7 +866,7 @@ def _apply_reported_fixes(result: RunResult) -> tuple[int, list[str]]:
         note = result.notes.get(rel) if rel is not None else None
         if note is None:
             continue
-        outcome = apply_fixes(note, fixes)
+        outcome = apply_fixes(note, fixes, result.root)
         applied += outcome.applied
         if outcome.message:
             messages.append(f"notelint: {outcome.message}")

@@ -17,6 +17,7 @@ config as text with a few patterns, ``.obsidian/app.json`` as JSON — never exe
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -35,6 +36,7 @@ QUARTZ_CONFIGS = ("quartz.config.ts", "quartz.config.js")
 MAX_SETTINGS_BYTES = 1_000_000
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def quartz_slug(path: str) -> str:
     """The slug Quartz gives a path (without ``.md``): per segment, each whitespace
     character becomes ``-``, ``&`` becomes ``-and-``, ``%`` becomes ``-percent``, ``?``
@@ -107,6 +109,8 @@ class Flavor:
     case_sensitive = True
     #: True when frontmatter ``aliases`` are pages a link may name.
     aliases_are_targets = True
+    #: True when a partial path (``[[sub/note]]``) names any file whose path ends so.
+    path_suffixes = False
 
     def target(self, written: str, *, wiki: bool) -> str:
         """The target as the publisher reads it (before keying)."""
@@ -210,6 +214,7 @@ class ObsidianFlavor(Flavor):
     publisher = "Obsidian"
     case_sensitive = False
     aliases_are_targets = False
+    path_suffixes = True
 
     def key(self, path: str) -> str:
         return path.casefold()
@@ -325,7 +330,6 @@ def _read_text(path: Path) -> tuple[str | None, str | None]:
 
 # -- Quartz: quartz.config.ts read as text -----------------------------------------------
 
-_TS_COMMENT_RE = re.compile(r"/\*.*?\*/|(?<![:\"'`\\])//[^\n]*", re.DOTALL)
 _STRING_RE = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'|`([^`$\\]*)`")
 _IGNORE_RE = re.compile(r"\bignorePatterns\s*:\s*\[([^\]]*)\]")
 _RESOLUTION_RE = re.compile(r"\bmarkdownLinkResolution\s*:\s*([\"'`])(\w*)\1")
@@ -347,7 +351,7 @@ def _quartz(path: Path) -> QuartzFlavor:
             source=f"{source} (unreadable: Quartz's defaults)",
             notes=(f"{path} {problem}; using Quartz's default settings",),
         )
-    text = _TS_COMMENT_RE.sub("", text)
+    text = strip_comments(text)
     missing: list[str] = []
     ignore: tuple[str, ...] = ()
     found = _IGNORE_RE.search(text)
@@ -383,6 +387,32 @@ def _quartz(path: Path) -> QuartzFlavor:
         source=source,
         notes=notes,
     )
+
+
+def strip_comments(source: str) -> str:
+    """TypeScript/JavaScript ``source`` with ``//`` and ``/* */`` comments removed, string
+    literals kept intact (a glob such as ``"**/*.md"`` holds ``/*``; a URL holds ``//``)."""
+    out: list[str] = []
+    index, size = 0, len(source)
+    while index < size:
+        char = source[index]
+        if char in "\"'`":
+            end = index + 1
+            while end < size and source[end] != char:
+                end += 2 if source[end] == "\\" else 1
+            out.append(source[index : end + 1])
+            index = end + 1
+        elif source.startswith("//", index):
+            end = source.find("\n", index)
+            index = size if end < 0 else end
+        elif source.startswith("/*", index):
+            end = source.find("*/", index + 2)
+            index = size if end < 0 else end + 2
+            out.append(" ")
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
 
 
 def _strings(text: str) -> Iterable[str]:

@@ -23,7 +23,8 @@ from notelint import __version__
 from notelint.baseline import write_text_atomically
 from notelint.config import CONFIG_FILES, Config, holds_notelint_config
 from notelint.discover import discover
-from notelint.roots import OBSIDIAN_MARKER, QUARTZ_MARKERS, find_root
+from notelint.flavor import detect
+from notelint.roots import OBSIDIAN_MARKER, find_root
 
 TEMPLATE_NAMES = ("templates", "_templates", "template")
 SAMPLE = 2000  # notes read to judge the vault's habits; enough, and fast on any vault
@@ -48,13 +49,8 @@ def survey(folder: Path) -> Survey:
     """Look at the vault ``folder`` belongs to, reading at most ``SAMPLE`` notes."""
     folder = folder.resolve()
     root = find_root(folder)
-    markers = [root, *root.parents][:3]
-    if any((place / marker).is_file() for place in markers for marker in QUARTZ_MARKERS):
-        flavor, reason = "quartz", "quartz.config.ts found"
-    elif (root / OBSIDIAN_MARKER).is_dir():
-        flavor, reason = "obsidian", ".obsidian/ found"
-    else:
-        flavor, reason = "quartz", "neither quartz.config.ts nor .obsidian/; the default"
+    detected = detect(root)  # what links.flavor = "auto" would pick, and why
+    flavor, reason = detected.name, " ".join(detected.source.split())  # one comment line
     found = Survey(folder, root, flavor, reason, aspell=shutil.which("aspell") is not None)
     discovery, _ = discover(root, Config())
     found.notes = len(discovery.notes)
@@ -145,8 +141,7 @@ def render_config(found: Survey) -> str:
         "",
         "[links]",
         f"# Detected flavor: {found.flavor} ({found.flavor_reason}).",
-        '# With a notelint that knows flavors, "auto" reads the vault on every run;',
-        "# uncomment to pin one.",
+        '# "auto" (the default) reads the vault on every run; uncomment to pin one.',
         '# flavor = "auto"   # or "quartz", "obsidian"',
         '# resolution = "shortest"   # or "relative", "absolute", as in Quartz',
         "",
@@ -188,6 +183,7 @@ def init_config(args: argparse.Namespace) -> int:
         print(f"notelint: error: cannot write {target}: {exc.strerror or exc}",
               file=sys.stderr)
         return 2
-    print(f"notelint: wrote {target} ({found.flavor} vault, {found.notes} notes); "
+    notes = f"{found.notes} note{'s' if found.notes != 1 else ''}"
+    print(f"notelint: wrote {target} ({found.flavor} vault, {notes}); "
           f"run 'notelint check' next", file=sys.stderr)
     return 0

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import re
+import socket
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -179,11 +181,44 @@ def reserved_host(host: str) -> bool:
     return len(labels) >= 2 and labels[-2] == "example"
 
 
+#: Ranges ``ipaddress`` counts as global (or did in some Python versions) that are not
+#: reachable from the internet: shared address space (CGNAT, Tailscale), IETF protocol
+#: assignments, benchmarking.
+_NOT_PUBLIC = tuple(ipaddress.ip_network(net) for net in (
+    "100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15",
+))
+#: IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, IPv4-compatible).
+_EMBEDDING = tuple(ipaddress.ip_network(net) for net in ("64:ff9b::/96", "64:ff9b:1::/48",
+                                                         "::/96"))
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address reaches through: mapped (``::ffff:a.b.c.d``),
+    6to4 (``2002::/16``), Teredo (server and client), NAT64 and IPv4-compatible."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    if any(ip in net for net in _EMBEDDING) and int(ip) > 1:  # not :: nor ::1
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def address_is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """False for loopback, private, link-local, multicast, reserved and unspecified IPs."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not (
+    """True only for an address of the public internet: ``is_global`` and none of
+    loopback, private, shared (100.64.0.0/10), link-local, multicast, reserved or
+    unspecified; an IPv6 address embedding an IPv4 one (6to4 of loopback,
+    ``2002:7f00:1::``, say) is public only if every embedded address is."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = embedded_ipv4(ip)
+        if inner:
+            return all(address_is_public(address) for address in inner)
+    if any(ip in net for net in _NOT_PUBLIC if net.version == ip.version):
+        return False
+    return ip.is_global and not (
         ip.is_private
         or ip.is_loopback
         or ip.is_link_local
@@ -191,6 +226,21 @@ def address_is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool
         or ip.is_reserved
         or ip.is_unspecified
     )
+
+
+_LEGACY_IPV4 = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}\.?$", re.I)
+
+
+def legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The address an all-numeric host written the old ``inet_aton`` way means: octal
+    ``0177.0.0.1``, hex ``0x7f.1``, short ``127.1`` or a bare number are all 127.0.0.1
+    to browsers and resolvers, though ``ipaddress`` rejects them. None for other hosts."""
+    if not _LEGACY_IPV4.match(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host.rstrip(".")))
+    except (OSError, ValueError):
+        return None
 
 
 # -- the checking itself -----------------------------------------------------------------

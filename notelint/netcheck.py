@@ -22,7 +22,7 @@ import typing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TextIO
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpcore
 import httpx
@@ -38,6 +38,7 @@ from notelint.net import (
     Outcome,
     Verdict,
     address_is_public,
+    legacy_ipv4,
     normalise_url,
     reserved_host,
     strip_fragment,
@@ -159,7 +160,9 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
             for ip in ips:
                 if not address_is_public(ipaddress.ip_address(ip)):
                     failure = ConnectFailure(
-                        "blocked", f"{host} resolves to the non-public address {ip}"
+                        "blocked",
+                        f"refused: private address ({host} resolves to the non-public "
+                        f"address {ip})",
                     )
                     self._resolved[host] = failure
                     raise failure
@@ -486,6 +489,12 @@ class _Checker:
                     return Verdict(
                         url, Outcome.DEAD, problem, result.status, current, attempts=attempts
                     )
+                host = urlsplit(target).hostname
+                refused = None if self.settings.allow_private or not host else private_host(host)
+                if refused is not None:  # checked on the name too, before any connection
+                    return Verdict(url, Outcome.SKIPPED, f"{refused} (after redirects to "
+                                   f"{target})", attempts=attempts, skip="private")
+                target = canonical_host(target)
                 permanent = permanent and result.status in PERMANENT_REDIRECTS
                 if permanent:
                     moved_to = target
@@ -573,15 +582,41 @@ def _precheck(url: str, settings: NetSettings) -> Verdict | None:
             url, Outcome.SKIPPED, f"{host} is a reserved name, never a real site", skip="reserved"
         )
     if not settings.allow_private:
-        if host.lower().rstrip(".").split(".")[-1] in ("localhost", "local"):
-            return Verdict(url, Outcome.SKIPPED, f"{host} is a local name", skip="private")
-        try:
-            ip = ipaddress.ip_address(host)
-        except ValueError:
-            return None
-        if not address_is_public(ip):
-            return Verdict(url, Outcome.SKIPPED, f"{host} is not a public address", skip="private")
+        refused = private_host(host)
+        if refused is not None:
+            return Verdict(url, Outcome.SKIPPED, refused, skip="private")
     return None
+
+
+def private_host(host: str) -> str | None:
+    """Why ``host`` is refused without a request (a local name, a literal non-public
+    address in any notation), or None when only resolving it can tell."""
+    if host.lower().rstrip(".").split(".")[-1] in ("localhost", "local"):
+        return f"refused: private address ({host} is a local name)"
+    try:
+        ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(host)
+    except ValueError:
+        legacy = legacy_ipv4(host)
+        if legacy is None:
+            return None
+        ip = legacy
+    if address_is_public(ip):
+        return None
+    shown = host if str(ip) == host else f"{host}, that is {ip}"
+    return f"refused: private address ({shown} is not a public address)"
+
+
+def canonical_host(url: str) -> str:
+    """``url`` with a host in legacy numeric notation (``0177.0.0.1``) written as the
+    address it means, which is what browsers connect to (httpx rejects the old form)."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    legacy = legacy_ipv4(host) if host else None
+    if legacy is None or host is None or str(legacy) == host:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    hostport = netloc[-1].replace(host, str(legacy), 1) if host in netloc[-1] else netloc[-1]
+    return urlunsplit(parts._replace(netloc="@".join([*netloc[:-1], hostport])))
 
 
 KEEPALIVE_EXPIRY = 5.0  # seconds an idle connection (and an idle host's pool) is kept
@@ -661,7 +696,20 @@ def _make_client(settings: NetSettings, transport: _PerHostTransport) -> httpx.A
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
         },
+        event_hooks={"response": [_canonical_location]},
     )
+
+
+async def _canonical_location(response: httpx.Response) -> None:
+    """A ``Location`` in legacy numeric notation (``http://0177.0.0.1/``), rewritten to the
+    address it means before httpx parses it (it rejects the old form, which then looked
+    like a reset connection); the redirect check then judges that address."""
+    location = response.headers.get("location")
+    if location and "://" in location:
+        with contextlib.suppress(ValueError):
+            canonical = canonical_host(location.strip())
+            if canonical != location.strip():
+                response.headers["location"] = canonical
 
 
 async def _run_batch(

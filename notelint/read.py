@@ -48,6 +48,23 @@ def read_bytes(
         return FileProblem(rel, f"cannot read file: {exc.strerror or exc}")
 
 
+class NotRegularFile(OSError):
+    """A path that is a FIFO, socket, device or folder where a file was expected."""
+
+
+def read_regular_text(path: Path, encoding: str = "utf-8", errors: str = "strict") -> str:
+    """The text of ``path`` if it is a regular file. It is opened without blocking and
+    checked with ``fstat`` before anything is read: a FIFO planted at a word list or
+    cache file must not hang the run. Raises ``NotRegularFile`` (an ``OSError``)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise NotRegularFile(0, "not a regular file (a pipe, socket or device)", str(path))
+        data = handle.read()
+    return data.decode(encoding, errors)
+
+
 def human_size(size: int) -> str:
     """``2048`` -> ``"2.0 KiB"``: sizes a person can compare at a glance."""
     if size < 1024:

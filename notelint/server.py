@@ -565,12 +565,19 @@ def _insert_line(
 
 @server.command(ADD_WORD_COMMAND)
 async def _add_word(ls: NotelintServer, *arguments: Any) -> list[str]:
+    from notelint.fix import write_refusal
     from notelint.spell import add_words
 
     workspace = ls.notelint
     wordlist = workspace.wordlist() if workspace is not None else None
     words = [str(argument) for argument in arguments if isinstance(argument, str)]
-    if wordlist is None or not words:
+    if wordlist is None or workspace is None or not words:
+        return []
+    refusal = write_refusal(wordlist, workspace.root)
+    if refusal is not None:  # only inside the vault: `notelint words --wordlist` for more
+        ls.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Warning,
+            message=f"notelint: not added: {refusal}; notelint writes only inside the vault"))
         return []
     added = await ls.run(add_words, wordlist, words)
     for uri in ls.open_uris():

@@ -35,11 +35,14 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from notelint.read import read_regular_text
 
 #: How to get aspell, named in every "aspell is missing" message.
 INSTALL_HINT = "install it with `apt-get install aspell aspell-en` (or `brew install aspell`)"
@@ -47,7 +50,7 @@ INSTALL_HINT = "install it with `apt-get install aspell aspell-en` (or `brew ins
 MISSING_ASPELL = f"spelling needs aspell, which was not found; {INSTALL_HINT}"
 
 #: Bump when the cache layout changes, so old caches are ignored rather than misread.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 #: Words written to aspell between flushes: enough to keep it busy, few enough to stream.
 FLUSH_EVERY = 256
@@ -72,7 +75,7 @@ def read_wordlist(path: Path) -> list[str]:
     A ``#`` starts a comment anywhere on a line, so ``notelint  # our name`` is allowed.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular_text(path, "utf-8-sig")
     except OSError as exc:
         raise SpellError(f"cannot read word list {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -122,7 +125,7 @@ def add_words(wordlist: Path, words: list[str]) -> list[str]:
     header: list[str] = []
     existing: list[str] = []
     if wordlist.exists():
-        for line in wordlist.read_text(encoding="utf-8-sig").splitlines():
+        for line in read_regular_text(wordlist, "utf-8-sig").splitlines():
             if line.split("#", 1)[0].strip():
                 existing.append(line.strip())
             elif line.lstrip().startswith("#"):
@@ -246,7 +249,7 @@ def load_dictionary(paths: Sequence[Path]) -> KnownWords:
         known = KnownWords()
         for path in paths:
             try:
-                text = path.read_text(encoding="utf-8", errors="replace")
+                text = read_regular_text(path, "utf-8", errors="replace")
             except OSError:
                 continue  # a list that went away: aspell still judges the words
             known.update(w for w in text.split("\n") if w and not w.endswith("'s"))
@@ -282,19 +285,40 @@ def zipf(word: str, languages: Sequence[str] = ("en",)) -> float:
     return best
 
 
-_FREQUENCIES: dict[str, dict[str, float]] = {}
+#: Other languages whose common words often turn up in English notes (quotes, names of
+#: things, a line to a friend): a word common in one of them is no English typo.
+OTHER_LANGUAGES = ("es", "fr", "de", "it", "pt", "nl")
 
 
-def _frequencies(lang: str) -> dict[str, float]:
-    table = _FREQUENCIES.get(lang)
+def foreign_zipf(word: str, exclude: Sequence[str] = ("en",)) -> tuple[float, str]:
+    """The highest Zipf frequency of ``word`` in ``OTHER_LANGUAGES`` (their small lists,
+    the 30,000-odd commonest words, quick to load) and the language, ``(0, "")`` if none."""
+    folded = word.casefold().replace("’", "'")
+    best, where = 0.0, ""
+    for lang in OTHER_LANGUAGES:
+        if lang in exclude:
+            continue
+        frequency = _frequencies(lang, "small").get(folded)
+        if frequency:
+            value = round(math.log10(frequency) + 9, 2)
+            if value > best:
+                best, where = value, lang
+    return best, where
+
+
+_FREQUENCIES: dict[tuple[str, str], dict[str, float]] = {}
+
+
+def _frequencies(lang: str, wordlist: str = "best") -> dict[str, float]:
+    table = _FREQUENCIES.get((lang, wordlist))
     if table is None:
         try:
             from wordfreq import get_frequency_dict
 
-            table = get_frequency_dict(lang, wordlist="best")
+            table = get_frequency_dict(lang, wordlist=wordlist)
         except (ImportError, LookupError, OSError, ValueError):
             table = {}  # no wordfreq, or no list for the language: no frequency evidence
-        _FREQUENCIES[lang] = table
+        _FREQUENCIES[(lang, wordlist)] = table
     return table
 
 
@@ -321,12 +345,15 @@ class Evidence:
     candidates: tuple[Candidate, ...] = ()
     split: tuple[str, str] | None = None
     split_zipf: float = 0.0
+    foreign: float = 0.0  # Zipf frequency in the commonest other language having it
+    foreign_lang: str = ""
 
     def to_json(self) -> dict[str, object]:
         return {
             "z": self.zipf,
             "c": [[c.word, c.zipf, c.edits] for c in self.candidates],
             "p": [*self.split, self.split_zipf] if self.split else None,
+            "f": [self.foreign, self.foreign_lang] if self.foreign_lang else None,
         }
 
     @classmethod
@@ -338,11 +365,14 @@ class Evidence:
                 Candidate(str(w), float(z), int(e)) for w, z, e in data.get("c") or ()
             )
             split = data.get("p")
+            foreign = data.get("f")
             return cls(
                 float(data.get("z") or 0.0),
                 candidates,
                 (str(split[0]), str(split[1])) if split else None,
                 float(split[2]) if split else 0.0,
+                float(foreign[0]) if foreign else 0.0,
+                str(foreign[1]) if foreign else "",
             )
         except (TypeError, ValueError):
             return None
@@ -367,12 +397,17 @@ def gather_evidence(
     own = zipf(word, languages)
     folded = word.casefold()
     lowercase = word == word.lower()
-    candidates = []
+    plain = _unaccented(folded)
+    candidates: list[Candidate] = []
     for suggestion in suggestions:
         if not suggestion.replace("'", "").isalpha():
             continue  # "band with": run-together words are found below
         if lowercase and suggestion != suggestion.lower():
             continue  # "npm" is not a typo of "PM": a name or an abbreviation is another word
+        if plain != folded and _unaccented(suggestion.casefold()) == plain:
+            # "détention" is French, not a typo of "detention": accents are chosen
+            candidates = []
+            break
         edits = edit_distance(folded, suggestion.casefold())
         if 0 < edits <= 2:
             candidates.append(Candidate(suggestion, zipf(suggestion, languages), edits))
@@ -389,7 +424,14 @@ def gather_evidence(
             rarer = min(zipf(head, languages), zipf(tail, languages))
             if rarer > best_zipf:
                 best, best_zipf = (head, tail), rarer
-    return Evidence(own, tuple(candidates), best, best_zipf)
+    foreign, foreign_lang = foreign_zipf(word, languages)
+    return Evidence(own, tuple(candidates), best, best_zipf, foreign, foreign_lang)
+
+
+def _unaccented(word: str) -> str:
+    """``détention`` -> ``detention``: the letters without their accents."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _may_stand_alone(part: str) -> bool:
@@ -449,21 +491,27 @@ class Thresholds:
     run-together word scores its rarer half's Zipf frequency less ``split_zipf``. A word
     the vault uses in ``vault_notes`` notes or more is a name or jargon, never a confident
     typo; a capital in mid-sentence costs ``capital``, being in the note's own name or
-    title ``own_title``. A word at least ``known_zipf``
+    title ``own_title``; a candidate differing in the first letter costs ``first_letter``
+    (typists seldom get the first letter wrong: ``xinput`` is no typo of ``input``). A word
+    at least ``foreign_zipf`` common in another language (``OTHER_LANGUAGES``), and more
+    than in English, is foreign, never a typo. A word at least ``known_zipf``
     common with no positive score is a real word nobody needs to see.
     """
 
     known_zipf: float = 2.5
-    floor_zipf: float = 1.0
-    typo_ratio: float = 2.0
+    floor_zipf: float = 0.0
+    typo_ratio: float = 1.5
     second_edit: float = 2.0
     # run-together evidence is measured, but on the tune half every closed compound of
     # jargon (stylesheet, shortcodes) outweighed the real ones: off until it earns its place
     split_zipf: float = 9.0
-    vault_notes: int = 3
-    capital: float = 2.0
+    vault_notes: int = 2
+    capital: float = 1.0
     own_title: float = 9.0
     min_length: int = 3
+    # likewise other languages' frequencies: they cost as many typos as foreign words
+    foreign_zipf: float = 9.0
+    first_letter: float = 9.0
 
 
 #: The thresholds in use (tuned on the tune half of the labelled set).
@@ -493,8 +541,11 @@ def judge(
     t = thresholds
     own = max(evidence.zipf, t.floor_zipf)
     scored: list[tuple[float, Candidate]] = []
+    first = word[:1].casefold()
     for candidate in evidence.candidates:
         score = candidate.zipf - own - t.typo_ratio - t.second_edit * (candidate.edits - 1)
+        if candidate.word[:1].casefold() != first:
+            score -= t.first_letter  # typists rarely miss the first letter; names differ there
         scored.append((score, candidate))
     scored.sort(key=lambda item: -item[0])
     split_score = evidence.split_zipf - t.split_zipf if evidence.split else float("-inf")
@@ -505,9 +556,10 @@ def judge(
         t.own_title if in_own_title else 0.0
     )
     vault_word = notes >= t.vault_notes
+    foreign = evidence.foreign >= t.foreign_zipf and evidence.foreign > evidence.zipf
     if len(word.replace("'", "")) < t.min_length:
         vault_word = True  # short words: too many real abbreviations one edit from a word
-    if score - penalty >= 0 and not vault_word:
+    if score - penalty >= 0 and not vault_word and not foreign:
         if prefer_split or not scored:
             assert evidence.split is not None
             joined = " ".join(evidence.split)
@@ -517,8 +569,9 @@ def judge(
             )
         candidate = scored[0][1]
         sure = [c for s, c in scored if s - penalty >= 0]
-        times = 10 ** (candidate.zipf - own)
-        at_least = "at least " if evidence.zipf < t.floor_zipf else ""
+        # wordfreq lists words down to about Zipf 1: an unseen word is rarer than that
+        times = 10 ** (candidate.zipf - max(evidence.zipf, 1.0 if not evidence.zipf else 0.0))
+        at_least = "at least " if not evidence.zipf else ""
         common = f", {at_least}{_times(times)} more common"
         edits = "1 edit" if candidate.edits == 1 else f"{candidate.edits} edits"
         return Judgement(
@@ -529,6 +582,9 @@ def judge(
     if evidence.zipf >= t.known_zipf and score < 0:
         return Judgement("known", score, f"'{word}' is a common word")
     why = []
+    if foreign:
+        language = _LANGUAGE_NAMES.get(evidence.foreign_lang, "another language")
+        why.append(f"a common word in {language}")
     if notes > 1:
         why.append(f"used in {notes} notes")
     if capital_mid_sentence:
@@ -539,6 +595,12 @@ def judge(
         why.append("no likely correction" if not scored else "no clear correction")
     return Judgement("unknown", score - penalty, f"'{word}' is not in the dictionary "
                      f"({', '.join(why)})")
+
+
+_LANGUAGE_NAMES = {
+    "es": "Spanish", "fr": "French", "de": "German", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch",
+}
 
 
 def _times(ratio: float) -> str:
@@ -779,7 +841,7 @@ class Speller:
         if path is None or not path.exists():
             return {}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular_text(path))
         except (OSError, ValueError):
             return {}  # a damaged cache is only a slower run
         if not isinstance(data, dict) or not isinstance(data.get("words"), dict):

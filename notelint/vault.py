@@ -312,6 +312,9 @@ def compile_globs(globs: Iterable[str], *, ignore_case: bool = True) -> re.Patte
             if glob.startswith("/**", index) and index + 3 == len(glob):
                 regex += "(?:/.*)?"
                 index += 3
+            elif glob.startswith("**/", index) and (index == 0 or glob[index - 1] == "/"):
+                regex += "(?:.*/)?"  # any folders, none included ("**/*.md" matches "a.md")
+                index += 3
             elif glob.startswith("**", index):
                 regex += ".*"
                 index += 2
@@ -517,7 +520,18 @@ class Resolver:
         return found
 
     def _resolve(self, target: str, folder: str, from_rel: str, wiki: bool) -> Resolved:
-        target = self.flavor.target(target.strip(), wiki=wiki)
+        written = target.strip()
+        read = self.flavor.target(written, wiki=wiki)
+        found = self._resolve_read(read, folder, from_rel, wiki)
+        if read != written and found.status.broken:
+            # a file may hold the escape literally ("%00.md"): never call a link broken
+            # for a decoding it did not need
+            literal = self._resolve_read(written, folder, from_rel, wiki)
+            if not literal.status.broken:
+                return literal
+        return found
+
+    def _resolve_read(self, target: str, folder: str, from_rel: str, wiki: bool) -> Resolved:
         if not target:
             return Resolved(Status.OK, from_rel)
         folder_only = target.endswith("/") and target.strip("/") != ""
@@ -531,7 +545,10 @@ class Resolver:
         bare = target.rstrip("/")
         if "/" in bare:
             root_first = [join_target("", target), join_target(folder, target)]
-            return self._by_paths(root_first if wiki else root_first[::-1], folder_only)
+            found = self._by_paths(root_first if wiki else root_first[::-1], folder_only)
+            if found.status is Status.MISSING and self.flavor.path_suffixes and not folder_only:
+                return self._by_suffix(bare, folder) or found
+            return found
         if folder_only:
             return self._by_paths([join_target("", target), join_target(folder, target)], True)
         if not wiki:
@@ -562,6 +579,30 @@ class Resolver:
             ranked = self._rank(folded, folder)
             return Resolved(Status.CASE_MISMATCH, ranked[0], tuple(ranked))
         return None
+
+    def _by_suffix(self, path: str, folder: str) -> Resolved | None:
+        """A partial path (``[[sub/note]]`` for ``deep/sub/note.md``), where the flavor
+        resolves one: the files whose path ends with it, chosen as same-named files are."""
+        wanted = "/" + self.flavor.key(strip_note_suffix(path.strip("/")))
+        index = self.memo.get("paths by last segment")
+        if index is None:
+            index = defaultdict(list)
+            for key, rels in self._paths.items():
+                index[key.rpartition("/")[2]].append((key, rels))
+            self.memo["paths by last segment"] = index
+        matches = [
+            rel
+            for key, rels in index.get(wanted.rpartition("/")[2], ())
+            if ("/" + key).endswith(wanted)
+            for rel in rels
+        ]
+        if not matches:
+            return None
+        ranked = self._rank(matches, folder)
+        chosen = self.flavor.choose(ranked, folder, None)
+        if chosen is None:
+            return Resolved(Status.AMBIGUOUS, ranked[0], tuple(ranked))
+        return Resolved(Status.OK, chosen, tuple(ranked))
 
     def _rank(self, rels: Iterable[str], folder: str) -> list[str]:
         rank_key = self.flavor.rank_key

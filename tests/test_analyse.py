@@ -3,8 +3,15 @@ and a worker that dies costs time, not findings."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -103,3 +110,116 @@ def test_default_jobs_follow_a_cgroup_quota(tmp_path: Path) -> None:
     assert analyse.default_jobs(tmp_path / "absent") == unlimited
     quota.write_text("garbage\n")
     assert analyse.default_jobs(quota) == unlimited
+
+
+# -- a killed run leaves no worker behind --------------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie nobody reaped (PID 1 of a container may not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _slow_vault(root: Path) -> None:
+    body = "".join(f"Line {i} with [[link {i}]] and `code` and #tag{i}.\n\n" for i in range(60))
+    write_vault(root, {f"n{i:04}.md": f"---\ntags: [x]\n---\n# N {i}\n\n{body}"
+                       for i in range(2500)})
+
+
+def _start(vault: Path, *extra: str) -> subprocess.Popen[bytes]:
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repo), str(repo / "rules")])}
+    return subprocess.Popen(
+        [sys.executable, "-m", "notelint", "check", "--offline", "--jobs", "2",
+         "--select", "links", *extra, str(vault)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=vault, env=env,
+    )
+
+
+def _workers_of(process: subprocess.Popen[bytes]) -> set[int]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        if len(workers) >= 2:
+            return workers
+        time.sleep(0.02)
+    raise AssertionError("the run never started two workers")
+
+
+def _gone(pids: set[int], within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not any(_alive(pid) for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+linux_only = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+
+
+@fork_only
+@linux_only
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_their_parent(tmp_path: Path, sig: signal.Signals) -> None:
+    vault = tmp_path / "vault"
+    _slow_vault(vault)
+    process = _start(vault, "--no-cache")
+    workers = _workers_of(process)
+    process.send_signal(sig)
+    try:
+        assert process.stderr is not None
+        # a caller reading stderr to its end (pre-commit, CI) is not left hanging
+        reader = threading.Thread(target=process.stderr.read, daemon=True)
+        reader.start()
+        reader.join(timeout=20)
+        assert not reader.is_alive(), "stderr still open: a worker holds it"
+        code = process.wait(timeout=20)
+        assert _gone(workers), f"workers left running: {sorted(workers)}"
+        assert code == (-signal.SIGKILL if sig == signal.SIGKILL else 143)
+    finally:
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+
+
+@fork_only
+@linux_only
+def test_a_terminated_run_leaves_a_consistent_cache(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    _slow_vault(vault)
+    cache = tmp_path / "cache"
+    (vault / "n0001.md").write_text("[[nowhere]]\n", encoding="utf-8")
+    first = _start(vault, "--cache-dir", str(cache))
+    assert first.wait(timeout=300) == 1
+    (vault / "n0002.md").write_text("[[elsewhere]]\n", encoding="utf-8")
+    for index in range(3, 2400):  # enough changed notes to be parsed in workers
+        (vault / f"n{index:04}.md").write_text(f"edited [[n{index + 1:04}]]\n",
+                                               encoding="utf-8")
+    process = _start(vault, "--cache-dir", str(cache))
+    _workers_of(process)
+    process.send_signal(signal.SIGTERM)
+    assert process.stderr is not None
+    assert b"terminated" in process.stderr.read()
+    assert process.wait(timeout=20) == 143
+    assert not list(cache.glob("*.tmp")) and not list(cache.glob(".*.tmp"))
+    request = RunRequest(paths=[str(vault)], config={}, root=vault, offline=True,
+                         select=["links"], cwd=vault)
+    cached = Session(dataclasses.replace(request, cache_dir=cache)).execute()
+    fresh = Session(dataclasses.replace(request, use_cache=False)).execute()
+    assert [(f.path, f.span, f.code) for f in cached.findings] == [
+        (f.path, f.span, f.code) for f in fresh.findings]

@@ -402,6 +402,32 @@ def test_words_add_writes_the_list_the_check_reads(
     assert "zorblat" not in out
 
 
+def test_words_add_never_edits_a_configured_list_outside_the_vault(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = _git_vault(tmp_path)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("zeta\nalpha\n")  # unsorted: a rewrite would sort it
+    (repo / "notelint.toml").write_text(f"[spelling]\nwordlists = [{str(outside)!r}]\n")
+    monkeypatch.chdir(repo / "sub")
+    code, _, err = cli(capsys, "words", "--add", "zorblat")
+    assert code == 2
+    assert "outside the vault" in err and f"--wordlist {outside}" in err
+    assert outside.read_text() == "zeta\nalpha\n"
+    code, _, err = cli(capsys, "words", "--add", "zorblat", "--wordlist", str(outside))
+    assert code == 0 and "zorblat" in outside.read_text()  # asked for by name
+
+
+def test_words_add_refuses_a_fifo_as_the_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = _git_vault(tmp_path)
+    os.mkfifo(repo / ".notelint-words.txt")
+    monkeypatch.chdir(repo / "sub")
+    code, _, err = cli(capsys, "words", "--add", "zorblat")
+    assert code == 2 and "not a regular file" in err
+
+
 def test_paths_inside_the_root_are_shown_from_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -119,3 +119,64 @@ def test_attachments_are_link_targets_not_notes(tmp_path: Path) -> None:
              "data.csv": "a,b\n"}
     result = lint(tmp_path, files, select=["NL001", "NL101", "NL102", "NL103"])
     assert result.brief() == ["a.md:1:26: NL103"]
+
+
+# -- symlinks that leave the root, and files that are not files ---------------------------
+
+
+def _outside_world(tmp_path: Path) -> Path:
+    vault = tmp_path / "vault"
+    write_vault(vault, {"in.md": "[[o]]\n", "real/inner.md": "x"})
+    write_vault(tmp_path / "outside", {"o.md": "TODO outside\n"})
+    os.symlink(tmp_path / "outside", vault / "linkdir")
+    os.symlink("/", vault / "rootlink")
+    os.symlink("/proc/self/status", vault / "status.md")
+    os.symlink("real", vault / "inside")  # stays in the vault: followed
+    return vault
+
+
+def test_a_symlink_out_of_the_root_is_one_problem_naming_the_link(tmp_path: Path) -> None:
+    vault = _outside_world(tmp_path)
+    discovery, _ = discover(vault, config_from_mapping({}))
+    assert discovery.notes == ["in.md", "inside/inner.md", "real/inner.md"]
+    problems = {p.rel: p.message for p in discovery.problems}
+    assert sorted(problems) == ["linkdir", "rootlink", "status.md"]
+    assert "points outside the vault" in problems["rootlink"]
+    assert "follow-symlinks-outside" in problems["linkdir"]
+    result = lint(vault, {}, select=["NL001", "NL101"])
+    assert result.brief() == ["in.md:1:1: NL101", "linkdir:1:1: NL001",
+                              "rootlink:1:1: NL001", "status.md:1:1: NL001"]
+    assert not any("VmRSS" in f.message for f in result.findings)  # nothing quoted
+
+
+def test_follow_symlinks_outside_follows_them(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    write_vault(vault, {"in.md": "[[o]]\n"})
+    write_vault(tmp_path / "outside", {"o.md": "x\n"})
+    os.symlink(tmp_path / "outside", vault / "linkdir")
+    discovery, _ = discover(vault, config_from_mapping({"follow-symlinks-outside": True}))
+    assert discovery.notes == ["in.md", "linkdir/o.md"] and discovery.problems == []
+
+
+def test_a_fifo_named_like_a_note_is_reported_never_opened(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"a.md": "x\n"})
+    os.mkfifo(tmp_path / "x.md")
+    os.mkfifo(tmp_path / ".gitignore")
+    discovery, _ = discover(tmp_path, config_from_mapping({}))  # would block if opened
+    assert discovery.notes == ["a.md"]
+    assert [p.rel for p in discovery.problems] == ["x.md"]
+    assert any(".gitignore is not a regular file" in w for w in discovery.warnings)
+    result = lint(tmp_path, {}, select=["NL001"])
+    assert result.brief() == ["x.md:1:1: NL001"]
+
+
+def test_a_killed_fix_leaves_nothing_a_later_run_keeps(tmp_path: Path) -> None:
+    import subprocess
+
+    write_vault(tmp_path, {"n.md": "x\n"})
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f".n.md.notelint-{dead.pid}-k1ll3d.tmp"
+    stale.write_text("half a note")
+    discovery, _ = discover(tmp_path, config_from_mapping({}))
+    assert discovery.notes == ["n.md"] and not stale.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -206,3 +207,89 @@ def test_multi_line_replacement_follows_the_note_line_endings(tmp_path: Path) ->
     path.write_bytes(b"a\r\nb\r\n")
     assert apply_fixes(note_at(path), [fix(1, 2, 1, 2, "\nx\r\ny")]).applied == 1
     assert path.read_bytes() == b"a\r\nx\r\ny\r\nb\r\n"
+
+
+# -- never outside the root; links, read-only notes, leftovers --------------------------------
+
+
+def test_fix_never_writes_through_a_symlink_out_of_the_root(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault).mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "o.md").write_text("TODO\n")
+    os.symlink(tmp_path / "outside", vault / "linkdir")
+    for config in ({}, {"follow-symlinks-outside": True}):
+        lint(vault, {}, select=["FX001"], fix=True, extra_plugins=[Pack()], config=config)
+        assert (tmp_path / "outside" / "o.md").read_text() == "TODO\n"
+    result = lint(vault, {}, select=["FX001"], fix=True, extra_plugins=[Pack()],
+                  config={"follow-symlinks-outside": True})
+    assert any("outside the vault" in m for m in result.messages)
+    assert os.path.islink(vault / "linkdir")
+
+
+def test_fix_through_stdin_filename_never_writes_out_of_the_root(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "x.md").write_text("TODO\n")
+    os.symlink(tmp_path / "outside", vault / "lnk")
+    lint(vault, {}, select=["FX001"], fix=True, extra_plugins=[Pack()],
+         stdin=("lnk/x.md", "TODO\n"))
+    assert (tmp_path / "outside" / "x.md").read_text() == "TODO\n"
+
+
+def test_a_symlinked_note_in_the_vault_is_fixed_through_the_link(tmp_path: Path) -> None:
+    files = {"real.md": "TODO\n"}
+    os.symlink("real.md", tmp_path / "alias.md")
+    result = lint(tmp_path, files, select=["FX001"], fix=True, extra_plugins=[Pack()])
+    assert result.fixed >= 1
+    assert os.path.islink(tmp_path / "alias.md")
+    assert (tmp_path / "real.md").read_text() == "todo\n"
+
+
+def test_a_hard_linked_note_keeps_its_inode(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("TODO\n")
+    os.link(tmp_path / "a.md", tmp_path / "twin.txt")
+    inode = (tmp_path / "a.md").stat().st_ino
+    result = lint(tmp_path, {}, select=["FX001"], fix=True, extra_plugins=[Pack()])
+    assert result.fixed == 1
+    assert (tmp_path / "a.md").stat().st_ino == inode
+    assert (tmp_path / "twin.txt").read_text() == "todo\n"
+
+
+def test_a_read_only_note_is_not_rewritten(tmp_path: Path) -> None:
+    note = tmp_path / "a.md"
+    note.write_text("TODO\n")
+    note.chmod(0o444)
+    try:
+        result = lint(tmp_path, {}, select=["FX001"], fix=True, extra_plugins=[Pack()])
+    finally:
+        note.chmod(0o644)
+    assert result.fixed == 0 and note.read_text() == "TODO\n"
+    assert any("read-only" in m for m in result.messages)
+
+
+def test_a_stale_temp_file_of_a_killed_run_is_recognised(tmp_path: Path) -> None:
+    from notelint.fix import TEMP_NAME, remove_stale_temp
+
+    write_atomically(tmp_path / "n.md", b"x")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f".n.md.notelint-{dead.pid}-abc123.tmp"
+    stale.write_text("half")
+    live = tmp_path / f".n.md.notelint-{os.getppid()}-abc123.tmp"
+    live.write_text("being written")
+    assert TEMP_NAME.match(stale.name) and TEMP_NAME.match(live.name)
+    assert remove_stale_temp(stale) and not stale.exists()
+    assert not remove_stale_temp(live) and live.exists()
+    assert not remove_stale_temp(tmp_path / "n.md")
+
+
+def test_a_fifo_in_a_notes_place_is_never_opened(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_text("TODO\n")
+    note = note_at(path)
+    path.unlink()
+    os.mkfifo(path)  # replaced between the check and the fix: opening it would block
+    outcome = apply_fixes(note, [fix(1, 1, 1, 5, "todo")], tmp_path)
+    assert outcome.applied == 0 and "regular file" in (outcome.message or "")

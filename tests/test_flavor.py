@@ -319,3 +319,67 @@ def test_a_warm_cache_follows_a_change_of_flavor(tmp_path: Path) -> None:
     (tmp_path / ".obsidian" / "app.json").write_text('{"userIgnoreFilters": ["a.md"]}')
     (tmp_path / "b.md").write_text("[[Nowhere]]\n")
     assert lint(tmp_path, {}, select=LINKS, use_cache=True).codes() == ["NL101"]
+
+
+def test_obsidian_partial_paths_resolve_quartz_ones_do_not(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"a.md": "[[sub/note]] [[b/x]]\n", "deep/sub/note.md": "",
+                                     "p/b/x.md": "", "q/b/x.md": ""}
+    obsidian_vault(tmp_path / "o", {}, files)
+    assert lint(tmp_path / "o", {}, select=LINKS).brief() == ["a.md:1:14: NL105"]
+    # Quartz reads a path from the vault root: both 404 there
+    assert lint(tmp_path / "q", files, select=LINKS).codes() == ["NL101", "NL101"]
+
+
+def test_quartz_folder_pages_are_slugs_too(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "a.md": "[x](My%20Folder/) [[my-folder/]] [[My-Folder/]] [[Other/]]\n",
+        "My Folder/n.md": "",
+    }
+    result = lint(tmp_path, files, select=LINKS)
+    assert [(f.span.column, f.code) for f in result.findings] == [(19, "NL106"), (49, "NL101")]
+    assert "the folder is spelled 'My Folder/'" in result.findings[0].message
+
+
+def test_obsidian_suggests_paths_as_new_link_format_writes_them(tmp_path: Path) -> None:
+    obsidian_vault(tmp_path, {"newLinkFormat": "relative"}, {
+        "x/a.md": "[[n]]\n", "p/n.md": "", "q/n.md": "",
+    })
+    [finding] = lint(tmp_path, {}, select=LINKS).findings
+    assert finding.code == "NL105" and finding.suggestion == "../p/n"
+
+
+def test_comments_are_stripped_outside_strings_only() -> None:
+    from notelint.flavor import strip_comments
+
+    source = 'a: ["**/*.md", "x//y"], // gone\n/* gone\ntoo */ b: "https://q.org", c: \'*/\''
+    assert strip_comments(source) == 'a: ["**/*.md", "x//y"], \n  b: "https://q.org", c: \'*/\''
+
+
+def test_globs_holding_slash_star_are_read(tmp_path: Path) -> None:
+    text = (QUARTZ_CONFIG % ("shortest", "Plugin.RemoveDrafts()")).replace(
+        '["private", "templates/**", \'.obsidian\']', '["**/*.excalidraw.md", "drafts/**/*"]'
+    )
+    (tmp_path / "quartz.config.ts").write_text(text)
+    assert detect(tmp_path).ignore == ("**/*.excalidraw.md", "drafts/**/*")
+
+
+def test_ignore_globs_match_at_any_depth(tmp_path: Path) -> None:
+    text = (QUARTZ_CONFIG % ("shortest", "")).replace(
+        '["private", "templates/**", \'.obsidian\']', '["**/*.excalidraw.md"]'
+    )
+    (tmp_path / "quartz.config.ts").write_text(text)
+    files: dict[str, str | bytes] = {
+        "content/a.md": "[[x.excalidraw]] [[d.excalidraw]]\n",
+        "content/x.excalidraw.md": "[[Nowhere]]\n",
+        "content/sub/d.excalidraw.md": "[[Nowhere]]\n",
+    }
+    result = lint(tmp_path / "content", {k[len("content/"):]: v for k, v in files.items()},
+                  select=LINKS)
+    assert result.brief() == ["a.md:1:1: NL101", "a.md:1:18: NL101"]
+
+
+def test_a_literal_percent_escape_in_a_file_name_still_resolves(tmp_path: Path) -> None:
+    """Found by the Hypothesis property: [[%00]] for "%00.md" (decoding gives a NUL)."""
+    files: dict[str, str | bytes] = {"%00.md": "", "caf%C3%A9.md": "", "café.md": "",
+                                     "a.md": "[[%00]] [[caf%C3%A9]] [[%41bc]]\n"}
+    assert lint(tmp_path, files, select=LINKS).brief() == ["a.md:1:23: NL101"]

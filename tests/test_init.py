@@ -36,7 +36,7 @@ def test_quartz_site_gets_its_content_root_and_templates_excluded(
     data = tomllib.loads(text)
     assert data["root"] == "content" and data["exclude"] == ["templates/**"]
     assert "ignore" not in data  # the notes carry tags and frontmatter
-    assert "# Detected flavor: quartz (quartz.config.ts found)." in text
+    assert f"# Detected flavor: quartz (quartz.config.ts at {tmp_path.resolve()})." in text
     assert '# flavor = "auto"' in text
     load_config(tmp_path / "notelint.toml")  # valid for notelint as written
     code, out, err = cli(capsys, "check", "--offline")
@@ -61,7 +61,7 @@ def test_obsidian_vault_with_untagged_notes_and_its_templates_folder(
     assert data["exclude"] == ["Meta/Tpl/**"]
     assert data["ignore"] == ["missing-tags", "missing-frontmatter"]
     assert "only 1 of 4 notes read have tags" in text
-    assert "# Detected flavor: obsidian (.obsidian/ found)." in text
+    assert f"# Detected flavor: obsidian (.obsidian/ at {tmp_path.resolve()})." in text
     code, out, err = cli(capsys, "check", "--offline", "--select", "frontmatter")
     assert code == 0, out + err
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import ipaddress
 import itertools
 import json
 import os
@@ -563,3 +564,58 @@ def test_hosts_at_loopback_addresses_are_marked_local(server: UrlServer) -> None
     asyncio.run(connect())
     assert ledger.reached == {"127.0.0.1"} and ledger.local == {"127.0.0.1"}
     assert not ledger.network_down()
+
+
+# -- what counts as private: no request is ever sent to these ------------------------------
+
+
+@pytest.mark.parametrize("address", [
+    "100.64.0.1",  # shared address space: CGNAT, Tailscale
+    "100.127.255.254",
+    "192.0.0.8",  # IETF protocol assignments
+    "198.18.0.1",  # benchmarking
+    "2002:7f00:1::",  # 6to4 of 127.0.0.1
+    "2002:a00:1::",  # 6to4 of 10.0.0.1
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "::ffff:10.1.2.3",
+    "224.0.0.1",
+])
+def test_non_public_ranges_are_refused(address: str) -> None:
+    from notelint.net import address_is_public
+    from notelint.netcheck import _precheck
+
+    assert not address_is_public(ipaddress.ip_address(address))
+    host = f"[{address}]" if ":" in address else address
+    verdict = _precheck(f"http://{host}/x", NetSettings(timeout=2.0))
+    assert verdict is not None and verdict.skip == "private"
+    assert verdict.reason.startswith("refused: private address")
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "2606:4700::1111", "2002:808:808::"])
+def test_public_addresses_stay_public(address: str) -> None:
+    from notelint.net import address_is_public
+
+    assert address_is_public(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("host", ["0177.0.0.1", "0x7f.0.0.1", "2130706433", "127.1", "0x7f000001"])
+def test_legacy_notations_of_loopback_are_refused_without_a_request(
+    server: UrlServer, host: str
+) -> None:
+    url = f"http://{host}:{server.ports[0]}/ok"
+    verdict = check_one(url, NetSettings(timeout=2.0))
+    assert verdict.skip == "private" and "refused: private address" in verdict.reason
+    assert "127.0.0.1" in verdict.reason
+    assert server.total() == 0
+
+
+def test_a_redirect_to_a_legacy_loopback_notation_is_followed_as_that_address(
+    server: UrlServer,
+) -> None:
+    """Allowed (``allow-private``), ``0177.0.0.1`` is the 127.0.0.1 a browser reaches;
+    it is not a reset connection."""
+    port = server.ports[0]
+    verdict = check_one(server.url(f"/redirect?code=302&to=http://0177.0.0.1:{port}/ok"))
+    assert verdict.outcome is Outcome.OK
+    assert server.hits("/ok") >= 1

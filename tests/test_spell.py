@@ -142,7 +142,9 @@ def test_judge_explains_the_verdict() -> None:
         "'techncial' is probably 'technical' (1 edit, at least 5,600× more common)"
     )
     assert judge("techncial", evidence, notes=5).level == "unknown"  # the vault uses it
-    assert judge("Techncial", evidence, capital_mid_sentence=True).level == "unknown"
+    assert judge("techncial", evidence, in_own_title=True).level == "unknown"
+    assert judge("xinput", Evidence(0.0, (Candidate("input", 4.35, 1),))).level == "unknown"
+    assert judge("Techncial", evidence, capital_mid_sentence=True).score < verdict.score
     assert judge("durations", Evidence(2.71)).level == "known"  # common, nothing closer
     assert judge("qwzx", Evidence()).level == "unknown"
 

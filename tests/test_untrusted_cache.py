@@ -129,3 +129,26 @@ def test_the_language_server_never_unpickles_a_planted_cache(
     finally:
         client.close()
     assert not marker.exists()
+
+
+def test_fifos_at_every_cache_file_and_the_word_list_never_block(
+    vault: Path, tmp_path: Path
+) -> None:
+    """A FIFO opened for reading blocks until a writer comes: none ever does here."""
+    _check(vault)
+    cache = vault / ".notelint-cache"
+    names = {p for p in cache.rglob("*") if p.is_file() and p.name != ".gitignore"}
+    names |= {cache / INDEX_FILE, cache / "urls.json", vault / ".notelint-words.txt",
+              vault / ".gitignore"}
+    for path in names:
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
+    done = _check(vault)  # a hang fails through the subprocess timeout
+    assert done.returncode == 1
+    assert ("a.md", 6, "NL101") in _findings(done)
+    done = subprocess.run(
+        [sys.executable, "-m", "notelint", "check", "--format", "json", "--select",
+         "links,NL501", "--offline", "a.md"],
+        capture_output=True, text=True, cwd=vault, timeout=120, env=_env(),
+    )
+    assert done.returncode in (0, 1, 2) and "Traceback" not in done.stderr

@@ -257,6 +257,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
             f"{shown} points to '{left_out[0]}', which {resolver.flavor.publisher} leaves out "
             "of the site (ignorePatterns), so the link breaks once published: publish the "
             "file or drop the link",
+            subject=target,
         )
     choices = resolver.suggest(target, note.rel, wiki=link.kind.is_wiki)
     what = "image or file" if _looks_like_media(target) else "note or file"
@@ -311,6 +312,7 @@ def _alias_problem(resolver: Resolver, note: Note, link: Link, target: str) -> P
         f"did you mean '{suggestion}'?",
         suggestion,
         fix,
+        target,
     )
 
 
@@ -414,6 +416,11 @@ def _anchor(resolver: Resolver, note: Note, link: Link, rel: str) -> Problem | N
         # unasked; a merely similar heading may be another section altogether
         if len(choices) == 1 and confident(fragment.lstrip("^"), suggestion.lstrip("^")):
             fix = _fragment_fix(note, link, suggestion)
+    elif check.block:
+        message += (f"; add ' ^{fragment[1:]}' at the end of the paragraph meant, or drop "
+                    f"'#{fragment}' from the link")
+    else:
+        message += f"; add the heading to {where}, or drop '#{fragment}' from the link"
     return Problem("NL104", note, link.span, message, suggestion, fix)
 
 

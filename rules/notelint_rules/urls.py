@@ -405,7 +405,8 @@ class UnverifiableUrl(_UrlRule):
 
     ## Good
     ```toml
-    [tool.notelint.urls]
+    # notelint.toml (in pyproject.toml the table is [tool.notelint.urls])
+    [urls]
     exclude = ["^https://www\\\\.linkedin\\\\.com/"]
     ```
     """

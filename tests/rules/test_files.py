@@ -61,7 +61,9 @@ def test_symlink_loop_is_reported_once_and_walk_continues(tmp_path: Path) -> Non
     assert "symlink loop" in result.findings[0].message
 
 
-def test_symlinked_folder_elsewhere_is_followed(tmp_path: Path) -> None:
+def test_symlinked_folder_elsewhere_is_reported_unless_following_is_asked(
+    tmp_path: Path,
+) -> None:
     outside = tmp_path / "outside"
     (outside / "sub").mkdir(parents=True)
     (outside / "sub" / "n.md").write_text("no frontmatter\n")
@@ -69,7 +71,9 @@ def test_symlinked_folder_elsewhere_is_followed(tmp_path: Path) -> None:
     vault.mkdir()
     os.symlink(outside / "sub", vault / "linked")
     result = lint(vault, {"a.md": OK}, select=["NL001", "NL201"])
-    assert result.brief() == ["linked/n.md:1:1: NL201"]
+    assert result.brief() == ["linked:1:1: NL001"]
+    followed = lint(vault, select=["NL001", "NL201"], config={"follow-symlinks-outside": True})
+    assert followed.brief() == ["linked/n.md:1:1: NL201"]
 
 
 def test_broken_symlink(tmp_path: Path) -> None:
@@ -128,8 +132,9 @@ def test_unreadable_file_can_be_ignored_per_file(tmp_path: Path) -> None:
     assert result.findings == [] and result.exit_code == 0
 
 
-def test_a_named_pipe_given_by_name_is_reported_not_waited_on(tmp_path: Path) -> None:
+def test_a_named_pipe_is_reported_not_waited_on(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.md")
-    assert lint(tmp_path, {"a.md": OK}, select=["NL001"]).findings == []  # walks skip it
+    # a walk reports it as naming it does, and neither waits on it
+    assert lint(tmp_path, {"a.md": OK}, select=["NL001"]).brief() == ["pipe.md:1:1: NL001"]
     result = lint(tmp_path, {}, select=["NL001"], paths=["pipe.md"])
     assert result.brief() == ["pipe.md:1:1: NL001"]

@@ -379,7 +379,16 @@ def test_options_reject_bad_values() -> None:
 
     with pytest.raises(ConfigError, match="slug"):
         LinksOptions(slug="gitlab")
+    with pytest.raises(ConfigError, match=r"links\.flavor must be one of auto, quartz, obsidian"):
+        LinksOptions(flavor="hugo")
     assert LinksOptions().virtual == ("tags/**",)
+    assert (LinksOptions().flavor, LinksOptions().resolution) == ("auto", None)
+
+
+def test_a_bad_flavor_in_the_config_is_a_usage_error(tmp_path: Path) -> None:
+    result = run(tmp_path, {"n.md": ""}, config={"links": {"flavor": "Quartz"}})
+    assert result.exit_code == 2
+    assert any("links.flavor must be one of" in message for message in result.messages)
 
 
 def test_respell() -> None:
@@ -661,4 +670,17 @@ def test_every_link_finding_names_its_subject(tmp_path: Path) -> None:
         ("NL102", "missing.md"),  # a missing file: its path, what the wanted notes rank
         ("NL106", "zeon's call"),
         ("NL104", "Zeon's Call#Nope"),
+    ]
+
+
+def test_broken_anchor_without_a_near_heading_says_how_to_fix(tmp_path: Path) -> None:
+    from notelint.testing import lint
+
+    files = {"a.md": "[[b#Zebra]] and [[b#^qq]]\n", "b.md": "# Apples\n\nText ^xy\n"}
+    messages = [f.message for f in lint(tmp_path, files, select=["NL104"]).findings]
+    assert messages == [
+        "[[b#Zebra]]: there is no heading '#Zebra' in 'b.md'; add the heading to 'b.md', "
+        "or drop '#Zebra' from the link",
+        "[[b#^qq]]: there is no block ^qq in 'b.md'; add ' ^qq' at the end of the paragraph "
+        "meant, or drop '#^qq' from the link",
     ]
