@@ -4,6 +4,9 @@
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage,
 configuration or internal error. In JSON mode stdout holds only the JSON document;
 everything else goes to stderr.
+
+Engine stage: none: composes plan -> index -> check -> policy -> report
+(``notelint.engine.run``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,18 @@ from notelint import __version__
 from notelint.cache import CACHE_MARKER
 from notelint.config import ConfigError, split_rule_list
 from notelint.docs import render_rule_doc
-from notelint.engine import RunRequest, Session, UsageError, run
+from notelint.engine import (
+    Plan,
+    Refusal,
+    RunRequest,
+    UsageError,
+    apply_policy,
+    build_index,
+    check,
+    make_plan,
+    plan_or_refuse,
+    run,
+)
 from notelint.model import Severity
 from notelint.plugins import load_plugins
 from notelint.registry import RuleSet
@@ -376,7 +390,7 @@ def _baseline(args: argparse.Namespace) -> int:
         write_baseline,
     )
 
-    session = Session(RunRequest(
+    planned = plan_or_refuse(RunRequest(
         paths=list(args.paths),
         config_file=args.config,
         root=args.root,
@@ -387,25 +401,32 @@ def _baseline(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
         use_baseline=False,
     ))
+    if isinstance(planned, Refusal):
+        for message in planned.messages:
+            print(message, file=sys.stderr)
+        _print_error(planned.error)
+        return 2
+    plan = planned
     try:
-        session.prepare()
-        vault = session.build_vault()
+        index = build_index(plan)
     except (ConfigError, UsageError) as exc:
-        for message in session.messages:
+        for message in plan.messages:
             print(message, file=sys.stderr)
         _print_error(exc)
         return 2
-    findings = session.check(vault)
-    session.save_cache()
-    for message in dict.fromkeys(session.messages):
+    checked = check(plan, index)
+    judged = apply_policy(plan, index, checked)
+    said = [*plan.messages, *index.messages, *checked.messages, *judged.messages,
+            *index.save(checked.keep)]
+    for message in dict.fromkeys(said):
         print(message, file=sys.stderr)
-    if session.internal_error:
+    if index.internal_error or checked.internal_error:
         print("notelint: error: a rule failed, so the findings are incomplete; the baseline "
               "was not written", file=sys.stderr)
         return 2
-    config = session.config
+    config = plan.config
     output = args.output or config.baseline or (
-        (config.path.parent if config.path else session.root) / BASELINE_FILE)
+        (config.path.parent if config.path else plan.root) / BASELINE_FILE)
     output = output if output.is_absolute() else Path.cwd() / output
     previous = None
     if output.exists():
@@ -413,12 +434,12 @@ def _baseline(args: argparse.Namespace) -> int:
             previous = load_baseline(output)
         except BaselineError as exc:
             print(f"notelint: warning: {exc}; writing it anew", file=sys.stderr)
-    rel_of = {session.display_rel(rel): rel for rel in session.reported_rels}
-    every = set(vault.notes) | {problem.rel for problem in session.problems}
+    rel_of = {plan.paths.display_rel(rel): rel for rel in index.reported}
+    every = set(index.vault.notes) | {problem.rel for problem in index.problems}
     entries, rules = build_entries(
-        ((rel_of[finding.path], finding) for finding in findings),
+        ((rel_of[finding.path], finding) for finding in judged.findings),
         previous=previous,
-        keep_paths=every - session.reported_rels,
+        keep_paths=every - index.reported,
     )
     try:
         write_baseline(output, render(entries, rules))
@@ -426,7 +447,7 @@ def _baseline(args: argparse.Namespace) -> int:
         print(f"notelint: error: cannot write the baseline {output}: {exc.strerror or exc}",
               file=sys.stderr)
         return 2
-    shown = session.display(output)
+    shown = plan.paths.display(output)
     total = sum(entries.values())
     print(f"notelint: wrote {total} finding{'s' if total != 1 else ''} "
           f"({len(entries)} entr{'ies' if len(entries) != 1 else 'y'}) to {shown}",
@@ -537,15 +558,14 @@ def _words(args: argparse.Namespace) -> int:
     if wordlist is None:
         # the root a check of a note here would use (a file path, so not just this folder)
         here = Path.cwd() / DEFAULT_WORDLIST
-        session = Session(RunRequest(paths=[str(here)], root=args.root))
         try:
-            session.prepare()
+            plan = make_plan(RunRequest(paths=[str(here)], root=args.root))
         except (ConfigError, UsageError) as exc:
             print(f"notelint: error: {exc}", file=sys.stderr)
             return 2
-        options = session.options.get("NL501")
-        wordlist = target_wordlist(getattr(options, "wordlists", ()), session.root)
-        refusal = write_refusal(wordlist, session.root)
+        options = plan.options.get("NL501")
+        wordlist = target_wordlist(getattr(options, "wordlists", ()), plan.root)
+        refusal = write_refusal(wordlist, plan.root)
         if refusal is not None:  # a configured list: notelint writes only inside the root
             print(f"notelint: error: spelling.wordlists: {refusal}; notelint writes only "
                   f"inside the vault. To add to it anyway, name it: notelint words --add "
@@ -562,25 +582,24 @@ def _words(args: argparse.Namespace) -> int:
 
 def _cache(args: argparse.Namespace) -> int:
     # argparse requires an action and `clean` is the only one
-    session = Session(RunRequest(
-        paths=[args.path],
-        config_file=args.config,
-        root=args.root,
-        cache_dir=args.cache_dir.resolve() if args.cache_dir else None,
-    ))
     try:
-        session.prepare()
+        plan = make_plan(RunRequest(
+            paths=[args.path],
+            config_file=args.config,
+            root=args.root,
+            cache_dir=args.cache_dir.resolve() if args.cache_dir else None,
+        ))
     except (ConfigError, UsageError) as exc:
         _print_error(exc)
         return 2
-    for message in session.messages:
+    for message in plan.messages:
         print(message, file=sys.stderr)
-    folder = session.cache_dir.absolute()
-    shown = session.display(folder)
+    folder = plan.cache_dir.absolute()
+    shown = plan.paths.display(folder)
     if not folder.exists() and not folder.is_symlink():
         print(f"notelint: no cache at {shown}", file=sys.stderr)
         return 0
-    refusal = _cache_refusal(folder, session)
+    refusal = _cache_refusal(folder, plan)
     if refusal is not None:
         print(f"notelint: error: {shown} {refusal}; not removed", file=sys.stderr)
         return 2
@@ -594,7 +613,7 @@ def _cache(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cache_refusal(folder: Path, session: Session) -> str | None:
+def _cache_refusal(folder: Path, plan: Plan) -> str | None:
     """Why the existing ``folder`` must not be removed; ``None`` if it is a cache that
     notelint created and it holds neither the vault nor the configuration.
     """
@@ -605,12 +624,12 @@ def _cache_refusal(folder: Path, session: Session) -> str | None:
     # `cache-dir = "."` makes the vault itself the cache: never remove what holds the
     # vault or the configuration, whatever .gitignore it has
     resolved = folder.resolve()
-    config_path = session.config.path
-    for inside, what in ((session.root, "the vault root"),
+    config_path = plan.config.path
+    for inside, what in ((plan.root, "the vault root"),
                          (config_path.absolute() if config_path else None,
                           "the configuration file")):
         if inside is not None and inside.resolve().is_relative_to(resolved):
-            return f"holds {what} ({session.display(inside)}), so it is not only a cache"
+            return f"holds {what} ({plan.paths.display(inside)}), so it is not only a cache"
     marker = folder / ".gitignore"
     try:
         with marker.open(encoding="utf-8", errors="replace") as handle:

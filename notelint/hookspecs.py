@@ -2,6 +2,8 @@
 
 Hooks register things; the engine runs the rules, so rule identity, selection, options,
 severity and suppressions stay in one place.
+
+Engine stage: plan (plugins register rules, reporters and syntax before a file is read).
 """
 
 from __future__ import annotations
@@ -51,4 +53,8 @@ def notelint_configure(config: Config) -> None:
 
 @hookspec
 def notelint_session_finish(session: Any, findings: Sequence[Finding]) -> None:
-    """Called after the run with every finding that will be reported."""
+    """Called after the run with every finding that will be reported.
+
+    ``session`` is the run's :class:`notelint.engine.Plan` (its configuration, rules and
+    root); the name is kept for the packs that already implement this hook.
+    """

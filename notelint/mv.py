@@ -20,6 +20,8 @@ a note changed since it was read. Every note is written atomically (temporary si
 then rename; BOM and line endings kept), the file or folder is moved last, with
 ``git mv`` when git tracks it. Ctrl-C while writing is held until the move is complete,
 and even a killed process leaves each note either as it was or as it should be.
+
+Engine stage: none: composes plan -> index (``notelint mv``), then rewrites links.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from types import FrameType
 from typing import Any
 from urllib.parse import unquote
 
-from notelint.engine import RunRequest, Session
+from notelint.engine import Plan, RunRequest, build_index, make_plan
 from notelint.fix import apply_fixes_to_text, write_atomically
 from notelint.model import Fix, Link, LinkKind, Note, NoteFacts, Span
 from notelint.roots import OBSIDIAN_MARKER, QUARTZ_MARKERS
@@ -135,24 +137,24 @@ def plan_move(
     if not os.path.lexists(old_abs):
         raise MoveError(f"{old}: no such file or folder")
     probe = old_abs / "__notelint_probe__.md" if old_abs.is_dir() else old_abs
-    session = Session(
-        RunRequest(paths=[str(probe)], root=root, config_file=config_file, cwd=cwd, offline=True)
-    )
     try:
-        session.prepare()
+        plan = make_plan(
+            RunRequest(paths=[str(probe)], root=root, config_file=config_file, cwd=cwd,
+                       offline=True)
+        )
     except Exception as exc:  # a configuration error: shown as check shows it
         raise MoveError(str(exc)) from None
-    guessed = root is None and session.config.root is None and session.config.path is None
-    if guessed and not _marked(session.root):
+    guessed = root is None and plan.config.root is None and plan.config.path is None
+    if guessed and not _marked(plan.root):
         raise MoveError(
             f"cannot tell where the vault holding {old} starts (no .obsidian/, "
             "quartz.config.ts, notelint configuration or .git above it), so notes "
             "linking to it from elsewhere could be missed; pass --root VAULT"
         )
-    vault = session.build_vault(report=False)
-    old_rel = _rel(old_abs, session.root, old)
-    new_rel = _rel(new_abs, session.root, new)
-    return Planner(vault, _resolver_settings(session), session.display_rel).plan(old_rel, new_rel)
+    vault = build_index(plan, report=False).vault
+    old_rel = _rel(old_abs, plan.root, old)
+    new_rel = _rel(new_abs, plan.root, new)
+    return Planner(vault, _resolver_settings(plan), plan.paths.display_rel).plan(old_rel, new_rel)
 
 
 def _marked(root: Path) -> bool:
@@ -181,10 +183,10 @@ def _rel(path: Path, root: Path, given: Path) -> str:
     return rel
 
 
-def _resolver_settings(session: Session) -> dict[str, Any]:
+def _resolver_settings(plan: Plan) -> dict[str, Any]:
     """The links rules' resolution settings (whichever rule carries them), so the move
     reads links exactly as ``notelint check`` does."""
-    for options in getattr(session, "options", {}).values():
+    for options in plan.options.values():
         if all(hasattr(options, key) for key in ("resolution", "virtual", "slug")):
             settings = {
                 "resolution": options.resolution,

@@ -6,6 +6,9 @@ re-parses only the edited buffer. When an edit leaves the vault's names as they 
 note appeared or vanished, the note's ``aliases`` unchanged), the name indexes and the
 link resolver's name caches are shared with the previous vault instead of rebuilt: on a
 vault of thousands of notes that is the difference between milliseconds and a second.
+
+Engine stage: none: keeps a plan and an index for the language server and re-runs check
+and policy per buffer.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 
 from notelint.config import find_config
 from notelint.discover import relative_to_root
-from notelint.engine import RunRequest, Session
+from notelint.engine import Index, Plan, RunRequest, apply_policy, build_index, check, make_plan
 from notelint.model import Finding, Heading, Note
 from notelint.read import read_note
 from notelint.roots import find_root
@@ -41,7 +44,7 @@ class WorkspaceOptions:
 
 
 class Workspace:
-    """One vault: its session (config, rules, parser) and its current notes.
+    """One vault: its plan (config, rules, parser), its index and its current notes.
 
     Open buffers replace the notes read from disk until they are closed. Not
     thread-safe: callers run one operation at a time.
@@ -61,29 +64,42 @@ class Workspace:
             cwd=self.requested_root,
             today=self.options.today,
         )
-        self.session = Session(request)
-        self.vault: Vault | None = None
+        self.request = request
+        self.plan: Plan | None = None
+        self.index: Index | None = None
+        self.vault: Vault | None = None  # the index's vault with the open buffers
+        self._messages: list[str] = []
 
     # -- loading ----------------------------------------------------------------------
 
     def load(self) -> None:
         """Read configuration, plugins and every note (raises ``ConfigError``/``UsageError``)."""
-        self.session.prepare()
-        vault = self.session.build_vault(report=False)
-        # problems (unreadable files) are reported by the CLI; the editor asks per note
-        self.session.reported_problems = set()
+        plan = make_plan(self.request)
+        self.plan = plan
+        self._messages.extend(plan.messages)
+        # nothing reported: problems (unreadable files) are reported by the CLI, the
+        # editor asks per note
+        index = build_index(plan, report=False)
+        self._messages.extend(index.messages)
+        self.index = index
+        vault = index.vault
         self.vault = self._fresh(dict(vault.notes), vault.attachments, vault.folders)
 
     @property
     def root(self) -> Path:
-        return self.session.root
+        return self._plan().root
 
     @property
     def messages(self) -> list[str]:
         """What the engine had to say (plugin problems, rule failures), drained."""
-        drained = list(self.session.messages)
-        self.session.messages.clear()
+        drained = list(self._messages)
+        self._messages.clear()
         return drained
+
+    def _plan(self) -> Plan:
+        if self.plan is None:
+            raise RuntimeError("Workspace.load() must run first")
+        return self.plan
 
     def _loaded(self) -> Vault:
         if self.vault is None:
@@ -94,7 +110,7 @@ class Workspace:
         self, notes: dict[str, Note], attachments: frozenset[str], folders: frozenset[str]
     ) -> Vault:
         return Vault(
-            root=self.session.root,
+            root=self.root,
             notes=notes,
             attachments=attachments,
             folders=folders,
@@ -115,7 +131,7 @@ class Workspace:
     def update(self, rel: str, text: str) -> Note:
         """Make ``text`` the content of the note ``rel`` (an open buffer); returns it."""
         vault = self._loaded()
-        note = self.session.parse(rel, text)
+        note = self._plan().analyser.parse(rel, text)
         old = vault.notes.get(rel)
         notes = dict(vault.notes)
         notes[rel] = note
@@ -133,7 +149,7 @@ class Workspace:
         if not path.is_file():
             self.forget(rel)
             return
-        read = read_note(path, rel, self.session.config.max_file_size)
+        read = read_note(path, rel, self._plan().config.max_file_size)
         text = getattr(read, "text", None)
         if text is None:
             self.forget(rel)
@@ -176,14 +192,26 @@ class Workspace:
         if note is None:
             return []
         if note.summary_only:  # loaded from the index cache: parse it before checking
-            vault.notes[rel] = self.session.parse(rel, note.text, note.has_bom)  # type: ignore[index]
+            parsed = self._plan().analyser.parse(rel, note.text, note.has_bom)
+            vault.notes[rel] = parsed  # type: ignore[index]
         reported = fork_vault(vault, vault.notes, changed=None, reported=frozenset({rel}))
-        findings = self.session.check(reported)
+        findings = self._check(reported)
         # resolvers built during the check (name indexes, suggestion indexes) stay warm
         for key, resolver in reported._resolvers.items():
             if key not in vault._resolvers:
                 vault._resolvers[key] = _twin(resolver, vault, changed=None)
         return findings
+
+    def _check(self, vault: Vault) -> list[Finding]:
+        """index-update -> check -> policy for the notes ``vault`` reports."""
+        plan = self._plan()
+        if self.index is None:
+            raise RuntimeError("Workspace.load() must run first")
+        index = self.index.for_buffer(vault)
+        checked = check(plan, index)
+        judged = apply_policy(plan, index, checked)
+        self._messages.extend([*checked.messages, *judged.messages])
+        return judged.findings
 
     def note(self, rel: str) -> Note | None:
         return self._loaded().notes.get(rel)
@@ -224,7 +252,7 @@ class Workspace:
     def _resolver_settings(self) -> dict[str, Any]:
         """The links rules' resolution settings, so completion agrees with NL101."""
         for code in ("NL101", "NL104"):
-            options = self.session.options.get(code) if hasattr(self.session, "options") else None
+            options = self.plan.options.get(code) if self.plan is not None else None
             if options is not None and hasattr(options, "resolution"):
                 return {
                     "resolution": options.resolution,
@@ -236,7 +264,7 @@ class Workspace:
 
     def wordlist(self) -> Path | None:
         """The word list ``add word`` writes to (None when spelling is not loaded)."""
-        options = self.session.options.get("NL501")
+        options = self._plan().options.get("NL501")
         if options is None:
             return None
         return target_wordlist(getattr(options, "wordlists", ()), self.root)

@@ -18,7 +18,7 @@ import pytest
 
 from notelint import analyse
 from notelint.analyse import Task, analyse_all, side_by_side
-from notelint.engine import RunRequest, Session
+from notelint.engine import Plan, RunRequest, make_plan, run
 from notelint.testing import write_vault
 
 fork_only = pytest.mark.skipif(not analyse._can_fork(), reason="workers are forked")
@@ -54,11 +54,9 @@ def test_a_worker_that_dies_is_replaced_by_this_process() -> None:
     assert side_by_side(calls, jobs=2) == [1, 2, 3]
 
 
-def _session(root: Path) -> Session:
-    session = Session(RunRequest(paths=[str(root)], config={}, root=root, offline=True,
-                                 use_cache=False, cwd=root, select=["frontmatter"]))
-    session.prepare()
-    return session
+def _session(root: Path) -> Plan:
+    return make_plan(RunRequest(paths=[str(root)], config={}, root=root, offline=True,
+                                use_cache=False, cwd=root, select=["frontmatter"]))
 
 
 @fork_only
@@ -219,7 +217,7 @@ def test_a_terminated_run_leaves_a_consistent_cache(tmp_path: Path) -> None:
     assert not list(cache.glob("*.tmp")) and not list(cache.glob(".*.tmp"))
     request = RunRequest(paths=[str(vault)], config={}, root=vault, offline=True,
                          select=["links"], cwd=vault)
-    cached = Session(dataclasses.replace(request, cache_dir=cache)).execute()
-    fresh = Session(dataclasses.replace(request, use_cache=False)).execute()
+    cached = run(dataclasses.replace(request, cache_dir=cache))
+    fresh = run(dataclasses.replace(request, use_cache=False))
     assert [(f.path, f.span, f.code) for f in cached.findings] == [
         (f.path, f.span, f.code) for f in fresh.findings]
