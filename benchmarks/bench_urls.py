@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "rules")]
 
-from notelint.net import NetSettings, check_urls  # noqa: E402
+from notelint.net import NetSettings  # noqa: E402
+from notelint.netcheck import check_urls  # noqa: E402
 from notelint.urlcache import UrlCache  # noqa: E402
 
 

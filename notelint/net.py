@@ -1,9 +1,12 @@
 """Checking external URLs: concurrent, polite, bounded in time, and safe.
 
-This is engine code: it knows nothing of rules or notes. It takes URLs and a
-``NetSettings`` and returns one ``Verdict`` per URL. This module holds the vocabulary
-(settings, verdicts, URL normalisation); the checking itself is ``notelint.netcheck``,
-imported only when a run goes online. Everything runs with one
+A service of the engine (no stage of its own: the URL rules call it during the check
+stage); it knows nothing of rules or notes. It takes URLs and a ``NetSettings`` and
+returns one ``Verdict`` per URL. This module owns the vocabulary (settings, verdicts,
+reports, URL normalisation, which addresses are public) and imports neither of the
+others: the checking itself is ``notelint.netcheck`` (which imports httpx, so callers
+import it only when a run goes online) and the persistent results are
+``notelint.urlcache``; both import their types from here. Everything runs with one
 ``httpx.AsyncClient`` inside one ``asyncio.run``, so a vault with thousands of links
 costs one event loop and a handful of connections per host.
 
@@ -19,6 +22,8 @@ itself and refuses private, loopback, link-local and other non-public addresses 
 ``allow_private`` is set. The check happens on the resolved IP, at connect time, and the
 connection is made to that very IP, so a name that resolves to ``127.0.0.1`` (or a
 redirect to one) cannot slip through.
+
+Engine stage: check (a service the URL rules call); owns the URL-checking types.
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ import enum
 import ipaddress
 import re
 import socket
-import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
@@ -241,31 +245,3 @@ def legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
         return ipaddress.IPv4Address(socket.inet_aton(host.rstrip(".")))
     except (OSError, ValueError):
         return None
-
-
-# -- the checking itself -----------------------------------------------------------------
-
-
-def check_urls(*args: typing.Any, **kwargs: typing.Any) -> CheckReport:
-    """Check URLs over the network: see ``notelint.netcheck.check_urls``.
-
-    The machinery lives apart because importing httpx costs a third of a second, which
-    every run would pay although most runs (``--offline``, the pre-commit hook) never
-    open a connection.
-    """
-    from notelint.netcheck import check_urls as check
-
-    return check(*args, **kwargs)
-
-
-def __getattr__(name: str) -> typing.Any:
-    """The checking machinery's names (``HostLedger``...), imported on first use."""
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from notelint import netcheck
-
-    try:
-        return getattr(netcheck, name)
-    except AttributeError:
-        raise AttributeError(f"module 'notelint.net' has no attribute {name!r}") from None
-

@@ -2,6 +2,8 @@
 
 Imported only when a run checks URLs online (``notelint.net.check_urls``): httpx and
 httpcore take a third of a second to import.
+
+Engine stage: check (a service the URL rules call, online runs only).
 """
 
 from __future__ import annotations

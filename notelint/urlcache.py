@@ -15,6 +15,8 @@ It is JSON (data only, never code) opening with a header, ``{"notelint": "url-ca
 and holding a checksum of its entries, so a damaged file is a miss and a file that is
 not a URL cache is never overwritten: ``urls.cache-path`` naming a note, or any other
 file, is refused (``cache_path_problem``).
+
+Engine stage: check (the URL rules' persistent results, beside the index cache).
 """
 
 from __future__ import annotations

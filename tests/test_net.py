@@ -22,15 +22,14 @@ import pytest
 
 from notelint.net import (
     USER_AGENT,
-    HostLedger,
     NetSettings,
     Outcome,
     Verdict,
-    check_urls,
     normalise_url,
     parse_status_ranges,
     reserved_host,
 )
+from notelint.netcheck import HostLedger, check_urls
 from notelint.urlcache import HEADER, UrlCache
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -455,7 +454,8 @@ def test_ctrl_c_saves_what_was_checked(server: UrlServer, tmp_path: Path) -> Non
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from notelint.net import NetSettings, check_urls
+        from notelint.net import NetSettings
+        from notelint.netcheck import check_urls
         from notelint.urlcache import UrlCache
         settings = NetSettings(allow_private=True, timeout=30, interval=0)
         print("go", flush=True)

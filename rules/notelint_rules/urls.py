@@ -24,7 +24,6 @@ from notelint.net import (
     NetSettings,
     Outcome,
     Verdict,
-    check_urls,
     parse_status_ranges,
     strip_fragment,
 )
@@ -323,6 +322,9 @@ def run_batch(vault: Vault, ctx: RuleContext, options: UrlsOptions) -> Batch:
             ttl_ok=options.cache_ttl_ok * DAY,
             ttl_dead=options.cache_ttl_dead * DAY,
         )
+    # imported here: httpx costs a third of a second, which offline runs never pay
+    from notelint.netcheck import check_urls
+
     report = check_urls(unique, settings, cache=cache, progress_stream=sys.stderr)
     for warning in report.warnings:
         ctx.warn(warning)
