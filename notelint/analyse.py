@@ -6,6 +6,8 @@ work is a function of the file alone. It can therefore run in other processes
 collected, all plain data) can be cached against the file's content hash. Tokens never
 leave this module: a note's tokens live while its own rules run, so the memory a run
 needs grows with the summaries, not with the parse trees.
+
+Engine stage: index (reads, hashes, parses and runs per-note rules, in workers).
 """
 
 from __future__ import annotations

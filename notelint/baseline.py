@@ -15,6 +15,8 @@ findings, and a third one like them is new.
 The file is data only (JSON, validated on load), sorted, one entry per line, with no
 version or date in it, so rewriting it after fixes gives a diff of exactly the entries
 that went away.
+
+Engine stage: policy (the baseline hides known findings).
 """
 
 from __future__ import annotations

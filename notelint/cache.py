@@ -20,6 +20,8 @@ data only: a header naming the format, a checksum, then msgpack of plain values 
 pickle: loading it can never run code). A file with another header or checksum, or from
 another notelint version or plugin set, is ignored; an entry of another shape is absent
 (the note is parsed again).
+
+Engine stage: index (the index cache is read and written by the index stage only).
 """
 
 from __future__ import annotations

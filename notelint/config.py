@@ -4,6 +4,8 @@
 ``.notelint.toml``. Unknown keys are errors naming the key and the file, because a typo
 that silently does nothing is the worst kind of configuration bug. Family tables
 (``links``, ``dates`` ...) are checked later against the options the loaded rules declare.
+
+Engine stage: plan (the configuration is read once, before any note).
 """
 
 from __future__ import annotations

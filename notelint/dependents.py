@@ -5,6 +5,8 @@ see that renaming ``a.md`` breaks ``[[a]]`` in ten other notes. ``--report-depen
 asks git which staged files were renamed or deleted and adds the notes whose links named
 the old paths to what is reported; the engine then checks them like any other note, so
 only links that really broke are reported.
+
+Engine stage: index (which notes a rename or deletion breaks, to report them too).
 """
 
 from __future__ import annotations

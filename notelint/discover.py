@@ -10,6 +10,8 @@ a folder of another project) is not followed: a vault must not make notelint rea
 rewrite files outside it. It becomes one ``FileProblem`` naming the link, unless the
 configuration says ``follow-symlinks-outside = true``. Anything that is neither a regular
 file nor a folder (a FIFO, socket or device named like a note) is reported, never opened.
+
+Engine stage: index (which files make the vault).
 """
 
 from __future__ import annotations

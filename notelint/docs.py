@@ -3,6 +3,8 @@
 The class is the single source: code, name, severity, defaults and options come from its
 attributes, the prose and examples from its docstring. ``python -m notelint.docs``
 rewrites the folder; a test checks it is current.
+
+Engine stage: none (generates the rule docs from the rules' docstrings).
 """
 
 from __future__ import annotations

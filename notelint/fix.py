@@ -13,6 +13,9 @@ no longer a regular file (a FIFO put in its place) is never opened.
 Temporary files are named ``.<name>.notelint-<pid>-<random>.tmp``: a run killed while
 writing leaves one at most, which a later run recognises (its process is gone) and
 removes (``remove_stale_temp``); discovery never reports them (dot-files).
+
+Engine stage: after report (``--fix`` applies the reported findings' fixes, then runs
+again).
 """
 
 from __future__ import annotations

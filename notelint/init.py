@@ -6,6 +6,8 @@ markers are there, whether notes carry tags, which folders hold templates, wheth
 aspell is installed) and writes a ``notelint.toml`` that says what it saw, with every
 choice commented so it can be changed knowingly. It never overwrites a configuration.
 Nothing read from the vault runs: Obsidian's ``templates.json`` is read as JSON data.
+
+Engine stage: none (``notelint init`` writes a configuration).
 """
 
 from __future__ import annotations

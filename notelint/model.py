@@ -8,6 +8,8 @@ built, compared and unpickled several times faster than dataclasses.
 Positions are 1-based ``line``/``column`` in the ORIGINAL file (frontmatter lines
 counted, BOM not counted), the end exclusive; a column counts Unicode code points, a tab
 being one column, as ruff and markdownlint do.
+
+Engine stage: none: the immutable values every stage passes on (notes, findings, spans).
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ the coordinates of the original file. python-frontmatter's handlers detect the f
 the YAML handler calls) through the node tree, because the handler keeps no positions
 and every frontmatter finding needs the line and column of its value; TOML with
 ``tomllib`` and JSON with ``json``, their positions read from the lines.
+
+Engine stage: index (the parser is built in the plan stage, notes are parsed in the
+index stage).
 """
 
 from __future__ import annotations

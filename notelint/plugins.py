@@ -3,6 +3,8 @@
 The built-in rules come through the entry points like any third-party pack; a pack that
 fails to import, or whose hook raises, is reported once and skipped, so one broken
 plugin never stops the others.
+
+Engine stage: plan (plugins are loaded once, before a file is read).
 """
 
 from __future__ import annotations

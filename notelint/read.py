@@ -1,4 +1,7 @@
-"""Read a file's bytes into note text, or say clearly why it cannot be a note."""
+"""Read a file's bytes into note text, or say clearly why it cannot be a note.
+
+Engine stage: index (reading and decoding note files).
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@
 (``NL1``), a family (``links``) or ``ALL``. A rule that is off by default runs only when
 named by code or name (or ``ALL``), so ``select = ["NL4"]`` never starts redirect checks
 by surprise.
+
+Engine stage: plan (rule selection, options and severities).
 """
 
 from __future__ import annotations

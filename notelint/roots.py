@@ -17,6 +17,8 @@ given), and the first folder that says what it is wins:
 
 ``--root`` and the configuration's ``root`` come before all of this. The CLI, the
 language server and ``notelint words`` all call :func:`find_root`.
+
+Engine stage: plan (where the vault starts).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ Per-note work (``check_note``, ``collect_note``) sees one note and no vault: it 
 the note is parsed, possibly in another process, and its results are cached with the
 note, so a note that did not change is neither parsed nor checked again. Whatever needs
 other notes belongs in ``check_vault``, which runs once on the merged index.
+
+Engine stage: check (what a rule is and what it is given).
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ All engine work runs on one worker thread, one operation at a time, so the event
 keeps answering completions while a check runs, and the workspace is never touched by
 two threads at once. Requests that arrive while a check of the same note is running are
 coalesced: only the newest text is checked next.
+
+Engine stage: none: the editor protocol over a ``Workspace`` (plan and index kept, check
+and policy per buffer).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 ``<!-- notelint-enable [RULES] -->``, the same inside Obsidian ``%% ... %%``, and
 frontmatter ``notelint: {disable: [RULES]}``. RULES are codes or names separated by
 commas or spaces; none means every rule.
+
+Engine stage: policy (``notelint`` comments silence findings).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ This is a built-in plugin of the engine (not a check): it implements
 ``notelint_configure_markdown`` like any third-party syntax plugin would. Every token it
 makes carries ``meta["span"] = (start, end)``, offsets into the inline source, which the
 parser turns into file positions.
+
+Engine stage: plan (a parser plugin, installed when the parser is built).
 """
 
 from __future__ import annotations

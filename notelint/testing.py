@@ -7,6 +7,8 @@ Used by notelint's own tests and by plugin authors::
     def test_broken_link(tmp_path):
         result = lint(tmp_path, {"a.md": "[[missing]]\\n"}, select=["NL101"])
         assert result.brief() == ["a.md:1:1: NL101"]
+
+Engine stage: none: runs the whole pipeline (``notelint.engine.run``) for rule tests.
 """
 
 from __future__ import annotations

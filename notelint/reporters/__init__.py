@@ -1,6 +1,8 @@
 """Reporters turn a run's findings into output; they know nothing of rules.
 
 Built-in formats register through ``notelint_add_reporters`` like a plugin's would.
+
+Engine stage: report (the reporters write what the report stage gives).
 """
 
 from __future__ import annotations
