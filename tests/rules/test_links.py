@@ -172,6 +172,17 @@ def test_no_suggestion_when_nothing_is_close(tmp_path: Path) -> None:
 OBSIDIAN = {"links": {"flavor": "obsidian"}}
 
 
+@pytest.mark.parametrize("config", [None, OBSIDIAN], ids=["quartz", "obsidian"])
+def test_an_extra_opening_bracket_is_text(tmp_path: Path, config: object) -> None:
+    # flancian-garden 'social coop tech group minutes.md:17': ``[[[noah]]]`` is the link
+    # [[noah]] between two brackets of text (Quartz's pattern excludes '[' from targets),
+    # not a link to '[noah'
+    note = "- [[[Zeon's Call]]] x\n- [[[Nowhere]]] y\n"
+    [finding] = run(tmp_path, {"n.md": note}, config=config).findings
+    assert (finding.code, finding.subject) == ("NL101", "Nowhere")
+    assert (finding.span.line, finding.span.column, finding.span.end_column) == (2, 4, 15)
+
+
 def test_suggestion_across_dash_space_and_percent(tmp_path: Path) -> None:
     # Quartz's slug of "quartz layout.png" is the file's: it resolves there
     assert run(tmp_path, {"n.md": "![[quartz layout.png]]\n"}).findings == []
