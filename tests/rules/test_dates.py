@@ -686,6 +686,20 @@ def test_a_link_kept_as_text_still_dates_its_heading() -> None:
     assert apply_fixes(text, found) == "### [2020-04-11.md](file:///home/x/2020-04-11.md)\n"
 
 
+def test_a_heading_naming_another_file_of_the_day_is_not_dated() -> None:
+    # flancian-garden gemini/todos_report.md:331-337 lists files: a sync conflict and a
+    # backup of a day are other files, not a second entry of that day to merge
+    text = (
+        "### [2024-07-21.conflicted.1721588864341.md](file:///home/x/a.md)\n\n"
+        "### [2024-07-21.md](file:///home/x/2024-07-21.md)\n\n"
+        "### [2024-07-21T21_55_30.357Z.Desktop.md](https://example.com/b.md)\n\n"
+        "### 2024-07-21.backup.md\n\n"
+        "### [2024-07-21.md](https://example.com/2024-07-21.md)\n"
+    )
+    found = run(DateHeadingDuplicate, text)
+    assert brief(found) == ["9:6: NL304"]
+
+
 def test_setext_and_quoted_headings_are_located_exactly() -> None:
     text = "2024-3-5 notes\n==============\n\n> ### 2024/03/01\n"
     found = run(DateHeadingFormat, text)
