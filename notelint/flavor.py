@@ -111,6 +111,10 @@ class Flavor:
     aliases_are_targets = True
     #: True when a partial path (``[[sub/note]]``) names any file whose path ends so.
     path_suffixes = False
+    #: True when a name written with a file's extension (``[[x.png]]``) opens the file
+    #: of exactly that name before a note named so without ``.md`` (``x.png.md``);
+    #: Quartz slugs both to ``x.png``, one page name for two files.
+    exact_file_names = False
 
     def target(self, written: str, *, wiki: bool) -> str:
         """The target as the publisher reads it (before keying)."""
@@ -215,6 +219,7 @@ class ObsidianFlavor(Flavor):
     case_sensitive = False
     aliases_are_targets = False
     path_suffixes = True
+    exact_file_names = True
 
     def key(self, path: str) -> str:
         return path.casefold()
