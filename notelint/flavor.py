@@ -209,7 +209,9 @@ class QuartzFlavor(Flavor):
 @dataclass(frozen=True)
 class ObsidianFlavor(Flavor):
     """Obsidian: names compared ignoring case; aliases are not files; a bare name opens
-    the file in the linking note's folder, else the shallowest one."""
+    the file at that path from the vault root (spelled exactly), else the one in the
+    linking note's folder, else the one with the shortest path, as observed of
+    ``metadataCache.getFirstLinkpathDest`` on Obsidian 1.13.7."""
 
     name: str = "obsidian"
     anchors: str = "obsidian"
@@ -230,11 +232,14 @@ class ObsidianFlavor(Flavor):
             sub = attachments[2:].strip("/")
             attachments = f"{folder}/{sub}".strip("/") if sub else folder
         in_attachments = attachments is not None and rel.rpartition("/")[0] == attachments
-        return (rel.rpartition("/")[0] != folder, not in_attachments, rel.count("/"), rel)
+        # the shortest path string, not the fewest folders: 'a/b/n.md' before 'zzzz/n.md'
+        return (rel.rpartition("/")[0] != folder, not in_attachments, len(rel), rel)
 
     def choose(self, ranked: list[str], folder: str, root_match: str | None) -> str | None:
         if len(ranked) == 1:
             return ranked[0]
+        if root_match is not None:
+            return root_match  # the exact path from the root wins, even over the same folder
         first, second = (self.rank_key(rel, folder)[:3] for rel in ranked[:2])
         return ranked[0] if first != second else None
 

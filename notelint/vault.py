@@ -574,6 +574,12 @@ class Resolver:
             ranked = self._rank(matches, folder)
             root = self._paths.get(wanted)
             root_match = self._prefer(root, name) if root else None
+            if root_match is not None and not flavor.case_sensitive and not _spelled(
+                root_match, name
+            ):
+                # Obsidian's exact path is spelled as written: 'Social Coop.md' is not
+                # the path of [[social coop]] (a case-sensitive disk may hold both)
+                root_match = None
             chosen = flavor.choose(ranked, folder, root_match)
             if chosen is not None:
                 return Resolved(Status.OK, chosen, tuple(ranked))
