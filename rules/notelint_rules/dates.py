@@ -659,7 +659,11 @@ class DateHeadingOrder(_DatesRule):
         )
         why = "newest first" if descending else "oldest first"
         if self.options.order == "auto":
-            why += " (the order most entries of this note follow)"
+            why = f"dated headings here run {why} (the order most entries of this note follow)"
+        else:
+            # the configured order, not the note's: two entries written oldest first are
+            # not "here newest first"
+            why = f"dates.order is {self.options.order} ({why})"
         for group in groups:
             values = [_value(item) for item in group]
             found = misplaced(values, descending)
@@ -701,8 +705,8 @@ class DateHeadingOrder(_DatesRule):
         return self.finding(
             note,
             item.span,
-            f"'{item.date.raw}' {place} '{other.date.raw}' (line {other.line}); dated "
-            f"headings here run {why}, so move this section {move} it",
+            f"'{item.date.raw}' {place} '{other.date.raw}' (line {other.line}); {why}, so "
+            f"move this section {move} it",
             subject=item.date.raw,
         )
 

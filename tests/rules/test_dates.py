@@ -415,8 +415,8 @@ def test_order_reports_the_misplaced_heading_once_naming_its_neighbour() -> None
     found = run(DateHeadingOrder, text)
     assert brief(found) == ["13:5: NL303"]
     assert found[0].message == (
-        "'2024-03-12' comes after the older '2024-02-10' (line 9); dated headings here "
-        "run newest first, so move this section above it"
+        "'2024-03-12' comes after the older '2024-02-10' (line 9); dates.order is "
+        "descending (newest first), so move this section above it"
     )
 
 
@@ -425,7 +425,7 @@ def test_order_ascending_and_auto() -> None:
     assert brief(run(DateHeadingOrder, up)) == ["1:5: NL303"]  # mostly the other way
     found = run(DateHeadingOrder, up, OrderOptions(order="ascending"))
     assert brief(found) == ["13:5: NL303"]
-    assert "run oldest first" in found[0].message
+    assert "dates.order is ascending (oldest first)" in found[0].message
     auto = run(DateHeadingOrder, up, OrderOptions(order="auto"))
     assert brief(auto) == ["13:5: NL303"]
     assert "the order most entries of this note follow" in auto[0].message
@@ -449,6 +449,9 @@ def test_a_section_written_in_the_other_order_is_reported_once() -> None:
     assert [f.message.split(" (")[0] for f in two] == [
         "'2024-01-01' comes before the newer '2024-01-02'"
     ]
+    # flancian-garden 'US trip 2023.md:5': the note runs oldest first; the order wanted
+    # is the configuration's, and the message says so
+    assert "; dates.order is descending (newest first), so move" in two[0].message
 
 
 def test_order_groups_siblings_by_parent_section() -> None:
