@@ -98,7 +98,7 @@ class Analyser:
         if isinstance(read, FileProblem):
             return Outcome(task.rel, problem=read)
         data, status = read
-        stamp = FileStamp(status.st_size, status.st_mtime_ns)
+        stamp = FileStamp.from_stat(status)
         digest = digest_of(data)
         if digest == task.known_digest:
             return Outcome(task.rel, stamp, digest, unchanged=True)

@@ -59,8 +59,8 @@ from notelint.vault import facts_of
 
 # 2: parser fixes changed spans, escapes and comments; 3: html_ids; 4: content hashes,
 # per-note results and vault results; 5: draft in the facts; 7: msgpack with a header and
-# a checksum instead of pickle
-CACHE_FORMAT = 7
+# a checksum instead of pickle; 8: ctime and inode in the stamps
+CACHE_FORMAT = 8
 INDEX_FILE = "index.msgpack"
 #: The first bytes of every index file: what says a file is notelint's index cache.
 INDEX_HEADER = b"notelint index cache\n"
@@ -73,10 +73,15 @@ _SEVERITIES = {int(level): level for level in Severity}
 
 
 class FileStamp(NamedTuple):
-    """What says a file did not change without reading it: size and modification time."""
+    """What says a file did not change without reading it: size, modification time,
+    status-change time and inode, as git and ruff compare. An edit that keeps the size
+    and restores the mtime (``cp -p``, ``touch -r``) still moves the ctime; a file
+    replaced by a rename has another inode."""
 
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    inode: int = 0
 
     @classmethod
     def of(cls, path: str | Path) -> FileStamp | None:
@@ -84,7 +89,11 @@ class FileStamp(NamedTuple):
             stat = os.stat(path)
         except OSError:
             return None
-        return cls(stat.st_size, stat.st_mtime_ns)
+        return cls.from_stat(stat)
+
+    @classmethod
+    def from_stat(cls, stat: os.stat_result) -> FileStamp:
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def digest_of(data: bytes) -> bytes:
@@ -401,8 +410,7 @@ def _pack_entry(entry: CacheEntry) -> tuple[Any, ...]:
     if results is not None and not _storable(results.collected):
         results = None
     return (
-        entry.stamp.size,
-        entry.stamp.mtime_ns,
+        tuple(entry.stamp),
         entry.digest,
         entry.summary,
         tuple(entry.facts),
@@ -414,18 +422,18 @@ def _pack_entry(entry: CacheEntry) -> tuple[Any, ...]:
 def _unpack_entry(raw: Any) -> CacheEntry | None:
     """The entry ``raw`` holds, or None unless every field has the shape ``_pack_entry``
     writes: a forged cache may hold anything msgpack can say."""
-    if not (isinstance(raw, tuple) and len(raw) == 6):
+    if not (isinstance(raw, tuple) and len(raw) == 5):
         return None
-    size, mtime_ns, digest, summary, facts, results = raw
+    stamp, digest, summary, facts, results = raw
     if not (
-        _is_int(size) and _is_int(mtime_ns)
+        type(stamp) is tuple and len(stamp) == 4 and all(type(part) is int for part in stamp)
         and isinstance(digest, bytes) and isinstance(summary, bytes)
         and _valid_facts(facts)
         and (results is None or _valid_results(results))
     ):
         return None
     return CacheEntry(
-        FileStamp(size, mtime_ns),
+        FileStamp(*stamp),
         digest,
         summary,
         NoteFacts(*facts),
@@ -507,13 +515,16 @@ def prepare_cache_dir(folder: Path) -> None:
 
     Like ruff's, mypy's and pytest's caches, it then never lands in a commit through
     ``git add -A`` (which would make pre-commit report the hook as modifying files).
-    Only a folder notelint creates (or finds empty) gets one: with ``cache-dir = "."``
-    a ``*`` there would hide the whole vault from git.
+    Only a folder notelint creates gets one: with ``cache-dir = "."`` a ``*`` there would
+    hide the whole vault from git, and ``notelint cache clean`` removes only a marked
+    folder, so an existing folder given as ``--cache-dir`` (empty or not) is never
+    marked: files put there later are not notelint's to delete.
     """
-    fresh = not folder.exists() or not any(folder.iterdir())
+    if folder.exists() or folder.is_symlink():
+        return
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / ".gitignore"
-    if fresh and not marker.exists():
+    if not marker.exists():
         marker.write_text(f"{CACHE_MARKER}\n*\n", encoding="utf-8")
 
 

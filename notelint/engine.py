@@ -120,15 +120,29 @@ def run(request: RunRequest) -> RunResult:
     result = _run_once(request)
     if not request.fix or result.exit_code == 2:
         return result
-    fixed, messages = _apply_reported_fixes(result)
+    fixed, messages, overlapping = _apply_reported_fixes(result)
     if not fixed:
         result.messages.extend(messages)
         return result
     again = _run_once(request)
+    # fixes that overlapped an applied one were skipped: the next pass sees them anew
+    for _ in range(MAX_FIX_ROUNDS - 1):
+        if not overlapping or again.exit_code == 2:
+            break
+        more, said, overlapping = _apply_reported_fixes(again)
+        messages += said
+        if not more:
+            break
+        fixed += more
+        again = _run_once(request)
     again.fixed = fixed
     again.report = dataclasses.replace(again.report, fixed=fixed)
     again.messages[:0] = messages
     return again
+
+
+#: Passes of ``--fix`` at most: overlapping fixes are applied one pass after another.
+MAX_FIX_ROUNDS = 4
 
 
 def _run_once(request: RunRequest) -> RunResult:
@@ -463,7 +477,7 @@ class Session:
             stamp = FileStamp.of(Path(source)) if source else None
             names.append(f"{impl.plugin_name}@{stamp.mtime_ns if stamp else 0}")
         # before any rule writes its own cache there: the folder gets its .gitignore only
-        # while it is new or empty
+        # when notelint creates it
         with contextlib.suppress(OSError):  # read-only: saving the index will say so
             prepare_cache_dir(self.cache_dir)
         key = parser_key(names, {"frontmatter": FRONTMATTER_FORMATS})
@@ -852,14 +866,15 @@ class _PerFileIgnores:
         return any(spec.match_file(rel) and finding.code in codes for spec, codes in self.entries)
 
 
-def _apply_reported_fixes(result: RunResult) -> tuple[int, list[str]]:
-    """Apply the fixes of reported findings of fixable rules; returns (count, messages)."""
+def _apply_reported_fixes(result: RunResult) -> tuple[int, list[str], int]:
+    """Apply the fixes of reported findings of fixable rules; returns (count, messages,
+    fixes skipped because they overlapped an applied one)."""
     grouped: dict[str, list[Fix]] = defaultdict(list)
     for finding in result.findings:
         rule = result.report.rules.get(finding.code)
         if finding.fix is not None and rule is not None and rule.fixable:
             grouped[finding.path].append(finding.fix)
-    applied = 0
+    applied = overlapping = 0
     messages: list[str] = []
     for path, fixes in sorted(grouped.items()):
         rel = result.rels.get(path)
@@ -870,7 +885,9 @@ def _apply_reported_fixes(result: RunResult) -> tuple[int, list[str]]:
         applied += outcome.applied
         if outcome.message:
             messages.append(f"notelint: {outcome.message}")
-    return applied, messages
+        elif outcome.applied:
+            overlapping += outcome.skipped
+    return applied, messages, overlapping
 
 
 def _trace() -> str:

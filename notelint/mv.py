@@ -43,6 +43,7 @@ from urllib.parse import unquote
 from notelint.engine import RunRequest, Session
 from notelint.fix import apply_fixes_to_text, write_atomically
 from notelint.model import Fix, Link, LinkKind, Note, NoteFacts, Span
+from notelint.roots import OBSIDIAN_MARKER, QUARTZ_MARKERS
 from notelint.vault import (
     Resolved,
     Resolver,
@@ -141,10 +142,28 @@ def plan_move(
         session.prepare()
     except Exception as exc:  # a configuration error: shown as check shows it
         raise MoveError(str(exc)) from None
+    guessed = root is None and session.config.root is None and session.config.path is None
+    if guessed and not _marked(session.root):
+        raise MoveError(
+            f"cannot tell where the vault holding {old} starts (no .obsidian/, "
+            "quartz.config.ts, notelint configuration or .git above it), so notes "
+            "linking to it from elsewhere could be missed; pass --root VAULT"
+        )
     vault = session.build_vault(report=False)
     old_rel = _rel(old_abs, session.root, old)
     new_rel = _rel(new_abs, session.root, new)
     return Planner(vault, _resolver_settings(session), session.display_rel).plan(old_rel, new_rel)
+
+
+def _marked(root: Path) -> bool:
+    """Whether ``root`` was found by a marker (a vault, a site, a repository), not
+    merely as the folder of the file given."""
+    for folder in (root, root.parent):
+        if (folder / OBSIDIAN_MARKER).is_dir() or (folder / ".git").exists():
+            return True
+        if any((folder / marker).is_file() for marker in QUARTZ_MARKERS):
+            return True
+    return False
 
 
 def _absolute(path: Path, cwd: Path) -> Path:

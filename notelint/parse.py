@@ -355,6 +355,8 @@ def load_yaml(text: str, span: Span) -> Frontmatter:
     loader = _NoteLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None and _YAML_ONLY_BREAKS.search(text):
+            _renumber_marks(node, _line_starts(text))
         too_big = _too_big(node) if node is not None else None
         if too_big is not None:
             return Frontmatter(present=True, error=YamlError(too_big, 2, 1), span=span)
@@ -393,7 +395,43 @@ _FORMATS = (
 FRONTMATTER_FORMATS = ",".join(fmt.name for fmt in _FORMATS)  # part of the cache key
 
 
+#: Characters YAML counts as line breaks and Markdown (and notelint's lines) do not.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets where notelint's lines of ``text`` begin (after LF, CRLF or a lone CR)."""
+    return [0, *(match.end() for match in re.finditer(r"\r\n|\r|\n", text))]
+
+
+def _renumber(mark: Any, starts: list[int]) -> Any:
+    """``mark`` at the line and column of its offset in notelint's lines: PyYAML also
+    breaks lines at U+0085, U+2028 and U+2029, which would point past a line's end."""
+    if mark is None:
+        return None
+    line = bisect.bisect_right(starts, mark.index) - 1
+    return yaml.Mark(mark.name, mark.index, line, mark.index - starts[line], None, 0)
+
+
+def _renumber_marks(node: yaml.Node, starts: list[int], depth: int = 0) -> None:
+    node.start_mark = _renumber(node.start_mark, starts)
+    node.end_mark = _renumber(node.end_mark, starts)
+    if depth > 6:
+        return
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _renumber_marks(key, starts, depth + 1)
+            _renumber_marks(value, starts, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _renumber_marks(item, starts, depth + 1)
+
+
 def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
+    if _YAML_ONLY_BREAKS.search(text):
+        starts = _line_starts(text)
+        exc.problem_mark = _renumber(exc.problem_mark, starts)
+        exc.context_mark = _renumber(exc.context_mark, starts)
     mark = exc.problem_mark or exc.context_mark
     if mark is not None and mark.index >= len(text.rstrip()) and exc.context_mark is not None:
         # "found end of stream" lands on the closing '---'; the unclosed '[' or quote
@@ -553,6 +591,14 @@ class InlineMap:
     ) -> None:
         self._starts: list[int] = []
         self._rows: list[tuple[int, int, list[int] | None]] = []
+        # markdown-it strips a paragraph with Python's str.strip, which also takes a first
+        # line of only U+00A0, U+3000, U+2028 or a form feed: the content starts below it
+        while (
+            content.count("\n") + 1 < last_line - first_line
+            and first_line < len(lines)
+            and not _BLOCK_PREFIX.sub("", lines[first_line], count=1).strip()
+        ):
+            first_line += 1
         offset = 0
         for k, part in enumerate(content.split("\n")):
             index = min(first_line + k, max(last_line - 1, first_line))
@@ -581,6 +627,13 @@ class InlineMap:
         # removed backslash after it (``x\\|``) does not stretch the span over it
         end_line, last_column = self.position(end - 1)
         return Span(line, column, end_line, last_column + 1)
+
+
+#: What markdown-it takes off a line before a paragraph's content: quote markers, a list
+#: marker (with a task box), indentation.
+_BLOCK_PREFIX = re.compile(
+    r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?)?"
+)
 
 
 def _locate(
@@ -873,7 +926,10 @@ class _Extractor:
         for match in _html_attrs(html):
             group = _value_group(match)
             raw = match.group(group)
-            span = inline_map.span(base + match.start(), base + match.end())
+            # an unclosed tag (``<img src=X`` then a blank line) ends at its last character,
+            # not past the line's end on the whitespace that followed it
+            end = len(html[: match.end()].rstrip())
+            span = inline_map.span(base + match.start(), base + max(end, match.end(group)))
             target_span = inline_map.span(base + match.start(group), base + match.end(group))
             is_image = match.group("tag").lower() == "img"
             kind = LinkKind.HTML_IMAGE if is_image else LinkKind.HTML_LINK

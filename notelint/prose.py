@@ -59,13 +59,14 @@ _NOT_PROSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # Quartz render it so even without the blank line CommonMark's parser wants
         ("$$", r"(?<!\\)\$\$[\s\S]+?(?<!\\)\$\$"),
         # inline math the parser did not see: in a table row it was cut at a `|` inside it
-        ("$", r"(?<![\\$\w])\$(?=[^\s$])[^$\n]*?[^\s$\\]\$(?![\w$])"),
+        ("$", r"\$(?<=(?<![\\$\w])\$)(?=[^\s$])[^$\n]*?[^\s$\\]\$(?![\w$])"),
         # bare file extensions and dotfiles (.onepkg, .gitignore), not a sentence's end
-        (".", r"(?<![^\s(\[\"'`,;*_])\.[A-Za-z][\w-]*"),
+        # (each starts with its literal, the lookbehind after it, so the scan is quick)
+        (".", r"\.(?<=(?<![^\s(\[\"'`,;*_])\.)[A-Za-z][\w-]*"),
         # single-segment and home-relative paths (/sbin, /bak/, ~/bin, ./run): not and/or
-        ("/", r"(?<![^\s(\[\"'`,;*_])(?:~|\.{1,2})?(?:/[\w.-]+)+/?"),
+        ("/", r"/(?<=(?<![^\s(\[\"'`,;*_~.])/)[\w.-]+(?:/[\w.-]+)*/?"),
         # @handles (not e-mail addresses, which have a word before the @)
-        ("@", r"(?<![\w.@])@\w[\w.-]*"),
+        ("@", r"@(?<=(?<![\w.@])@)\w[\w.-]*"),
         # a link whose address holds a space is not a link: the rest of its parenthesis,
         # after the address (blanked already as a URL), is no prose either
         ("](", r"\]\( {4,}[^()\n]*\)"),

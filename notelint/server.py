@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 import re
+import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +50,9 @@ DEFAULT_DEBOUNCE_MS = 50
 ADD_WORD_COMMAND = "notelint.addWord"
 #: At most this many completion items; the list is marked incomplete past it.
 COMPLETION_LIMIT = 500
+#: At most this many diagnostics per document, then one that says how many were left out:
+#: a generated 5 MB note with 100,000 findings would otherwise stall the editor.
+DIAGNOSTICS_LIMIT = 1000
 
 _SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -146,6 +151,26 @@ class NotelintServer(LanguageServer):
         self.tasks: set[asyncio.Task[None]] = set()
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notelint")
         self._targets_cache: tuple[object, list[tuple[str, str]]] | None = None
+
+    # -- the base protocol: framing that survives a bad message ------------------------
+
+    def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
+        """pygls's stdio loop, with ``read_messages`` as the reader (see there)."""
+        from threading import Event
+
+        from pygls.io_ import StdinAsyncReader, StdoutWriter
+
+        self._stop_event = Event()
+        reader = StdinAsyncReader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(read_messages(self, reader))
+        except BrokenPipeError:
+            log.error("the connection to the editor was lost; stopping")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
 
     # -- running work on the worker thread ----------------------------------------------
 
@@ -246,7 +271,20 @@ class NotelintServer(LanguageServer):
             for message in checked.messages:  # a rule that could not run, say
                 self.log(message, types.MessageType.Warning)
             lines = checked.note.lines
-            diagnostics = [self.diagnostic(lines, finding) for finding in checked.findings]
+            findings = checked.findings
+            diagnostics = [self.diagnostic(lines, finding)
+                           for finding in findings[:DIAGNOSTICS_LIMIT]]
+            if len(findings) > DIAGNOSTICS_LIMIT:
+                diagnostics.append(types.Diagnostic(
+                    range=types.Range(start=types.Position(line=0, character=0),
+                                      end=types.Position(line=0, character=0)),
+                    severity=types.DiagnosticSeverity.Information,
+                    source="notelint",
+                    code="notelint",
+                    message=f"{len(findings) - DIAGNOSTICS_LIMIT} more findings not shown "
+                            f"(showing the first {DIAGNOSTICS_LIMIT}); run `notelint check` "
+                            "on this note for all of them",
+                ))
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
@@ -682,6 +720,84 @@ def _note_named(workspace: Workspace, target: str, rel: str) -> Note | None:
         return None
     resolved = vault.resolver(**workspace._resolver_settings()).resolve(target, rel)
     return vault.notes.get(resolved.rel) if resolved.rel is not None else None
+
+
+# -- the base protocol --------------------------------------------------------------------------
+
+_CONTENT_LENGTH = b"content-length:"
+
+
+async def read_headers(reader: Any) -> int | None:
+    """Read one header block; the body length, ``-1`` for a block without a usable
+    ``Content-Length`` (missing, not a number, negative), ``None`` at the end of input.
+
+    After a bad block, the body that follows it is read as header lines; a body holds no
+    newline, so the next ``Content-Length`` turns up inside the line read and the block
+    starts again there: one bad message costs that message, not the session.
+    """
+    length: int | None = None
+    bad = seen = False
+    while True:
+        line = await reader.readline()
+        if not line:
+            return None
+        if not line.strip():
+            if seen:
+                return -1 if bad or length is None else length
+            continue  # a stray blank line between messages
+        found = line.lower().find(_CONTENT_LENGTH)
+        if found > 0:  # garbage (a skipped body) before the next header
+            log.warning("skipped %d bytes that were not a message", found)
+            line, length, bad = line[found:], None, False
+        seen = True
+        if line.lower().startswith(_CONTENT_LENGTH):
+            value = line[len(_CONTENT_LENGTH):].strip()
+            if value.isdigit():
+                length = int(value)
+            else:
+                bad = True
+
+
+async def read_messages(ls: NotelintServer, reader: Any) -> None:
+    """Read, decode and dispatch messages until the input ends or the server stops.
+
+    A request whose ``params`` do not validate gets a JSON-RPC error reply (pygls only
+    logs it, so the editor would wait forever); undecodable JSON gets a parse error."""
+    protocol = ls.protocol
+    stop = ls._stop_event
+    while stop is None or not stop.is_set():
+        length = await read_headers(reader)
+        if length is None:
+            break
+        if length < 0:
+            log.warning("skipped a message with a missing or invalid Content-Length header")
+            continue
+        body = await reader.readexactly(length) if length else b""
+        try:
+            raw = json.loads(body)
+        except ValueError:
+            _reply_error(protocol, None, -32700, "Parse error: the message is not JSON")
+            continue
+        try:
+            message = json.loads(body, object_hook=protocol.structure_message)
+            protocol.handle_message(message)
+        except Exception as exc:
+            ident = raw.get("id") if isinstance(raw, dict) else None
+            is_request = isinstance(raw, dict) and "method" in raw and "id" in raw
+            code = getattr(exc, "code", -32603)
+            log.warning("cannot handle %s: %s", raw.get("method") if isinstance(raw, dict)
+                        else "a message", type(exc).__name__)
+            if is_request:
+                detail = "Invalid params" if code == -32602 else "Internal error"
+                _reply_error(protocol, ident, code if isinstance(code, int) else -32603,
+                             f"{detail} for {raw['method']}")
+
+
+def _reply_error(protocol: Any, ident: Any, code: int, message: str) -> None:
+    """Write a JSON-RPC error response (framed as every message is)."""
+    body = json.dumps({"jsonrpc": "2.0", "id": ident, "error": {"code": code,
+                                                                 "message": message}})
+    protocol._send_data(json.loads(body))
 
 
 # -- entry point -------------------------------------------------------------------------------

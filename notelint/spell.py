@@ -390,10 +390,16 @@ def gather_evidence(
     suggestions: Sequence[str],
     known: Callable[[str], bool],
     languages: Sequence[str] = ("en",),
+    *,
+    splits: bool = True,
+    foreign: bool = True,
+    first_letters: bool = True,
 ) -> Evidence:
     """The evidence about one rejected ``word``, from its aspell ``suggestions`` and the
     frequency lists; ``known`` says whether a word is in a dictionary (for the halves of
-    a run-together word)."""
+    a run-together word). ``splits`` and ``foreign`` turn off the run-together search
+    and the other languages' lists, ``first_letters`` the candidates differing in the
+    first letter: they cost time and count for nothing when their thresholds are off."""
     own = zipf(word, languages)
     folded = word.casefold()
     lowercase = word == word.lower()
@@ -404,6 +410,8 @@ def gather_evidence(
             continue  # "band with": run-together words are found below
         if lowercase and suggestion != suggestion.lower():
             continue  # "npm" is not a typo of "PM": a name or an abbreviation is another word
+        if not first_letters and suggestion[:1].casefold() != folded[:1]:
+            continue
         if plain != folded and _unaccented(suggestion.casefold()) == plain:
             # "détention" is French, not a typo of "detention": accents are chosen
             candidates = []
@@ -414,7 +422,7 @@ def gather_evidence(
     best: tuple[str, str] | None = None
     best_zipf = 0.0
     letters = word.replace("'", "")
-    if letters.isalpha() and len(letters) >= 5:
+    if splits and letters.isalpha() and len(letters) >= 5:
         for cut in range(1, len(word)):
             head, tail = word[:cut], word[cut:]
             if not all(_may_stand_alone(part) for part in (head, tail)):
@@ -424,8 +432,8 @@ def gather_evidence(
             rarer = min(zipf(head, languages), zipf(tail, languages))
             if rarer > best_zipf:
                 best, best_zipf = (head, tail), rarer
-    foreign, foreign_lang = foreign_zipf(word, languages)
-    return Evidence(own, tuple(candidates), best, best_zipf, foreign, foreign_lang)
+    abroad, abroad_lang = foreign_zipf(word, languages) if foreign else (0.0, "")
+    return Evidence(own, tuple(candidates), best, best_zipf, abroad, abroad_lang)
 
 
 def _unaccented(word: str) -> str:
@@ -439,25 +447,39 @@ def _may_stand_alone(part: str) -> bool:
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count one), capped at ``limit``."""
+    """Damerau-Levenshtein distance (adjacent swaps count one), capped at ``limit``.
+
+    Only the band of cells within ``limit`` of the diagonal is computed: a suggestion
+    more than two edits away is no candidate, so nothing further matters (and a vault
+    has thousands of words to weigh against their suggestions).
+    """
     if a == b:
         return 0
     if abs(len(a) - len(b)) >= limit:
         return limit
+    if not a or not b:
+        return min(len(a) + len(b), limit)
     if _one_edit(a, b):
         return 1  # most suggestions: a quick check spares the table
+    far = limit
+    width = len(b)
     previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i, *([0] * len(b))]
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    previous = [j if j < far else far for j in range(width + 1)]
+    for i in range(1, len(a) + 1):
+        ca = a[i - 1]
+        low, high = max(1, i - far), min(width, i + far)
+        current = [far] * (width + 1)
+        current[0] = i if i < far else far
+        for j in range(low, high + 1):
+            cb = b[j - 1]
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 value = min(value, previous2[j - 2] + 1)
-            current[j] = value
+            current[j] = value if value < far else far
+        if min(current[low : high + 1]) >= far:
+            return far  # every path is already too long
         previous2, previous = previous, current
-    return min(previous[-1], limit)
+    return min(previous[width], far)
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -491,8 +513,11 @@ class Thresholds:
     run-together word scores its rarer half's Zipf frequency less ``split_zipf``. A word
     the vault uses in ``vault_notes`` notes or more is a name or jargon, never a confident
     typo; a capital in mid-sentence costs ``capital``, being in the note's own name or
-    title ``own_title``; a candidate differing in the first letter costs ``first_letter``
-    (typists seldom get the first letter wrong: ``xinput`` is no typo of ``input``). A word
+    title ``own_title``; a word written ``vault_uses`` times or more, even in one note,
+    is meant; letters English does not use (``é``, ``ñ``: English words that have them
+    are in the dictionaries already) cost ``accented``; a candidate differing in the
+    first letter costs ``first_letter`` (typists seldom get the first letter wrong:
+    ``xinput`` is no typo of ``input``). A word
     at least ``foreign_zipf`` common in another language (``OTHER_LANGUAGES``), and more
     than in English, is foreign, never a typo. A word at least ``known_zipf``
     common with no positive score is a real word nobody needs to see.
@@ -512,10 +537,15 @@ class Thresholds:
     # likewise other languages' frequencies: they cost as many typos as foreign words
     foreign_zipf: float = 9.0
     first_letter: float = 9.0
+    vault_uses: int = 3
+    accented: float = 0.0
 
 
 #: The thresholds in use (tuned on the tune half of the labelled set).
 THRESHOLDS = Thresholds()
+
+#: A threshold this high turns its evidence off.
+OFF = 9.0
 
 
 @dataclass(frozen=True)
@@ -535,6 +565,7 @@ def judge(
     notes: int = 1,
     capital_mid_sentence: bool = False,
     in_own_title: bool = False,
+    uses: int = 1,
     thresholds: Thresholds = THRESHOLDS,
 ) -> Judgement:
     """Weigh the evidence about ``word`` into one verdict with its explanation."""
@@ -555,7 +586,9 @@ def judge(
     penalty = (t.capital if capital_mid_sentence else 0.0) + (
         t.own_title if in_own_title else 0.0
     )
-    vault_word = notes >= t.vault_notes
+    vault_word = notes >= t.vault_notes or uses >= t.vault_uses
+    if not word.isascii():
+        penalty += t.accented
     foreign = evidence.foreign >= t.foreign_zipf and evidence.foreign > evidence.zipf
     if len(word.replace("'", "")) < t.min_length:
         vault_word = True  # short words: too many real abbreviations one edit from a word
@@ -587,6 +620,8 @@ def judge(
         why.append(f"a common word in {language}")
     if notes > 1:
         why.append(f"used in {notes} notes")
+    elif uses > 1:
+        why.append(f"used {uses} times")
     if capital_mid_sentence:
         why.append("capitalised like a name")
     if in_own_title:
@@ -655,6 +690,7 @@ class Speller:
         binary: str = "aspell",
         jobs: int = 1,
         sug_mode: str = "ultra",
+        thresholds: Thresholds | None = None,
     ) -> None:
         self.languages = (lang,) if isinstance(lang, str) else tuple(lang) or ("en_US",)
         self.lang = self.languages[0]
@@ -665,6 +701,11 @@ class Speller:
         self._dictionary_words: KnownWords | None = None
         self.jobs = max(1, jobs)
         self.sug_mode = sug_mode
+        # evidence the thresholds ignore is not gathered (the benchmark asks for it all)
+        used = thresholds or THRESHOLDS
+        self.evidence_kinds = (
+            used.split_zipf < OFF, used.foreign_zipf < OFF, used.first_letter < OFF
+        )
         self.binary = binary
         self.wordlists = list(wordlists)
         self.use_cache = use_cache and cache_dir is not None
@@ -826,7 +867,7 @@ class Speller:
         lists = [repr(_identity(path)) for path in self.dictionaries]
         key = _digest(
             [str(CACHE_VERSION), *self.languages, self.sug_mode, self.binary, self._version(),
-             *lists, _wordfreq_version()]
+             *lists, _wordfreq_version(), repr(self.evidence_kinds)]
         )
         return self.cache_dir / "spelling" / f"words-{key}.json"
 
@@ -952,7 +993,10 @@ class CheckSession:
             for word in self._asked:
                 if word in bad:
                     found = tuple(suggestions.get(word, ()))
-                    evidence = gather_evidence(word, found, known, speller.base_languages)
+                    splits, foreign, first = speller.evidence_kinds
+                    evidence = gather_evidence(word, found, known, speller.base_languages,
+                                               splits=splits, foreign=foreign,
+                                               first_letters=first)
                     self._cache[word] = Verdict(found, evidence)
                 else:
                     self._cache[word] = None

@@ -209,3 +209,16 @@ def test_cache_without_action_prints_usage_and_exits_2(
     assert code == 2
     assert "usage: notelint cache" in err
     assert cli(capsys, "cache", "purge")[0] == 2
+
+
+def test_an_existing_empty_folder_given_as_cache_dir_is_never_marked(
+    vault: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    check(capsys, "--cache-dir", str(mine))
+    assert (mine / INDEX_FILE).is_file() and not (mine / ".gitignore").exists()
+    (mine / "precious.txt").write_text("keep")
+    code, _, err = cli(capsys, "cache", "clean", "--cache-dir", str(mine))
+    assert code == 2 and "not removed" in err
+    assert (mine / "precious.txt").read_text() == "keep"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,7 +29,6 @@ from notelint.cache import (
     INDEX_FILE,
     INDEX_HEADER,
     CacheEntry,
-    FileStamp,
     IndexCache,
     read_index_document,
     write_index_document,
@@ -461,22 +461,48 @@ def test_a_cache_entry_of_another_shape_is_ignored(world: World) -> None:
     assert result.parsed == {"alpha.md"}
 
 
-def test_a_stale_entry_with_a_matching_stamp_but_other_content_is_a_known_limit(
-    world: World,
-) -> None:
-    """The stamp (size and mtime) is trusted, as in ruff and mypy: same size and mtime
-    with other bytes is not noticed. Documents the contract; the hash is only consulted
-    when the stamp changed."""
+def test_an_edit_that_restores_size_and_mtime_is_not_served_stale(world: World) -> None:
+    """``cp -p`` or ``touch -r``: same size and modification time, other bytes. The
+    status-change time (and the inode, for a file replaced by a rename) still moved, as
+    git and ruff notice."""
     assert_same(world)
     path = world.root / "alpha.md"
     stamp = path.stat()
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("[[phantom]]", "[[phantoX]]"), encoding="utf-8")
     os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
-    assert FileStamp.of(path) == FileStamp(stamp.st_size, stamp.st_mtime_ns)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (stamp.st_size, stamp.st_mtime_ns)
     cached = world.lint(use_cache=True, paths=["alpha.md"])
-    assert cached.parsed == set()
-    assert any("phantom" in f.message for f in cached.findings)
+    assert cached.parsed == {"alpha.md"}
+    assert not any("phantom'" in f.message for f in cached.findings)
+    assert any("phantoX" in f.message for f in cached.findings)
+
+
+def test_a_copy_with_its_times_kept_is_not_served_stale(world: World, tmp_path: Path) -> None:
+    assert_same(world)
+    path = world.root / "alpha.md"
+    other = tmp_path / "alpha.md"
+    other.write_text(path.read_text(encoding="utf-8").replace("[[phantom]]", "[[phantoX]]"),
+                     encoding="utf-8")
+    os.utime(other, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
+    subprocess.run(["cp", "-p", str(other), str(path)], check=True)
+    cached = world.lint(use_cache=True, paths=["alpha.md"])
+    assert cached.parsed == {"alpha.md"}
+    assert any("phantoX" in f.message for f in cached.findings)
+
+
+def test_an_index_file_replaced_by_a_folder_is_recovered(world: World) -> None:
+    before = assert_same(world)
+    index = _index(world)
+    index.unlink()
+    index.mkdir()
+    (index / "junk").write_text("x")
+    result = world.lint(use_cache=True)
+    assert observed(result) == observed(before)
+    assert index.is_file()  # notelint's own name in its own folder: taken back
+    again = world.lint(use_cache=True)
+    assert again.parsed == set()
+    assert not [m for m in again.messages if "cache" in m]
 
 
 def test_entries_are_cache_entries_keyed_by_rel(world: World) -> None:

@@ -293,3 +293,30 @@ def test_a_fifo_in_a_notes_place_is_never_opened(tmp_path: Path) -> None:
     os.mkfifo(path)  # replaced between the check and the fix: opening it would block
     outcome = apply_fixes(note, [fix(1, 1, 1, 5, "todo")], tmp_path)
     assert outcome.applied == 0 and "regular file" in (outcome.message or "")
+
+
+class Squash(Rule):
+    """``aa`` is written ``a``: every occurrence, overlapping ones included."""
+
+    code, name, family, summary = "FX003", "squash-double-a", "fx", "s"
+    fixable = True
+
+    def check_note(self, note: Note, ctx: RuleContext) -> Iterator[Finding]:
+        for number, line in enumerate(note.lines, 1):
+            for index in range(len(line) - 1):
+                if line[index : index + 2] == "aa":
+                    span = Span(number, index + 1, number, index + 3)
+                    yield self.finding(note, span, "one a", fix=Fix(span, "a"))
+
+
+class SquashPack:
+    @hookimpl
+    def notelint_add_rules(self) -> Sequence[type[Rule]]:
+        return [Squash]
+
+
+def test_overlapping_fixes_are_applied_in_one_run(tmp_path: Path) -> None:
+    result = lint(tmp_path, {"n.md": "baaaad\n"}, select=["FX003"], fix=True,
+                  extra_plugins=[SquashPack()])
+    assert (tmp_path / "n.md").read_text() == "bad\n"
+    assert result.findings == [] and result.fixed == 3

@@ -401,6 +401,10 @@ def test_empty_item_without_comment_stays_a_point() -> None:
         ("---\n- a\n---\n", 2, 1, "not a mapping"),
         ("---\ntags: [a]\n", 1, 1, "never closed"),
         ("---\r\nx: \"open\r\n---\r\n", 2, 4, "quoted scalar"),
+        # YAML breaks lines at U+0085, U+2028 and U+2029; Markdown and editors do not
+        ("---\ntitle: a\u2028b: [\nx: 1\n---\n", 2, 13, "flow sequence"),
+        ("---\ntags: [x\x85, y]\nk: [1\n---\n", 3, 4, "flow sequence"),
+        ("---\nk: \u2029\u2029[1\n---\n", 2, 6, "expected ':'"),
     ],
 )
 def test_yaml_errors_point_at_their_line(text: str, line: int, column: int, words: str) -> None:
@@ -507,6 +511,29 @@ def test_tab_indented_continuation_lines() -> None:
     assert [sp(link.span) for link in parse(text).links] == [(2, 2, 2, 7), (2, 8, 2, 17)]
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["k: v", "t: [a, b]", "\u2028", "\x85", "\u2029", "x: :",
+                                 "- i", "  n: 1", "q: 'a\u2028b'", "[", "\n"]),
+                min_size=1, max_size=8))
+def test_yaml_positions_stay_inside_their_lines(parts: list[str]) -> None:
+    text = "---\n" + "".join(parts) + "\n---\nbody\n"
+    note = parse(text)
+    fm = note.frontmatter
+    spans = list(fm.positions.values())
+    if fm.error is not None:
+        spans.append(Span(fm.error.line, fm.error.column, fm.error.line, fm.error.column))
+    for span in spans:
+        for line, column in ((span.line, span.column), (span.end_line, span.end_column)):
+            assert 1 <= line <= len(note.lines), (text, span)
+            assert 1 <= column <= len(note.lines[line - 1]) + 1, (text, span)
+
+
+@pytest.mark.parametrize("blank", ["\u00a0", "\u3000", "\u2028", "\x0c", "\u00a0\u3000 "])
+def test_a_paragraph_opening_with_a_line_python_strips_keeps_its_positions(blank: str) -> None:
+    text = f"{blank}\n[[7]] and [t](d.md)\n"
+    assert [sp(link.span) for link in parse(text).links] == [(2, 1, 2, 6), (2, 11, 2, 20)]
+
+
 # -- every span, in any arrangement -------------------------------------------------------
 
 PIECES = [
@@ -514,7 +541,7 @@ PIECES = [
     "<https://h.org>", "https://i.org/x", '<a href="j.md">j</a>', "<img src='k.png'>", "word",
     "日本", "e\u0301", "\t", "`code [[z]]`", "$m$", "*em*", "**[[bold]]**", "#tag", "%% c %%",
     "<!-- c -->", "\\|", "[ref][r]", "^blk", "[^1]", "#a/b", "~~[[s]]~~", "<b>[[h]]</b>",
-    "[[a#H]]", "[[#^b]]",
+    "[[a#H]]", "[[#^b]]", "\u00a0", "\u3000", "\u2028", "\x0c", "\x85",
 ]
 PREFIXES = ["", "- ", "> ", "1. ", "  - ", "> - ", "## ", "    ", "\t", "> > ", ">\t",
             "- [ ] ", "- [x] ", "10) ", "  \t", "* > "]
@@ -623,3 +650,16 @@ def test_json_frontmatter_and_a_brace_that_is_no_frontmatter() -> None:
     assert [link.span.line for link in note.links] == [5]
     plain = parse("{\nnot json, just a brace\n}\n")
     assert not plain.frontmatter.present and plain.frontmatter.error is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("<div><img src=X\n\n", (1, 6, 1, 16)),
+    ("<div><img src=X alt=y\n\nmore\n", (1, 6, 1, 22)),
+    ("<div><img src='X'>\n", (1, 6, 1, 19)),
+])
+def test_an_unclosed_html_tag_ends_on_its_own_line(
+    text: str, expected: tuple[int, int, int, int]
+) -> None:
+    (link,) = parse(text).links
+    assert sp(link.span) == expected
+    assert expected[3] <= len(text.split("\n")[expected[2] - 1]) + 1

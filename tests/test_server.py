@@ -598,3 +598,84 @@ def test_match_tiers() -> None:
     assert rank_link_targets("nt", targets, embed=False, limit=5)[0][0][0] == "nt note"
     assert rank_link_targets("", targets, embed=False, limit=1) == ([("nt note", "nt note.md")],
                                                                     True)
+
+
+# -- the base protocol: bad messages get answers, and the session goes on ----------------------
+
+
+def _raw(client: LspClient, data: bytes) -> None:
+    stdin = client.process.stdin
+    assert stdin is not None
+    stdin.write(data)
+    stdin.flush()
+
+
+def _request_error(client: LspClient, ident: int) -> dict[str, Any]:
+    reply = client.wait(lambda m: m.get("id") == ident and "method" not in m)
+    assert "error" in reply, reply
+    error: dict[str, Any] = reply["error"]
+    return error
+
+
+def test_a_request_with_bad_params_gets_an_error_reply(vault: Path) -> None:
+    client = start_server(vault, "--debounce", "10")
+    try:
+        client.initialize(vault)
+        for ident, method in ((901, "textDocument/codeAction"), (902, "textDocument/completion")):
+            client.send({"id": ident, "method": method, "params": None})
+            assert _request_error(client, ident)["code"] == -32602
+        client.send({"id": 903, "method": "textDocument/completion",
+                     "params": {"textDocument": 5}})
+        assert _request_error(client, 903)["code"] == -32602
+        uri = uri_of(vault / "index.md")
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1,
+            "text": (vault / "index.md").read_text(encoding="utf-8")}})
+        assert client.diagnostics(uri) == []  # still serving
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("header", [
+    b"Content-Length: abc\r\n\r\n",
+    b"Content-Length: -5\r\n\r\n",
+    b"Content-Type: application/json\r\n\r\n",  # no Content-Length at all
+])
+def test_after_a_bad_header_the_server_keeps_serving(vault: Path, header: bytes) -> None:
+    client = start_server(vault, "--debounce", "10")
+    try:
+        client.initialize(vault)
+        lost = json.dumps({"jsonrpc": "2.0", "id": 950, "method": "shutdown"}).encode()
+        _raw(client, header + lost)
+        note = vault / "journal.md"
+        text = "---\ntags: [log]\n---\n[[nowhere]]\n"
+        note.write_text(text, encoding="utf-8")
+        uri = uri_of(note)
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        assert [d["code"] for d in client.diagnostics(uri)] == ["NL101"]
+        result = client.request("textDocument/completion", {
+            "textDocument": {"uri": uri}, "position": {"line": 3, "character": 2}})
+        assert result is not None
+    finally:
+        client.close()
+
+
+def test_diagnostics_are_capped_with_one_summary(vault: Path) -> None:
+    from notelint.server import DIAGNOSTICS_LIMIT
+
+    client = start_server(vault, "--debounce", "10")
+    try:
+        client.initialize(vault)
+        note = vault / "many.md"
+        text = "---\ntags: [x]\n---\n" + "".join(f"[[gone {i}]]\n" for i in range(1500))
+        note.write_text(text, encoding="utf-8")
+        uri = uri_of(note)
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        diagnostics = client.diagnostics(uri)
+        assert len(diagnostics) == DIAGNOSTICS_LIMIT + 1
+        assert all(d["code"] == "NL101" for d in diagnostics[:DIAGNOSTICS_LIMIT])
+        assert diagnostics[-1]["message"].startswith("500 more findings not shown")
+    finally:
+        client.close()

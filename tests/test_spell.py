@@ -143,6 +143,8 @@ def test_judge_explains_the_verdict() -> None:
     )
     assert judge("techncial", evidence, notes=5).level == "unknown"  # the vault uses it
     assert judge("techncial", evidence, in_own_title=True).level == "unknown"
+    assert judge("techncial", evidence, uses=3).level == "unknown"  # written on purpose
+    assert "used 3 times" in judge("techncial", evidence, uses=3).reason
     assert judge("xinput", Evidence(0.0, (Candidate("input", 4.35, 1),))).level == "unknown"
     assert judge("Techncial", evidence, capital_mid_sentence=True).score < verdict.score
     assert judge("durations", Evidence(2.71)).level == "known"  # common, nothing closer
