@@ -376,7 +376,9 @@ class _Analysis:
         known = speller.listed
         wrong = {
             token: [
-                p for p in found if p[1] in verdicts and not _compound_known(p, vocabulary, known)
+                p for p in found
+                if p[1] in verdicts and not _compound_known(p, vocabulary, known)
+                and not (_soft_joined(p[2]) and p[2] not in verdicts)
             ]
             for token, found in pieces.items()
         }
@@ -495,6 +497,9 @@ class _Analysis:
                         if text not in vocabulary
                         and (compound is None or compound not in vocabulary)
                     )
+                    # a word broken by soft hyphens is judged whole too (then its parts
+                    # are fine when it is): ``com\u00adponents`` is ``components``
+                    batch.extend({c for _, _, c in found if c is not None and _soft_joined(c)})
                 if len(batch) >= FEED_BATCH:
                     session.feed(batch)
                     batch = []
@@ -552,6 +557,11 @@ def _foreign_line(
     words = {text for token, _ in found for _, text, _ in pieces.get(token, ())}
     unknown = {text for token, _ in found for _, text, _ in wrong.get(token, ())}
     return len(words) >= FOREIGN_LINE_WORDS and 2 * len(unknown) > len(words)
+
+
+def _soft_joined(compound: str | None) -> bool:
+    """Whether the whole is one word broken only by soft hyphens (no visible hyphen)."""
+    return compound is not None and "-" not in compound and "‐" not in compound
 
 
 def _compound_known(piece: Piece, *known: KnownWords) -> bool:

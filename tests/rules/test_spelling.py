@@ -254,6 +254,15 @@ def test_spelling_not_selected_explicitly_does_not_exit_2(tmp_path: Path) -> Non
     assert any("NL501" in m and "apt-get install aspell" in m for m in result.messages)
 
 
+def test_a_word_broken_by_a_soft_hyphen_is_judged_whole(tmp_path: Path) -> None:
+    files = {"a.md": "The smaller com\u00adponents fit, the techn\u00adcial ones too.\n"}
+    result = lint(tmp_path, files, select=BOTH)
+    # 'components' is right, so neither part is reported; 'technical' broken as
+    # 'techn-cial' is wrong as a whole, so its parts aspell rejects are
+    assert "ponents" not in {f.subject for f in result.findings}
+    assert "techn" in {f.subject for f in result.findings}
+
+
 def test_unknown_word_message_reads_well(tmp_path: Path) -> None:
     result = lint(tmp_path, {"a.md": "We met Qwzxy at the pub.\n"}, select=["NL502"])
     (finding,) = result.findings
