@@ -150,14 +150,17 @@ _DOC = """
 
     Every other word gets one verdict from the evidence, with thresholds tuned on a
     hand-labelled set (`benchmarks/spelling-labels.json`). For a typo: a suggestion one
-    edit away that is at least 30 times more common in written English than the word
-    (two edits: 3,000 times; frequencies from `wordfreq`). Against: the vault uses the
-    word in two notes or more, or three times (a name, jargon, or meant), it is
-    capitalised in mid-sentence (a name), it is in the note's own name or title, the
-    suggestion differs in the first letter (typists seldom miss it; `xinput` is no typo
-    of `input`). A confident typo is an NL501 `misspelling` warning, explained
-    (`'techncial' is probably 'technical' (1 edit, at least 5,600× more common)`) and
-    fixed by `--fix` when there is exactly one confident correction; every other unknown
+    edit away that is at least 100 times more common in written English than the word
+    (two edits: 10,000 times; frequencies from `wordfreq`), the edit being a slip of the
+    finger: two letters swapped, one dropped or doubled, a neighbouring key hit (a letter
+    changed for one far off on the keyboard makes another word: `yargs` is no typo of
+    `yards`). Against: the vault uses the word in two notes or more, or twice (a name,
+    jargon, or meant), it is capitalised (a name; more so in mid-sentence), it is in the
+    note's own name or title, the suggestion differs in the first letter (typists seldom
+    miss it; `xinput` is no typo of `input`). A confident typo is an NL501 `misspelling`
+    warning, explained (`'techncial' is probably 'technical' (1 edit, at least 5,600×
+    more common)`) and fixed by `--fix` when there is exactly one confident correction
+    (`teh` is `the`: `tea` would need a far key); every other unknown
     word is an NL502 `unknown-word` (info, off by default: `--select NL502`), for
     writers who want the full list, at the same places, with the reason (`used in 4
     notes`, `capitalised like a name`). A common word (`wordfreq` Zipf frequency 2.5 or
