@@ -419,7 +419,7 @@ def _levels(
                 level = judge(o.word, o.evidence, notes=o.notes,
                               capital_mid_sentence=o.capital_mid_sentence,
                               in_own_title=o.in_own_title, uses=o.uses,
-                              thresholds=thresholds).level
+                              cut_short=o.cut_short, thresholds=thresholds).level
                 memo[f"{corpus}\0{o.word}"] = level
             levels[(corpus, o.rel, o.span.line, o.word)] = level
     return levels

@@ -593,6 +593,8 @@ class Thresholds:
     capitalised: float = 2.0
     far_key: float = 9.0
     stray_letter: float = 0.0
+    # a word just before an ellipsis (``registratio…``) is a cut-off quote or title
+    cut_short: float = 9.0
 
 
 #: The thresholds in use (tuned on the tune half of the labelled set).
@@ -620,6 +622,7 @@ def judge(
     capital_mid_sentence: bool = False,
     in_own_title: bool = False,
     uses: int = 1,
+    cut_short: bool = False,
     thresholds: Thresholds = THRESHOLDS,
 ) -> Judgement:
     """Weigh the evidence about ``word`` into one verdict with its explanation."""
@@ -645,7 +648,7 @@ def judge(
     prefer_split = split_score > 0 and not (scored and scored[0][1].edits == 1 and best >= 0)
     penalty = (t.capital if capital_mid_sentence else 0.0) + (
         t.own_title if in_own_title else 0.0
-    ) + (t.capitalised if word[:1].isupper() else 0.0)
+    ) + (t.capitalised if word[:1].isupper() else 0.0) + (t.cut_short if cut_short else 0.0)
     vault_word = notes >= t.vault_notes or uses >= t.vault_uses
     if not word.isascii():
         penalty += t.accented
@@ -686,6 +689,8 @@ def judge(
         why.append("capitalised like a name")
     if in_own_title:
         why.append("in the note's own name")
+    if cut_short:
+        why.append("cut short before an ellipsis")
     if not why:
         why.append("no likely correction" if not scored else "no clear correction")
     return Judgement("unknown", score - penalty, f"'{word}' is not in the dictionary "

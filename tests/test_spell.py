@@ -176,6 +176,9 @@ def test_names_and_far_keys_are_no_confident_typos() -> None:
     # "teh": "tea" is no slip (h for a), so "the" is the one sure fix
     teh = judge("teh", Evidence(1.5, (Candidate("the", 7.7, 1), Candidate("tea", 4.6, 1))))
     assert teh.level == "typo" and teh.fix == "the"
+    registration = Evidence(0.0, (Candidate("registration", 4.3, 1),))
+    assert judge("registratio", registration).level == "typo"
+    assert judge("registratio", registration, cut_short=True).level == "unknown"
 
 
 def test_edit_distance() -> None:

@@ -127,6 +127,7 @@ class Occurrence:
     in_own_title: bool
     evidence: Evidence
     uses: int  # times the word is written in the notes checked
+    cut_short: bool = False  # written just before an ellipsis somewhere: truncated
 
 
 _DOC = """
@@ -389,7 +390,7 @@ class _Analysis:
         wrong_tokens = set(wrong)
         checkable = {token for token, found in pieces.items() if found}
         users: dict[str, set[str]] = defaultdict(set)  # word -> notes using it
-        raw: list[tuple[str, Span, str, bool, bool]] = []
+        raw: list[tuple[str, Span, str, bool, bool, bool]] = []
         for rel, masked in notes:
             toks = tokens(masked)  # again: keeping every note's tokens would cost more memory
             hits = toks & wrong_tokens  # than the vault's text itself
@@ -407,14 +408,15 @@ class _Analysis:
                 continue
             raw.extend(self._occurrences(note, masked, hits, pieces, wrong, guess=guess))
         self._count_unreported(wrong_tokens, wrong, users)
-        capitals = {word for _, _, word, mid, _ in raw if mid}
-        titled = {word for _, _, word, _, title in raw if title}
+        capitals = {word for _, _, word, mid, _, _ in raw if mid}
+        titled = {word for _, _, word, _, title, _ in raw if title}
+        cut = {word for _, _, word, _, _, short in raw if short}
         uses: dict[str, int] = defaultdict(int)
-        for _, _, word, _, _ in raw:
+        for _, _, word, _, _, _ in raw:
             uses[word] += 1
         judged: dict[str, Judgement] = {}
         found: list[Occurrence] = []
-        for rel, span, word, _, _ in raw:
+        for rel, span, word, _, _, _ in raw:
             judgement = judged.get(word)
             verdict = verdicts[word]
             if judgement is None:
@@ -425,11 +427,13 @@ class _Analysis:
                     capital_mid_sentence=word in capitals,
                     in_own_title=word in titled,
                     uses=uses[word],
+                    cut_short=word in cut,
                     thresholds=self.thresholds,
                 )
             found.append(
                 Occurrence(rel, span, word, judgement, verdict.suggestions, len(users[word]),
-                           word in capitals, word in titled, verdict.evidence, uses[word])
+                           word in capitals, word in titled, verdict.evidence, uses[word],
+                           word in cut)
             )
         return found
 
@@ -518,9 +522,9 @@ class _Analysis:
         wrong: dict[str, list[Piece]],
         *,
         guess: bool,
-    ) -> Iterator[tuple[str, Span, str, bool, bool]]:
-        """(rel, span, word, capitalised in mid-sentence, in the note's own name or title)
-        for each unknown word."""
+    ) -> Iterator[tuple[str, Span, str, bool, bool, bool]]:
+        """(rel, span, word, capitalised in mid-sentence, in the note's own name or title,
+        cut short by an ellipsis) for each unknown word."""
         own = KnownWords(note_word_list(note))
         names = [note_stem(note.rel)]
         title = note.frontmatter.get("title")
@@ -539,7 +543,13 @@ class _Analysis:
                     start = column + offset
                     mid = text[:1].isupper() and _mid_sentence(text_line, start)
                     span = Span(line, start, line, start + len(text))
-                    yield note.rel, span, text, mid, text in named
+                    short = text_line.startswith(_ELLIPSES, start - 1 + len(text))
+                    yield note.rel, span, text, mid, text in named, short
+
+
+#: What a cut-off quote or title ends with: the word just before it may be truncated
+#: (``registratio…``), so it is no evidence of a typo.
+_ELLIPSES = ("…", "...")
 
 
 def _mid_sentence(line: str, column: int) -> bool:

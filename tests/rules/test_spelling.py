@@ -265,6 +265,15 @@ def test_a_word_broken_by_a_soft_hyphen_is_judged_whole(tmp_path: Path) -> None:
     assert "techn" in {f.subject for f in result.findings}
 
 
+def test_a_word_cut_short_by_an_ellipsis_is_no_confident_typo(tmp_path: Path) -> None:
+    files = {"a.md": 'A quote: "we moved the registratio…" and a techncial note.\n'}
+    result = lint(tmp_path, files, select=BOTH)
+    assert [(f.code, f.subject) for f in result.findings] == [
+        ("NL502", "registratio"), ("NL501", "techncial"),
+    ]
+    assert "cut short before an ellipsis" in result.findings[0].message
+
+
 def test_unknown_word_message_reads_well(tmp_path: Path) -> None:
     result = lint(tmp_path, {"a.md": "We met Qwzxy at the pub.\n"}, select=["NL502"])
     (finding,) = result.findings
