@@ -926,7 +926,10 @@ class _Extractor:
         for match in _html_attrs(html):
             group = _value_group(match)
             raw = match.group(group)
-            span = inline_map.span(base + match.start(), base + match.end())
+            # an unclosed tag (``<img src=X`` then a blank line) ends at its last character,
+            # not past the line's end on the whitespace that followed it
+            end = len(html[: match.end()].rstrip())
+            span = inline_map.span(base + match.start(), base + max(end, match.end(group)))
             target_span = inline_map.span(base + match.start(group), base + match.end(group))
             is_image = match.group("tag").lower() == "img"
             kind = LinkKind.HTML_IMAGE if is_image else LinkKind.HTML_LINK

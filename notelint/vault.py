@@ -566,10 +566,20 @@ class Resolver:
         flavor = self.flavor
         wanted = flavor.key(strip_note_suffix(name))
         matches = self._names.get(wanted)
+        if matches and len(matches) > 1 and flavor.exact_file_names:
+            written = name.rpartition("/")[2].casefold()
+            exact = [rel for rel in matches if rel.rpartition("/")[2].casefold() == written]
+            matches = exact or matches
         if matches:
             ranked = self._rank(matches, folder)
             root = self._paths.get(wanted)
             root_match = self._prefer(root, name) if root else None
+            if root_match is not None and not flavor.case_sensitive and not _spelled(
+                root_match, name
+            ):
+                # Obsidian's exact path is spelled as written: 'Social Coop.md' is not
+                # the path of [[social coop]] (a case-sensitive disk may hold both)
+                root_match = None
             chosen = flavor.choose(ranked, folder, root_match)
             if chosen is not None:
                 return Resolved(Status.OK, chosen, tuple(ranked))
@@ -611,9 +621,15 @@ class Resolver:
     @staticmethod
     def _prefer(rels: Sequence[str], written: str) -> str:
         """Among files of one key (``a b.md`` and ``a-b.md`` are one Quartz slug), the one
-        spelled as written, else the first in path order."""
-        for rel in rels:
-            if _spelled(rel, written.rpartition("/")[2]):
+        spelled as written, else the first in path order. A file named exactly as written
+        comes before a note that is so named without ``.md``: ``x.png`` is the address of
+        the image ``x.png``, whose name the note ``x.png.md`` shares as a slug."""
+        name = written.rpartition("/")[2]
+        for rel in sorted(rels):
+            if rel.rpartition("/")[2] == name:
+                return rel
+        for rel in sorted(rels):
+            if _spelled(rel, name):
                 return rel
         return sorted(rels)[0]
 

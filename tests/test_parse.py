@@ -650,3 +650,16 @@ def test_json_frontmatter_and_a_brace_that_is_no_frontmatter() -> None:
     assert [link.span.line for link in note.links] == [5]
     plain = parse("{\nnot json, just a brace\n}\n")
     assert not plain.frontmatter.present and plain.frontmatter.error is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("<div><img src=X\n\n", (1, 6, 1, 16)),
+    ("<div><img src=X alt=y\n\nmore\n", (1, 6, 1, 22)),
+    ("<div><img src='X'>\n", (1, 6, 1, 19)),
+])
+def test_an_unclosed_html_tag_ends_on_its_own_line(
+    text: str, expected: tuple[int, int, int, int]
+) -> None:
+    (link,) = parse(text).links
+    assert sp(link.span) == expected
+    assert expected[3] <= len(text.split("\n")[expected[2] - 1]) + 1

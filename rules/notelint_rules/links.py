@@ -570,7 +570,8 @@ class BrokenWikilink(_LinkRule):
       are pages; `quartz.config.ts` is read as text, never run: its `ignorePatterns` are
       neither checked nor link targets, its `markdownLinkResolution` is the `resolution`.
     - **obsidian**: names are compared as written, case ignored; a bare name opens the
-      file in the linking note's folder, else the shallowest one; aliases are NOT files:
+      file at that path from the vault root, else the one in the linking note's folder,
+      else the one with the shortest path; aliases are NOT files:
       `[[Alias]]` is reported with "did you mean 'Real note|Alias'", the link Obsidian
       itself writes. `.obsidian/app.json` is read as JSON: `userIgnoreFilters` are not
       checked, `attachmentFolderPath` is where embeds look first.
@@ -689,8 +690,9 @@ class AmbiguousLink(_LinkRule):
 
     Quartz takes a name only when it is unique and otherwise links the page of that
     name at the vault root: reported when there is none (the link 404s). Obsidian takes
-    the file in the linking note's folder, then the shallowest one: reported only when
-    two candidates tie, so that which one opens is arbitrary. The finding names every
+    the file at that path from the vault root (spelled exactly), then the one in the
+    linking note's folder, then the one with the shortest path: reported only when two
+    candidates tie, so that which one opens is arbitrary. The finding names every
     candidate; write the path of the one you mean.
 
     ## Bad

@@ -172,6 +172,33 @@ def test_no_suggestion_when_nothing_is_close(tmp_path: Path) -> None:
 OBSIDIAN = {"links": {"flavor": "obsidian"}}
 
 
+@pytest.mark.parametrize("config", [None, OBSIDIAN], ids=["quartz", "obsidian"])
+def test_a_name_with_an_extension_is_the_file_of_that_name(tmp_path: Path, config: object) -> None:
+    # flancian-garden 2021-05-09.md:24: ![[Pasted image 20210509183555.png]] beside a
+    # note 'Pasted image 20210509183555.png.md' shows the image (Quartz's address
+    # 'Pasted-image-….png' is the image file; Obsidian opens the file of that exact name):
+    # neither ambiguous nor an embed of the note, and the image is not unused
+    files: dict[str, str | bytes] = {
+        "Pasted image 1.png": b"\x89PNG",
+        "Pasted image 1.png.md": "# Pasted image 1.png\n",
+        "n.md": "![[Pasted image 1.png]] and [[Pasted image 1.png]]\n",
+    }
+    result = run(tmp_path, files, config=config, select=[*LINK_CODES, "NL602"])
+    assert [f for f in result.findings if "Pasted" in f.path or f.path == "n.md"] == []
+    assert "images/quartz-layout.png:1:1: NL602" in result.brief()  # the rule did run
+
+
+@pytest.mark.parametrize("config", [None, OBSIDIAN], ids=["quartz", "obsidian"])
+def test_an_extra_opening_bracket_is_text(tmp_path: Path, config: object) -> None:
+    # flancian-garden 'social coop tech group minutes.md:17': ``[[[noah]]]`` is the link
+    # [[noah]] between two brackets of text (Quartz's pattern excludes '[' from targets),
+    # not a link to '[noah'
+    note = "- [[[Zeon's Call]]] x\n- [[[Nowhere]]] y\n"
+    [finding] = run(tmp_path, {"n.md": note}, config=config).findings
+    assert (finding.code, finding.subject) == ("NL101", "Nowhere")
+    assert (finding.span.line, finding.span.column, finding.span.end_column) == (2, 4, 15)
+
+
 def test_suggestion_across_dash_space_and_percent(tmp_path: Path) -> None:
     # Quartz's slug of "quartz layout.png" is the file's: it resolves there
     assert run(tmp_path, {"n.md": "![[quartz layout.png]]\n"}).findings == []
