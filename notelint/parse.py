@@ -729,10 +729,10 @@ class InlineMap:
         return Span(line, column, end_line, last_column + 1)
 
 
-#: What markdown-it takes off a line before a paragraph's content: quote markers, a list
-#: marker (with a task box), indentation.
+#: What markdown-it takes off a line before a paragraph's content: quote markers and list
+#: markers (with a task box) in any nesting (``> - ``, ``* > ``), indentation.
 _BLOCK_PREFIX = re.compile(
-    r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?)?"
+    r"^(?:[ \t]+|>|(?:[-+*]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?(?=[ \t]|$))*"
 )
 
 
