@@ -47,7 +47,7 @@ def test_journal_note_gives_exactly_its_two_typos(tmp_path: Path) -> None:
         "'techncial' is probably 'technical' (1 edit, at least 5,600× more common); "
     )
     assert first.suggestion == "technical" and first.subject == "techncial"
-    assert first.fix is not None and first.fix.replacement == "technical"
+    assert first.fix is None  # --fix rewrites words only when autofix-unique is on
     assert second.message.startswith("'langauge' is probably 'language' (1 edit, 2,500× more")
     assert second.subject == "langauge"
     assert "notelint words --add langauge" in second.message
@@ -220,7 +220,9 @@ def test_options_change_what_is_checked(tmp_path: Path) -> None:
 
 def test_fix_only_for_one_confident_correction(tmp_path: Path) -> None:
     files = {"a.md": "The techncial side of langauge, and xqzzyplonk, and teh end.\n"}
-    plain = lint(tmp_path, files, select=BOTH)
+    assert all(f.fix is None for f in lint(tmp_path, files, select=BOTH).findings)  # default
+    on = {"spelling": {"autofix-unique": True}}
+    plain = lint(tmp_path, {}, select=BOTH, config=on)
     assert [(f.code, f.subject, f.fix.replacement if f.fix else None) for f in plain.findings] == [
         ("NL501", "techncial", "technical"),  # one confident correction
         ("NL501", "langauge", "language"),
@@ -229,9 +231,7 @@ def test_fix_only_for_one_confident_correction(tmp_path: Path) -> None:
         # apart: no slip of the finger, so "the" is the one sure fix
         ("NL501", "teh", "the"),
     ]
-    off = lint(tmp_path, {}, select=BOTH, config={"spelling": {"autofix-unique": False}})
-    assert all(f.fix is None for f in off.findings)
-    result = lint(tmp_path, {}, select=BOTH, fix=True)
+    result = lint(tmp_path, {}, select=BOTH, config=on, fix=True)
     assert (tmp_path / "a.md").read_text(encoding="utf-8") == (
         "The technical side of language, and xqzzyplonk, and the end.\n"
     )
