@@ -4,8 +4,9 @@ from one pass over the vault's prose and one aspell session."""
 from __future__ import annotations
 
 import gc
+import stat
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -369,7 +370,7 @@ class _Analysis:
             min_length=opts.min_length,
         )
         vocabulary = vault_vocabulary(vault, titles=not opts.check_title)
-        wordlists = wordlist_paths(opts.wordlists, ctx.root)
+        wordlists = _readable_wordlists(wordlist_paths(opts.wordlists, ctx.root), ctx.warn)
         try:
             with Speller(
                 opts.aspell_languages,
@@ -641,6 +642,27 @@ def vault_vocabulary(vault: Vault, *, titles: bool = True) -> KnownWords:
 _LAST_VOCABULARY: dict[
     bool, tuple[tuple[frozenset[str], tuple[frozenset[str], ...]], KnownWords]
 ] = {}
+
+
+def _readable_wordlists(paths: list[Path], warn: Callable[[str], None]) -> list[Path]:
+    """``paths`` without the ones that exist but are not regular files (a FIFO, socket or
+    device planted at a word list): reading one would block or fail, and one bad list
+    should not stop the spelling check of the whole vault. Each is named in one warning.
+    A missing list stays in, so its read names it as an error as before; ``stat`` does
+    not open the file, so it cannot block on a FIFO."""
+    kept = []
+    for path in paths:
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            kept.append(path)
+            continue
+        if stat.S_ISREG(mode):
+            kept.append(path)
+        else:
+            warn(f"word list {path} is not a regular file (a pipe, socket or device):"
+                 " skipped; replace it with a text file of one word per line")
+    return kept
 
 
 def note_word_list(note: Note) -> list[str]:

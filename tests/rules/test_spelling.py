@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -333,3 +334,19 @@ def test_missing_word_list_is_named(tmp_path: Path) -> None:
     result = lint(tmp_path, {"a.md": "A techncial note.\n"}, select=["NL501"], config=config)
     assert result.exit_code == 2
     assert any("nope.txt" in m for m in result.messages)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_fifo_word_list_is_skipped_with_one_warning(tmp_path: Path) -> None:
+    """A FIFO planted at a word list path is not read (it would block or fail): the
+    list is skipped with one warning naming it, and the other lists and the run go on."""
+    files = {"words/team.txt": "techncial\n", "a.md": "A techncial and langauge note.\n"}
+    (tmp_path / "words").mkdir()
+    os.mkfifo(tmp_path / "words" / "pipe.txt")
+    config = {"spelling": {"wordlists": ["words/pipe.txt", "words/team.txt"]}}
+    result = lint(tmp_path, files, select=BOTH, config=config)
+    assert places(result) == ["a.md:1:17"]  # team.txt still read, langauge still found
+    assert result.exit_code == 0
+    warnings = [m for m in result.messages if "pipe.txt" in m]
+    assert len(warnings) == 1 and "warning" in warnings[0]
+    assert "not a regular file" in warnings[0] and "skipped" in warnings[0]
