@@ -711,3 +711,29 @@ def test_broken_anchor_without_a_near_heading_says_how_to_fix(tmp_path: Path) ->
         "[[b#^qq]]: there is no block ^qq in 'b.md'; add ' ^qq' at the end of the paragraph "
         "meant, or drop '#^qq' from the link",
     ]
+
+
+def test_suggestions_stop_after_the_budget_of_a_note_in_the_editor(tmp_path: Path) -> None:
+    """The server shows a note's first ``DIAGNOSTICS_LIMIT`` findings only, so it asks
+    for suggestions for that many broken links of a note: the later ones are still
+    reported, with a message saying no suggestion was looked for. The CLI has no budget."""
+    from notelint.workspace import Workspace, WorkspaceOptions
+
+    files = {
+        "page.md": "# Page\n\n## Intro\n",
+        "a.md": "[[pagee]]\n[[page#Intor]]\n[[pagee]]\n[[page#Intor]]\n",
+    }
+    cli = lint(tmp_path, files, select=["NL101", "NL104"])
+    assert [f.suggestion for f in cli.findings] == ["page", "Intro", "page", "Intro"]
+    workspace = Workspace(tmp_path, WorkspaceOptions(select=("NL101", "NL104")))
+    workspace.load()
+    assert workspace.vault is not None
+    workspace.vault.suggestions_per_note = 2
+    found = workspace.check("a.md")
+    assert [f.code for f in found] == ["NL101", "NL104", "NL101", "NL104"]
+    assert [f.suggestion for f in found] == ["page", "Intro", None, None]
+    assert [f.message for f in found[:2]] == [f.message for f in cli.findings[:2]]
+    for finding in found[2:]:
+        assert "did you mean" not in finding.message
+        assert "no suggestion looked for past the first 2 broken links" in finding.message
+        assert finding.fix is None and finding.subject is not None
