@@ -1,14 +1,15 @@
 """Language server on one huge generated note: ``didOpen`` -> ``publishDiagnostics``.
 
-Writes a small vault (50 short pages) and one generated note of ``--paragraphs``
-paragraphs (61,518 by default, about 5 MB), each with a wiki-link to a missing page and
-a link to a missing heading of an existing page, so every paragraph gives two findings
-and every finding asks for a suggestion. Starts ``python -m notelint server`` over real
-stdio (the JSON-RPC client of ``tests/test_server.py``), opens the note and times the
-wait for its diagnostics; the server sends at most ``DIAGNOSTICS_LIMIT`` of them. Also
-prints the in-process ``notelint check`` time of the same vault for comparison.
+Writes a vault of ``--pages`` short pages (2,000 by default) and one generated note of
+``--paragraphs`` paragraphs (61,518 by default, about 6 MB), each with a wiki-link to a
+missing page and a link to a missing heading of an existing page, so every paragraph
+gives two findings and every finding asks for a suggestion. Starts ``python -m notelint
+server`` over real stdio (the JSON-RPC client of ``tests/test_server.py``), opens the
+note and times the wait for its diagnostics; the server sends at most
+``DIAGNOSTICS_LIMIT`` of them. Also times ``notelint check --offline --no-cache`` of
+the same vault in a fresh process, for comparison.
 
-    python benchmarks/bench_server_bignote.py [--paragraphs 61518] [--no-cli]
+    python benchmarks/bench_server_bignote.py [--paragraphs 61518] [--pages 2000] [--no-cli]
 
 Everything is written to a temporary folder; no corpus is needed.
 """
@@ -37,13 +38,13 @@ from tests.test_server import LspClient  # noqa: E402
 TIMEOUT = 900.0
 
 
-def make_vault(root: Path, paragraphs: int) -> Path:
-    for i in range(50):
+def make_vault(root: Path, paragraphs: int, pages: int) -> Path:
+    for i in range(pages):
         (root / f"page {i}.md").write_text(f"# Page {i}\n\nText.\n", encoding="utf-8")
     note = root / "big.md"
     note.write_text("".join(
         f"Paragraph {i} of the generated note: see [[gone page {i}]] and "
-        f"[[page {i % 50}#no heading {i}]].\n\n" for i in range(paragraphs)
+        f"[[page {i % pages}#no heading {i}]].\n\n" for i in range(paragraphs)
     ), encoding="utf-8")
     return note
 
@@ -95,15 +96,16 @@ def cli_check(root: Path) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paragraphs", type=int, default=61_518)
+    parser.add_argument("--pages", type=int, default=2_000)
     parser.add_argument("--no-cli", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / ".notelint.toml").write_text("", encoding="utf-8")
-        note = make_vault(root, args.paragraphs)
+        note = make_vault(root, args.paragraphs, args.pages)
         size = note.stat().st_size / 1e6
         seconds, sent = server_open(root, note)
-        print(f"note: {size:.1f} MB, {args.paragraphs:,} paragraphs")
+        print(f"note: {size:.1f} MB, {args.paragraphs:,} paragraphs; {args.pages:,} pages")
         print(f"server didOpen -> diagnostics: {seconds:.1f} s, {sent:,} diagnostics sent")
         if not args.no_cli:
             seconds, found = cli_check(root)
