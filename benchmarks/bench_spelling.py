@@ -4,6 +4,7 @@ One command, every figure measured in the same run on the same machine::
 
     python benchmarks/bench_spelling.py            # accuracy on the held-back half, times
     python benchmarks/bench_spelling.py --tune     # search thresholds on the tune half
+    python benchmarks/bench_spelling.py --tune --current  # the thresholds in use, tune half
     python benchmarks/bench_spelling.py --speed [--corpus DIR] [--sample 300] [--full]
 
 Accuracy: ``benchmarks/spelling-labels.json`` holds hand-labelled words (path, line,
@@ -104,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speed", action="store_true", help="the speed comparison instead")
     parser.add_argument("--tune", action="store_true", help="search thresholds (tune half)")
+    parser.add_argument(
+        "--current", action="store_true",
+        help="with --tune: only the thresholds in use, on the tune half (no search)",
+    )
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--sample", type=int, default=300, help="notes given to pyspelling")
     parser.add_argument("--full", action="store_true", help="run pyspelling on every note")
@@ -113,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not args.speed:
-        return accuracy(tune=args.tune)
+        return accuracy(tune=args.tune, current=args.current)
     corpus = args.corpus or Path(os.environ.get("NOTELINT_BENCH_CORPUS", DEFAULT_CORPUS))
     corpus = corpus.resolve()  # notelint runs with the corpus as working directory
     if not corpus.is_dir():
@@ -315,7 +320,7 @@ def half(word: str) -> str:
     return "tune" if digest[0] % 2 == 0 else "report"
 
 
-def accuracy(*, tune: bool) -> int:
+def accuracy(*, tune: bool, current: bool = False) -> int:
     from notelint.spell import THRESHOLDS, aspell_available
 
     if not aspell_available():
@@ -340,6 +345,9 @@ def accuracy(*, tune: bool) -> int:
             codespell[corpus], codespell_seconds = _codespell_items(root, corpus)
             times[corpus] = (rule_seconds, codespell_seconds)
     print(f"labelled set: {LABELS.relative_to(REPO)} ({len(labels)} words; load {_load()})")
+    if tune and current:
+        _print_accuracy(labels, found, codespell, THRESHOLDS, which="tune")
+        return 0
     if tune:
         _tune(labels, found, codespell)
         return 0
@@ -411,7 +419,7 @@ def _levels(
                 level = judge(o.word, o.evidence, notes=o.notes,
                               capital_mid_sentence=o.capital_mid_sentence,
                               in_own_title=o.in_own_title, uses=o.uses,
-                              thresholds=thresholds).level
+                              cut_short=o.cut_short, thresholds=thresholds).level
                 memo[f"{corpus}\0{o.word}"] = level
             levels[(corpus, o.rel, o.span.line, o.word)] = level
     return levels

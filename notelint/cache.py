@@ -371,28 +371,38 @@ def _ext_hook(code: int, data: bytes) -> Any:
     raise ValueError(f"unknown extension type {code}")
 
 
+#: How text with lone surrogates is stored and read back. A file name that is not
+#: UTF-8 reaches Python as 'n\udce9.md' (and a JSON escape can spell '\ud800'); strict
+#: UTF-8 cannot encode either, which failed the whole cache write. 'surrogatepass'
+#: round-trips every Python string exactly and leaves valid UTF-8 as it was.
+_TEXT_ERRORS = "surrogatepass"
+
+
 def pack_data(value: Any) -> bytes:
     """``value`` as msgpack: tuples and lists both as arrays (read back as tuples)."""
-    return msgpack.packb(value, use_bin_type=True, default=_default)  # type: ignore[no-any-return]
+    return msgpack.packb(  # type: ignore[no-any-return]
+        value, use_bin_type=True, default=_default, unicode_errors=_TEXT_ERRORS
+    )
 
 
 def unpack_data(data: bytes) -> Any:
     """What ``pack_data`` wrote, arrays as tuples; raises on anything malformed."""
     return msgpack.unpackb(data, raw=False, use_list=False, strict_map_key=False,
-                           ext_hook=_ext_hook)
+                           ext_hook=_ext_hook, unicode_errors=_TEXT_ERRORS)
 
 
 def pack_exact(value: Any) -> bytes:
     """``value`` as msgpack keeping lists, tuples, sets and dates apart (frontmatter
     data, which rules compare as YAML loaded it)."""
     return msgpack.packb(  # type: ignore[no-any-return]
-        value, use_bin_type=True, strict_types=True, default=_default
+        value, use_bin_type=True, strict_types=True, default=_default,
+        unicode_errors=_TEXT_ERRORS,
     )
 
 
 def unpack_exact(data: bytes) -> Any:
     return msgpack.unpackb(data, raw=False, use_list=True, strict_map_key=False,
-                           ext_hook=_ext_hook)
+                           ext_hook=_ext_hook, unicode_errors=_TEXT_ERRORS)
 
 
 def _storable(collected: Mapping[str, Any]) -> bool:

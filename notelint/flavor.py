@@ -111,6 +111,10 @@ class Flavor:
     aliases_are_targets = True
     #: True when a partial path (``[[sub/note]]``) names any file whose path ends so.
     path_suffixes = False
+    #: True when a name written with a file's extension (``[[x.png]]``) opens the file
+    #: of exactly that name before a note named so without ``.md`` (``x.png.md``);
+    #: Quartz slugs both to ``x.png``, one page name for two files.
+    exact_file_names = False
 
     def target(self, written: str, *, wiki: bool) -> str:
         """The target as the publisher reads it (before keying)."""
@@ -205,7 +209,9 @@ class QuartzFlavor(Flavor):
 @dataclass(frozen=True)
 class ObsidianFlavor(Flavor):
     """Obsidian: names compared ignoring case; aliases are not files; a bare name opens
-    the file in the linking note's folder, else the shallowest one."""
+    the file at that path from the vault root (spelled exactly), else the one in the
+    linking note's folder, else the one with the shortest path, as observed of
+    ``metadataCache.getFirstLinkpathDest`` on Obsidian 1.13.7."""
 
     name: str = "obsidian"
     anchors: str = "obsidian"
@@ -215,6 +221,7 @@ class ObsidianFlavor(Flavor):
     case_sensitive = False
     aliases_are_targets = False
     path_suffixes = True
+    exact_file_names = True
 
     def key(self, path: str) -> str:
         return path.casefold()
@@ -225,11 +232,14 @@ class ObsidianFlavor(Flavor):
             sub = attachments[2:].strip("/")
             attachments = f"{folder}/{sub}".strip("/") if sub else folder
         in_attachments = attachments is not None and rel.rpartition("/")[0] == attachments
-        return (rel.rpartition("/")[0] != folder, not in_attachments, rel.count("/"), rel)
+        # the shortest path string, not the fewest folders: 'a/b/n.md' before 'zzzz/n.md'
+        return (rel.rpartition("/")[0] != folder, not in_attachments, len(rel), rel)
 
     def choose(self, ranked: list[str], folder: str, root_match: str | None) -> str | None:
         if len(ranked) == 1:
             return ranked[0]
+        if root_match is not None:
+            return root_match  # the exact path from the root wins, even over the same folder
         first, second = (self.rank_key(rel, folder)[:3] for rel in ranked[:2])
         return ranked[0] if first != second else None
 

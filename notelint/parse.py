@@ -262,6 +262,12 @@ def load_toml(text: str, span: Span) -> Frontmatter:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_ERROR_AT.search(message)
+        if message.startswith(("Cannot overwrite", "Cannot declare")):
+            # at the end of the block tomllib says "at end of document": the last line
+            row = int(found[1]) if found is not None else len(text.rstrip().split("\n"))
+            repeated = _toml_repeated(text, row)
+            if repeated is not None:
+                return Frontmatter(present=True, error=repeated, span=span)
         if found is not None:
             line, column = int(found[1]) + 1, int(found[2])
             problem = message[: found.start()]
@@ -275,6 +281,52 @@ def load_toml(text: str, span: Span) -> Frontmatter:
         )
         return Frontmatter(present=True, error=error, span=span)
     return Frontmatter(present=True, data=data, span=span, positions=_toml_positions(text))
+
+
+_TOML_PART = r"""(?:"[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_-]+)"""
+_TOML_DOTTED = re.compile(rf"\s*({_TOML_PART}(?:\s*\.\s*{_TOML_PART})*)\s*=")
+_TOML_HEADER = re.compile(rf"\s*\[\s*({_TOML_PART}(?:\s*\.\s*{_TOML_PART})*)\s*\]")
+
+
+def _toml_name(raw: str) -> str:
+    return re.sub(r"\s*\.\s*", ".", raw)
+
+
+def _toml_repeated(text: str, row: int) -> YamlError | None:
+    """A key or ``[table]`` that ``tomllib`` refused as written twice, at the second
+    one (``tomllib`` points past the value), naming the first; None for other errors."""
+    rows = text.split("\n")
+    if not 1 <= row <= len(rows):
+        return None
+    source = rows[row - 1]
+    header = _TOML_HEADER.match(source)
+    key = None if header is not None else _TOML_DOTTED.match(source)
+    found = header or key
+    if found is None:
+        return None
+    name = _toml_name(found[1])
+    label = f"[{name}]" if header is not None else name
+    first = None
+    for index in range(row - 2, -1, -1):
+        other = rows[index]
+        other_header = _TOML_HEADER.match(other)
+        if header is None and other_header is not None:
+            break  # keys repeat only within one table
+        other_found = other_header if header is not None else _TOML_DOTTED.match(other)
+        if other_found is not None and _toml_name(other_found[1]) == name:
+            first = index + 2
+    kind = "table" if header is not None else "key"
+    said = (
+        f"appears twice (first at line {first}"
+        if first is not None
+        else "sets a value already set above (through a dotted key or table"
+    )
+    return YamlError(
+        f"the {kind} '{label}' {said}; TOML allows each once): "
+        "remove one of them, or merge their values under the first",
+        row + 1,
+        len(source) - len(source.lstrip()) + 1,
+    )
 
 
 def _toml_positions(text: str) -> dict[tuple[str | int, ...], Span]:
@@ -363,6 +415,9 @@ def load_yaml(text: str, span: Span) -> Frontmatter:
         too_big = _too_big(node) if node is not None else None
         if too_big is not None:
             return Frontmatter(present=True, error=YamlError(too_big, 2, 1), span=span)
+        repeated = _repeated_key(node) if node is not None else None
+        if repeated is not None:
+            return Frontmatter(present=True, error=repeated, span=span)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         return Frontmatter(present=True, error=_yaml_error(exc, text), span=span)
@@ -496,6 +551,51 @@ def _too_big(root: yaml.Node) -> str | None:
     except RecursionError:
         return NESTED_TOO_DEEPLY
     return None
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _repeated_key(root: yaml.Node) -> YamlError | None:
+    """The first key written twice in one mapping, at the second one; None when none is.
+
+    PyYAML keeps the last value without a word, but Quartz's YAML parser (js-yaml)
+    rejects such a block and the note loses every field in it. Two keys count as the
+    same only when both text and resolved type match (``1`` and ``'1'`` may differ for
+    another parser, and a missed duplicate is cheaper than a wrong one); ``<<`` merge
+    keys may repeat.
+    """
+    seen_nodes: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:  # an alias: its mapping was checked where anchored
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[tuple[str, str], yaml.Node] = {}
+            for key_node, value_node in node.value:
+                stack.append(value_node)
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                    continue
+                earlier = first.setdefault((key_node.tag, key_node.value), key_node)
+                if earlier is not key_node:
+                    return _repeated_key_error(key_node, earlier)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
+
+
+def _repeated_key_error(key_node: yaml.Node, earlier: yaml.Node) -> YamlError:
+    mark, first = key_node.start_mark, earlier.start_mark
+    return YamlError(
+        f"the key '{key_node.value}' appears twice in the same mapping "
+        f"(first at line {first.line + 2}, column {first.column + 1}); Quartz rejects a "
+        "block with a repeated key and drops every field in it: remove one of them, or "
+        "merge their values under the first",
+        mark.line + 2,
+        mark.column + 1,
+    )
 
 
 def _construct_error(exc: Exception, text: str) -> YamlError:
@@ -632,10 +732,10 @@ class InlineMap:
         return Span(line, column, end_line, last_column + 1)
 
 
-#: What markdown-it takes off a line before a paragraph's content: quote markers, a list
-#: marker (with a task box), indentation.
+#: What markdown-it takes off a line before a paragraph's content: quote markers and list
+#: markers (with a task box) in any nesting (``> - ``, ``* > ``), indentation.
 _BLOCK_PREFIX = re.compile(
-    r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?)?"
+    r"^(?:[ \t]+|>|(?:[-+*]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?(?=[ \t]|$))*"
 )
 
 

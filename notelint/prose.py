@@ -299,7 +299,9 @@ class Word:
 
 #: A run of word characters joined by apostrophes, hyphens and the separators of file
 #: names, addresses and paths (``rock'n'roll``, ``x-ray``, ``notes.md``, ``a@b.org``).
-_TOKEN = re.compile(r"[\w'’]+(?:[-‐./@:]+[\w'’]+)*")
+#: A soft hyphen (U+00AD, invisible unless the line breaks there) joins too: ``com\u00ad
+#: ponents`` is one word, ``components``, not ``com`` and ``ponents``.
+_TOKEN = re.compile(r"[\w'’]+(?:[-‐./@:\u00ad]+[\w'’]+)*")
 #: Letters outside Latin (basic, Latin-1, Extended-A/B, IPA, Extended Additional).
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02AF\u1E00-\u1EFF]")
 _NAME_TOKEN = re.compile(r"[\w'’]+(?:[-‐][\w'’]+)*")  # names split at dots and slashes too
@@ -307,7 +309,8 @@ _NOT_WORDS = re.compile(r"\w[./@:]|_\w")  # dotted.names, a@b, paths, key:value,
 _DIGIT = re.compile(r"\d")
 _LETTER_RUN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _ALLCAPS_PLURAL = re.compile(r"[A-Z]{2,}'?s")
-_HYPHENS = re.compile(r"[-‐]")
+_HYPHENS = re.compile(r"[-‐\u00ad]")
+_SOFT_HYPHEN = "\u00ad"
 _QUOTES = "'’"
 
 #: A word inside a token: (offset in the token, text to check, hyphenated whole or None).
@@ -336,7 +339,8 @@ def token_words(token: str, options: SplitOptions) -> tuple[Piece, ...]:
     if _NOT_WORDS.search(token.strip("_")) or _NON_LATIN.search(token):
         return ()
     parts = _HYPHENS.split(token)
-    compound = token.replace("’", "'") if len(parts) > 1 else None
+    # the whole is what the writer sees: soft hyphens are invisible, so not in it
+    compound = token.replace("’", "'").replace(_SOFT_HYPHEN, "") if len(parts) > 1 else None
     pieces: list[Piece] = []
     offset = 0
     for part in parts:

@@ -236,6 +236,8 @@ class NotelintServer(LanguageServer):
         if workspace is None or rel is None:
             return None
         note = workspace.update(rel, text)
+        if workspace.vault is not None:  # suggestions only for the findings it can show
+            workspace.vault.suggestions_per_note = DIAGNOSTICS_LIMIT
         findings = workspace.check(rel)
         return Checked(None, note, findings, workspace.messages)
 

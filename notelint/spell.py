@@ -503,6 +503,49 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+#: Letter keys by row, with each row's offset on a staggered QWERTY keyboard.
+_KEY_ROWS = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))
+_KEYS = {key: (row, index + offset)
+         for row, (keys, offset) in enumerate(_KEY_ROWS) for index, key in enumerate(keys)}
+
+
+def neighbouring_keys(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are keys side by side on a QWERTY keyboard (``s``, ``d``;
+    ``t``, ``g``): a finger slips to a neighbour, seldom across the keyboard."""
+    if a == b or a not in _KEYS or b not in _KEYS:
+        return False
+    (row_a, x_a), (row_b, x_b) = _KEYS[a], _KEYS[b]
+    if row_a == row_b:
+        return abs(x_a - x_b) == 1
+    return abs(row_a - row_b) == 1 and abs(x_a - x_b) < 1
+
+
+def edit_kind(word: str, candidate: str) -> str:
+    """What one edit turns ``candidate`` into ``word``: ``swap`` (two letters crossed),
+    ``dropped`` (a letter left out), ``key`` (a neighbouring key hit instead),
+    ``far-key`` (a letter changed for one far off on the keyboard: more likely another
+    word than a slip), ``doubled`` (a letter typed twice or a neighbouring key caught as
+    well), ``stray`` (a letter added out of nowhere), or ``other``."""
+    w, c = word.casefold(), candidate.casefold()
+    if len(w) == len(c):
+        diffs = [i for i in range(len(w)) if w[i] != c[i]]
+        if len(diffs) == 1:
+            i = diffs[0]
+            return "key" if neighbouring_keys(w[i], c[i]) else "far-key"
+        return "swap" if len(diffs) == 2 else "other"
+    if len(w) + 1 == len(c):
+        return "dropped"
+    if len(w) == len(c) + 1:
+        i = 0
+        while i < len(c) and w[i] == c[i]:
+            i += 1
+        around = [w[j] for j in (i - 1, i + 1) if 0 <= j < len(w)]
+        if any(x == w[i] or neighbouring_keys(x, w[i]) for x in around):
+            return "doubled"
+        return "stray"
+    return "other"
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """How evidence becomes a verdict: tuned on the tune half of the labelled set in
@@ -525,7 +568,7 @@ class Thresholds:
 
     known_zipf: float = 2.5
     floor_zipf: float = 0.0
-    typo_ratio: float = 1.5
+    typo_ratio: float = 2.0
     second_edit: float = 2.0
     # run-together evidence is measured, but on the tune half every closed compound of
     # jargon (stylesheet, shortcodes) outweighed the real ones: off until it earns its place
@@ -537,8 +580,21 @@ class Thresholds:
     # likewise other languages' frequencies: they cost as many typos as foreign words
     foreign_zipf: float = 9.0
     first_letter: float = 9.0
-    vault_uses: int = 3
+    # a typo is written once: a word written twice, even in one note, is meant (round 2:
+    # 2 rather than 3 on the tune half, 'inlined' twice in one note is jargon)
+    vault_uses: int = 2
     accented: float = 0.0
+    # round 2 (measured on the tune half): a capital at all costs ``capitalised`` (names
+    # sit one edit from common words: Wrinch, Stevey, Typst), a one-letter change between
+    # keys that are not neighbours costs ``far_key`` (yargs/yards, Rehype/Retype: another
+    # word, not a slip of the finger); an added letter neither doubled nor beside a
+    # neighbouring key could cost ``stray_letter``, but on the tune half it cost a typo
+    # for every false alarm it saved, so it is off
+    capitalised: float = 2.0
+    far_key: float = 9.0
+    stray_letter: float = 0.0
+    # a word just before an ellipsis (``registratio…``) is a cut-off quote or title
+    cut_short: float = 9.0
 
 
 #: The thresholds in use (tuned on the tune half of the labelled set).
@@ -566,6 +622,7 @@ def judge(
     capital_mid_sentence: bool = False,
     in_own_title: bool = False,
     uses: int = 1,
+    cut_short: bool = False,
     thresholds: Thresholds = THRESHOLDS,
 ) -> Judgement:
     """Weigh the evidence about ``word`` into one verdict with its explanation."""
@@ -577,6 +634,12 @@ def judge(
         score = candidate.zipf - own - t.typo_ratio - t.second_edit * (candidate.edits - 1)
         if candidate.word[:1].casefold() != first:
             score -= t.first_letter  # typists rarely miss the first letter; names differ there
+        if candidate.edits == 1:
+            slip = edit_kind(word, candidate.word)
+            if slip == "far-key":
+                score -= t.far_key
+            elif slip == "stray":
+                score -= t.stray_letter
         scored.append((score, candidate))
     scored.sort(key=lambda item: -item[0])
     split_score = evidence.split_zipf - t.split_zipf if evidence.split else float("-inf")
@@ -585,7 +648,7 @@ def judge(
     prefer_split = split_score > 0 and not (scored and scored[0][1].edits == 1 and best >= 0)
     penalty = (t.capital if capital_mid_sentence else 0.0) + (
         t.own_title if in_own_title else 0.0
-    )
+    ) + (t.capitalised if word[:1].isupper() else 0.0) + (t.cut_short if cut_short else 0.0)
     vault_word = notes >= t.vault_notes or uses >= t.vault_uses
     if not word.isascii():
         penalty += t.accented
@@ -626,6 +689,8 @@ def judge(
         why.append("capitalised like a name")
     if in_own_title:
         why.append("in the note's own name")
+    if cut_short:
+        why.append("cut short before an ellipsis")
     if not why:
         why.append("no likely correction" if not scored else "no clear correction")
     return Judgement("unknown", score - penalty, f"'{word}' is not in the dictionary "

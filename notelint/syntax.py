@@ -51,6 +51,11 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
     inner = src[inner_start:close]
     if not inner.strip() or "\n" in inner or "[[" in inner:
         return False
+    if inner.startswith("["):
+        # ``[[[noah]]]``: a target never starts with '[' (Quartz's wiki-link pattern
+        # excludes brackets, Obsidian forbids them in names); the link is the ``[[noah]]``
+        # that starts one character later, the outer brackets are text.
+        return False
     if not silent:
         token = state.push("wikilink", "", 0)
         token.content = inner

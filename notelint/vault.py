@@ -87,6 +87,11 @@ class Vault:
     #: Notes (``.md``) that exist but could not be read (NL001): still link targets, since
     #: the file is there and will be published or opened; their anchors are unknown.
     unreadable: frozenset[str] = frozenset()
+    #: Broken links of one note that get a suggestion (``None``: all). The language server
+    #: shows a note's first ``DIAGNOSTICS_LIMIT`` findings only, and looking for the
+    #: closest name or heading is most of the check of a generated note with 100,000
+    #: broken links; the CLI keeps ``None``, so its verdicts never depend on it.
+    suggestions_per_note: int | None = None
     _resolvers: dict[tuple[Any, ...], Resolver] = field(init=False, repr=False)
     _flavors: dict[str, Flavor] = field(init=False, repr=False)
     _names: dict[str, list[str]] | None = field(init=False, repr=False)
@@ -566,10 +571,20 @@ class Resolver:
         flavor = self.flavor
         wanted = flavor.key(strip_note_suffix(name))
         matches = self._names.get(wanted)
+        if matches and len(matches) > 1 and flavor.exact_file_names:
+            written = name.rpartition("/")[2].casefold()
+            exact = [rel for rel in matches if rel.rpartition("/")[2].casefold() == written]
+            matches = exact or matches
         if matches:
             ranked = self._rank(matches, folder)
             root = self._paths.get(wanted)
             root_match = self._prefer(root, name) if root else None
+            if root_match is not None and not flavor.case_sensitive and not _spelled(
+                root_match, name
+            ):
+                # Obsidian's exact path is spelled as written: 'Social Coop.md' is not
+                # the path of [[social coop]] (a case-sensitive disk may hold both)
+                root_match = None
             chosen = flavor.choose(ranked, folder, root_match)
             if chosen is not None:
                 return Resolved(Status.OK, chosen, tuple(ranked))
@@ -611,9 +626,15 @@ class Resolver:
     @staticmethod
     def _prefer(rels: Sequence[str], written: str) -> str:
         """Among files of one key (``a b.md`` and ``a-b.md`` are one Quartz slug), the one
-        spelled as written, else the first in path order."""
-        for rel in rels:
-            if _spelled(rel, written.rpartition("/")[2]):
+        spelled as written, else the first in path order. A file named exactly as written
+        comes before a note that is so named without ``.md``: ``x.png`` is the address of
+        the image ``x.png``, whose name the note ``x.png.md`` shares as a slug."""
+        name = written.rpartition("/")[2]
+        for rel in sorted(rels):
+            if rel.rpartition("/")[2] == name:
+                return rel
+        for rel in sorted(rels):
+            if _spelled(rel, name):
                 return rel
         return sorted(rels)[0]
 
@@ -696,10 +717,13 @@ class Resolver:
 
     # -- anchors --------------------------------------------------------------------
 
-    def check_anchor(self, rel: str, fragment: str, *, wiki: bool = True) -> AnchorCheck:
+    def check_anchor(
+        self, rel: str, fragment: str, *, wiki: bool = True, suggest: bool = True
+    ) -> AnchorCheck:
         """Whether ``#fragment`` names a heading or ``^block`` in the note ``rel``.
 
-        Non-note targets (a PDF's ``#page=3``) and empty fragments always pass.
+        Non-note targets (a PDF's ``#page=3``) and empty fragments always pass. Without
+        ``suggest`` a missing anchor gets no ``choices`` (nor the cost of finding them).
         """
         fragment = fragment.strip()
         if rel not in self.vault.notes or not fragment:
@@ -711,16 +735,20 @@ class Resolver:
             block = fragment[1:].casefold()
             if block in anchors.blocks:
                 return AnchorCheck(True, block=True)
-            return AnchorCheck(False, True, _closest(block, anchors.block_spellings))
+            return AnchorCheck(
+                False, True, _closest(block, anchors.block_spellings) if suggest else ()
+            )
         if self.slug == "obsidian":
             if anchors.obsidian_chain(fragment):
                 return AnchorCheck(True)
             wanted = _obsidian_key(fragment.split("#")[-1])
-            return AnchorCheck(False, False, _closest(wanted, anchors.texts))
+            return AnchorCheck(False, False, _closest(wanted, anchors.texts) if suggest else ())
         last = fragment.rsplit("#", 1)[-1]
         for candidate in (fragment, github_slug(fragment), last, github_slug(last)):
             if candidate in anchors.slugs or candidate in anchors.ids:
                 return AnchorCheck(True)
+        if not suggest:
+            return AnchorCheck(False)
         wanted = github_slug(last)
         pool = anchors.texts if wiki else anchors.slug_list
         choices = _closest(wanted if not wiki else last.casefold(), pool)

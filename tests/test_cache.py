@@ -119,3 +119,24 @@ def test_a_cached_finding_keeps_its_subject_and_fix() -> None:
     finding = Finding("a.md", Span(2, 5, 2, 12), "NL101", "broken-wikilink", Severity.ERROR,
                       "m", "b", Fix(Span(2, 7, 2, 10), "b"), subject="Nowhere")
     assert finding_from_tuple("a.md", finding_tuple(finding)) == finding
+
+
+def test_a_file_name_that_is_not_utf8_is_cached_like_any_other(tmp_path: Path) -> None:
+    """Linux allows any bytes in a name; Python reads 'n\\xe9.md' as 'n\\udce9.md', which
+    strict UTF-8 cannot store, and the whole cache was then never written."""
+    write_vault(tmp_path, NOTES)
+    odd = os.fsdecode(b"n\xe9.md")
+    (tmp_path / odd).write_text("---\ntags: [a]\n---\n# C\n[[missing]]\n")
+    # a lone surrogate in a value too: JSON frontmatter can spell one as an escape
+    (tmp_path / "j.md").write_text('{\n  "tags": ["a"],\n  "title": "\\ud800"\n}\n[[gone]]\n')
+    first = _check(tmp_path)
+    assert not [m for m in first.messages if "cache" in m]
+    assert first.parsed == {*NOTES, odd, "j.md"}
+
+    second = _check(tmp_path)
+    assert not [m for m in second.messages if "cache" in m]
+    assert second.parsed == set()
+    assert second.notes[odd].summary_only and second.notes[odd].file == tmp_path / odd
+    assert second.notes["j.md"].frontmatter.get("title") == "\ud800"
+    assert _brief(second) == _brief(first)
+    assert f"{odd}:5:1: NL101" in _brief(second)

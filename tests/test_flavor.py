@@ -272,6 +272,29 @@ def test_obsidian_same_folder_and_shallowest_win_without_nl105(tmp_path: Path) -
     assert lint(tmp_path, {}, select=LINKS).brief() == []
 
 
+def test_obsidian_picks_as_get_first_linkpath_dest_does(tmp_path: Path) -> None:
+    # observed on Obsidian 1.13.7: the exact path from the root wins, even over a file
+    # beside the linking note; else the same folder; else the shortest path string
+    # ('a/b/t.md' before 'zzzz/t.md'); the anchor is checked in the file Obsidian opens
+    obsidian_vault(tmp_path, {}, {
+        "x/a.md": "[[n#Root]] [[t]]\n", "n.md": "# Root\n", "x/n.md": "# Beside\n",
+        "a/b/t.md": "", "zzzz/t.md": "",
+    })
+    assert lint(tmp_path, {}, select=LINKS).brief() == []
+
+
+def test_obsidian_case_variants_tie_only_without_the_exact_spelling(tmp_path: Path) -> None:
+    # flancian-garden holds 'Social Coop.md' and 'social coop.md' (a case-sensitive disk):
+    # [[social coop]] is the exact path of one of them, [[SOCIAL COOP]] of neither
+    obsidian_vault(tmp_path, {}, {
+        "j/a.md": "[[social coop]] [[Social Coop]]\n[[SOCIAL COOP]]\n",
+        "Social Coop.md": "", "social coop.md": "",
+    })
+    [tie] = lint(tmp_path, {}, select=LINKS).findings
+    assert (tie.path, tie.span.line, tie.code) == ("j/a.md", 2, "NL105")
+    assert "which one Obsidian opens is arbitrary" in tie.message
+
+
 def test_obsidian_case_never_matters(tmp_path: Path) -> None:
     obsidian_vault(tmp_path, {}, {"a.md": "[[STACK]] [x](FOLDER/B.MD)\n", "Stack.md": "",
                                   "folder/b.md": ""})

@@ -534,6 +534,14 @@ def test_a_paragraph_opening_with_a_line_python_strips_keeps_its_positions(blank
     assert [sp(link.span) for link in parse(text).links] == [(2, 1, 2, 6), (2, 11, 2, 20)]
 
 
+@pytest.mark.parametrize("prefix", ["- ", "> ", "* > ", "> - ", "- [ ] ", "1. > > "])
+def test_such_a_line_behind_list_and_quote_markers_keeps_the_next_lines_positions(
+    prefix: str,
+) -> None:
+    text = f"{prefix}\u00a0\n[[7]] and [t](d.md)\n"
+    assert [sp(link.span) for link in parse(text).links] == [(2, 1, 2, 6), (2, 11, 2, 20)]
+
+
 # -- every span, in any arrangement -------------------------------------------------------
 
 PIECES = [

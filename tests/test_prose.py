@@ -206,6 +206,17 @@ def test_hyphenated_words_are_checked_by_part_with_the_compound() -> None:
     ]
 
 
+def test_a_soft_hyphen_joins_the_word_it_breaks() -> None:
+    """``com\u00adponents`` shows as ``components``: the whole is the compound to judge."""
+    found = split_words("smaller com\u00adponents here")
+    assert [(w.text, w.column, w.compound) for w in found] == [
+        ("smaller", 1, None),
+        ("com", 9, "components"),
+        ("ponents", 13, "components"),
+        ("here", 21, None),
+    ]
+
+
 def test_allcaps_option() -> None:
     assert split("NASA HTTP URLs APIs Word") == ["Word"]
     assert split("NASA URLs Word", ignore_allcaps=False) == ["NASA", "URLs", "Word"]

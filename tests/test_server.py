@@ -679,3 +679,26 @@ def test_diagnostics_are_capped_with_one_summary(vault: Path) -> None:
         assert diagnostics[-1]["message"].startswith("500 more findings not shown")
     finally:
         client.close()
+
+
+def test_the_capped_diagnostics_keep_their_suggestions(vault: Path) -> None:
+    """Suggestions are looked for only for the broken links the server can show: the
+    ones it shows read exactly as the CLI's findings (``did you mean``)."""
+    from notelint.server import DIAGNOSTICS_LIMIT
+
+    (vault / "target page.md").write_text("# T\n", encoding="utf-8")
+    client = start_server(vault, "--debounce", "10")
+    try:
+        client.initialize(vault)
+        note = vault / "many.md"
+        text = "---\ntags: [x]\n---\n" + "[[target pag]]\n" * (DIAGNOSTICS_LIMIT + 5)
+        note.write_text(text, encoding="utf-8")
+        uri = uri_of(note)
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        diagnostics = client.diagnostics(uri)
+        assert len(diagnostics) == DIAGNOSTICS_LIMIT + 1
+        assert all("did you mean 'target page'?" in d["message"]
+                   for d in diagnostics[:DIAGNOSTICS_LIMIT])
+    finally:
+        client.close()

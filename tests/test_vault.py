@@ -103,10 +103,11 @@ class TestShortest:
         assert resolve(r, "index", "a.md").status is Status.OK
         assert resolve(r, "index", "a.md").rel == "index.md"
         # from sub/, Quartz takes the root one (the name is not unique: the root path)
-        # and Obsidian the one in the same folder; each of them without doubt
+        # and so does Obsidian (an exact path from the root wins over the same folder);
+        # each of them without doubt
         assert resolve(r, "index", "sub/b.md").rel == "index.md"
         obsidian = v.resolver(flavor="obsidian")
-        assert resolve(obsidian, "index", "sub/b.md").rel == "sub/index.md"
+        assert resolve(obsidian, "index", "sub/b.md").rel == "index.md"
         assert resolve(obsidian, "index", "sub/b.md").status is Status.OK
 
     def test_path_from_root_then_relative_for_wikilinks(self, vault: Vault) -> None:

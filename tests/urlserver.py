@@ -68,6 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, headers: dict[str, str] | None = None) -> None:
         body = b"" if self.command == "HEAD" else f"status {status}\n".encode()
+        self._leave()  # before the client can see the answer and send its next request
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -78,6 +79,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _reset(self) -> None:
+        self._leave()
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
         self.close_connection = True
@@ -87,10 +89,19 @@ class _Handler(BaseHTTPRequestHandler):
         port = self.server.server_address[1]
         count = owner.record(port, method, self.path, self.headers.get("User-Agent", ""))
         owner.enter(port)
+        self._inside = True
         try:
             self._route(method, count)
         finally:
-            owner.leave(port)
+            self._leave()
+
+    def _leave(self) -> None:
+        """Count this request as answered, once: the in-flight counts must drop before the
+        client sees the answer, or a client that starts its next request at once (as a
+        concurrency limit allows) is counted twice on a loaded machine."""
+        if getattr(self, "_inside", False):
+            self._inside = False
+            self.server.owner.leave(self.server.server_address[1])
 
     def _route(self, method: str, count: int) -> None:
         owner = self.server.owner

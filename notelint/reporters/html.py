@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from notelint.reporters import Report, Reporter
@@ -80,6 +82,14 @@ def page_data(report: Report) -> dict[str, Any]:
     }
 
 
+def vault_name(root: str) -> str:
+    """The vault folder's own name for the page title: a run from inside the vault has
+    the root ``.``, which names nothing once the page is an attachment or CI artifact.
+    A relative root is taken from the working directory, as the run took it."""
+    name = Path(os.path.abspath(root or ".")).name  # a symlinked vault keeps its name
+    return name or root or "."
+
+
 def _script_json(data: object) -> str:
     """JSON safe inside ``<script>``: no ``</script>``, no ``<!--`` can end or open it."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -87,7 +97,7 @@ def _script_json(data: object) -> str:
 
 
 def render_page(report: Report) -> str:
-    title = f"notelint report: {report.root or '.'}"
+    title = f"notelint report: {vault_name(report.root)}"
     return (
         _TEMPLATE.replace("@TITLE@", html.escape(title))
         .replace("@STYLE@", _STYLE)

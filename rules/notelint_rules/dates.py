@@ -358,15 +358,38 @@ def _link_text(source: str) -> str | None:
     return None
 
 
+#: A file name: no spaces, ending in an extension (``2024-07-21.conflicted.1721.md``).
+_FILE_NAME_RE = re.compile(r"\S+\.[A-Za-z][A-Za-z0-9]{0,4}")
+
+
+def _names_another_file(text: str, found: HeadingDate) -> bool:
+    """Whether ``text`` is a file name that holds more than its date and extension.
+
+    A heading ``2024-07-21.md`` names that day's journal; ``2024-07-21.conflicted.1721.md``
+    or ``2023-03-18T21_55_30.357Z.Desktop.md`` (a sync conflict, a backup) names some
+    other file that merely starts with the date: a listing of such files is no journal,
+    and two of them on one day are not an entry to merge.
+    """
+    text = text.strip()
+    if _FILE_NAME_RE.fullmatch(text) is None:
+        return False
+    rest = text[len(found.raw) :]
+    return re.fullmatch(r"\.[A-Za-z][A-Za-z0-9]{0,4}", rest) is None
+
+
 def heading_date(heading: Heading, fmt: str = DEFAULT_FORMAT) -> HeadingDate | None:
     """The date of a heading: its plain text, or the text of a leading link."""
     if not any(char.isdigit() for char in heading.source):
         return None  # every date has digits: the common case costs one scan
-    found = parse_heading_date(heading.text, fmt)
+    text = heading.text
+    found = parse_heading_date(text, fmt)
     if found is None:
         label = _link_text(heading.source.strip())
         if label is not None:
+            text = label
             found = parse_heading_date(label, fmt)
+    if found is not None and _names_another_file(text, found):
+        return None
     return found
 
 
@@ -636,7 +659,11 @@ class DateHeadingOrder(_DatesRule):
         )
         why = "newest first" if descending else "oldest first"
         if self.options.order == "auto":
-            why += " (the order most entries of this note follow)"
+            why = f"dated headings here run {why} (the order most entries of this note follow)"
+        else:
+            # the configured order, not the note's: two entries written oldest first are
+            # not "here newest first"
+            why = f"dates.order is {self.options.order} ({why})"
         for group in groups:
             values = [_value(item) for item in group]
             found = misplaced(values, descending)
@@ -678,8 +705,8 @@ class DateHeadingOrder(_DatesRule):
         return self.finding(
             note,
             item.span,
-            f"'{item.date.raw}' {place} '{other.date.raw}' (line {other.line}); dated "
-            f"headings here run {why}, so move this section {move} it",
+            f"'{item.date.raw}' {place} '{other.date.raw}' (line {other.line}); {why}, so "
+            f"move this section {move} it",
             subject=item.date.raw,
         )
 

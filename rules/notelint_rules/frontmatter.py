@@ -101,6 +101,8 @@ class InvalidFrontmatter(Rule):
 
     A broken block loses every field in it: Quartz drops the tags and title, Obsidian
     shows the raw text. The finding points at the line and column where YAML gave up.
+    A key written twice in one mapping is an error too: PyYAML would keep the last
+    value, but Quartz's YAML parser rejects the block.
 
     ## Bad
     ```markdown

@@ -149,9 +149,32 @@ def _analyse(vault: Vault, resolver: Resolver) -> Iterator[Problem]:
         if not resolver.checks(note.rel):
             continue  # left out by the publisher (ignorePatterns) or excluded (Obsidian)
         source_is_draft = is_draft(note)
-        for link in note.links:
-            for problem in check_link(resolver, note, link, source_is_draft):
-                yield problem if problem.subject is not None else _about(problem, link)
+        for link, problem in _note_problems(resolver, note, source_is_draft):
+            yield problem if problem.subject is not None else _about(problem, link)
+
+
+def _note_problems(
+    resolver: Resolver, note: Note, source_is_draft: bool
+) -> list[tuple[Link, Problem]]:
+    """The problems of ``note``'s links, in link order. With a suggestion budget
+    (``Vault.suggestions_per_note``, set by the language server) every link is checked
+    without suggestions first, which is cheap, and only the links of the first
+    ``budget`` problems by position are checked again with them: exactly the findings
+    an editor is shown read as the CLI's, and the rest skip the costly search."""
+    budget = resolver.vault.suggestions_per_note
+    if budget is None:
+        return [(link, problem) for link in note.links
+                for problem in check_link(resolver, note, link, source_is_draft)]
+    found = [(link, list(check_link(resolver, note, link, source_is_draft, suggest=False)))
+             for link in note.links]
+    first = sorted(
+        (problem.span.line, problem.span.column, index)
+        for index, (_, problems) in enumerate(found) for problem in problems
+    )[:budget]
+    for index in {index for _, _, index in first}:
+        link = found[index][0]
+        found[index] = (link, list(check_link(resolver, note, link, source_is_draft)))
+    return [(link, problem) for link, problems in found for problem in problems]
 
 
 def _about(problem: Problem, link: Link) -> Problem:
@@ -190,9 +213,11 @@ def is_local(link: Link) -> bool:
 
 
 def check_link(
-    resolver: Resolver, note: Note, link: Link, source_is_draft: bool = False
+    resolver: Resolver, note: Note, link: Link, source_is_draft: bool = False,
+    *, suggest: bool = True,
 ) -> Iterator[Problem]:
-    """The problems of one link written in ``note``."""
+    """The problems of one link written in ``note``; without ``suggest`` a missing
+    target or anchor is reported without looking for the closest existing one."""
     if not is_local(link):
         if link.scheme == "file" and _HOME_FILE_RE.match(link.raw.strip()):
             yield Problem(
@@ -207,7 +232,7 @@ def check_link(
         return  # "[x]()" or "[x](#)": nothing to resolve
     found = resolver.resolve_link(link, note.rel)
     if found.status.broken:
-        yield _missing(resolver, note, link, found)
+        yield _missing(resolver, note, link, found, suggest=suggest)
         return
     if found.status is Status.AMBIGUOUS:
         yield _ambiguous(resolver, note, link, found)
@@ -216,7 +241,7 @@ def check_link(
     if not found.status.found or found.rel is None:
         return
     if link.fragment:
-        problem = _anchor(resolver, note, link, found.rel)
+        problem = _anchor(resolver, note, link, found.rel, suggest=suggest)
         if problem is not None:
             yield problem
     # from the index facts: rebuilding every target note to read one flag costs the most
@@ -232,7 +257,9 @@ def _missing_code(link: Link) -> str:
     return "NL101" if link.kind is LinkKind.WIKILINK else "NL102"
 
 
-def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Problem:
+def _missing(
+    resolver: Resolver, note: Note, link: Link, found: Resolved, *, suggest: bool = True
+) -> Problem:
     shown = _shown(link)
     target = link.target.strip()
     if found.status is Status.OUTSIDE:
@@ -259,7 +286,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
             "file or drop the link",
             subject=target,
         )
-    choices = resolver.suggest(target, note.rel, wiki=link.kind.is_wiki)
+    choices = resolver.suggest(target, note.rel, wiki=link.kind.is_wiki) if suggest else ()
     what = "image or file" if _looks_like_media(target) else "note or file"
     if target.endswith("/"):
         what = "folder"
@@ -272,7 +299,7 @@ def _missing(resolver: Resolver, note: Note, link: Link, found: Resolved) -> Pro
         if len(choices) == 1 and confident(target, suggestion):
             fix = _target_fix(note, link, suggestion)
     else:
-        message += "; create it or correct the name"
+        message += "; create it or correct the name" + _unsuggested(resolver, suggest)
     return Problem(_missing_code(link), note, link.span, message, suggestion, fix, target)
 
 
@@ -396,9 +423,19 @@ def _case_mismatch(resolver: Resolver, note: Note, link: Link, found: Resolved) 
     )
 
 
-def _anchor(resolver: Resolver, note: Note, link: Link, rel: str) -> Problem | None:
+def _unsuggested(resolver: Resolver, suggest: bool) -> str:
+    """What a finding says when its suggestion was not looked for (the server's budget)."""
+    if suggest:
+        return ""
+    return (f" (no suggestion looked for past the first {resolver.vault.suggestions_per_note}"
+            " broken links of a note in the editor; `notelint check` gives them all)")
+
+
+def _anchor(
+    resolver: Resolver, note: Note, link: Link, rel: str, *, suggest: bool = True
+) -> Problem | None:
     fragment = link.fragment or ""
-    check = resolver.check_anchor(rel, fragment, wiki=link.kind.is_wiki)
+    check = resolver.check_anchor(rel, fragment, wiki=link.kind.is_wiki, suggest=suggest)
     if check.ok:
         return None
     where = "this note" if rel == note.rel else f"'{rel}'"
@@ -418,9 +455,10 @@ def _anchor(resolver: Resolver, note: Note, link: Link, rel: str) -> Problem | N
             fix = _fragment_fix(note, link, suggestion)
     elif check.block:
         message += (f"; add ' ^{fragment[1:]}' at the end of the paragraph meant, or drop "
-                    f"'#{fragment}' from the link")
+                    f"'#{fragment}' from the link" + _unsuggested(resolver, suggest))
     else:
-        message += f"; add the heading to {where}, or drop '#{fragment}' from the link"
+        message += (f"; add the heading to {where}, or drop '#{fragment}' from the link"
+                    + _unsuggested(resolver, suggest))
     return Problem("NL104", note, link.span, message, suggestion, fix)
 
 
@@ -570,7 +608,8 @@ class BrokenWikilink(_LinkRule):
       are pages; `quartz.config.ts` is read as text, never run: its `ignorePatterns` are
       neither checked nor link targets, its `markdownLinkResolution` is the `resolution`.
     - **obsidian**: names are compared as written, case ignored; a bare name opens the
-      file in the linking note's folder, else the shallowest one; aliases are NOT files:
+      file at that path from the vault root, else the one in the linking note's folder,
+      else the one with the shortest path; aliases are NOT files:
       `[[Alias]]` is reported with "did you mean 'Real note|Alias'", the link Obsidian
       itself writes. `.obsidian/app.json` is read as JSON: `userIgnoreFilters` are not
       checked, `attachmentFolderPath` is where embeds look first.
@@ -689,8 +728,9 @@ class AmbiguousLink(_LinkRule):
 
     Quartz takes a name only when it is unique and otherwise links the page of that
     name at the vault root: reported when there is none (the link 404s). Obsidian takes
-    the file in the linking note's folder, then the shallowest one: reported only when
-    two candidates tie, so that which one opens is arbitrary. The finding names every
+    the file at that path from the vault root (spelled exactly), then the one in the
+    linking note's folder, then the one with the shortest path: reported only when two
+    candidates tie, so that which one opens is arbitrary. The finding names every
     candidate; write the path of the one you mean.
 
     ## Bad

@@ -211,3 +211,39 @@ def test_note_text_is_never_markup(tmp_path: Path) -> None:
     assert not dom.find("img", id="injected")
     assert "pwned" not in "".join(text for _, text in dom.find("title"))
     assert hostile in dom.with_attr("li", "data-code")[0][1]
+
+
+def _title(page: str) -> str:
+    dom = Dom(page)
+    return "".join(text for _, text in dom.find("title"))
+
+
+def test_a_vault_checked_as_dot_is_titled_by_its_folder_name(tmp_path: Path) -> None:
+    """'notelint report: .' names nothing once the page is an attachment or a CI
+    artifact; the folder's own name does."""
+    vault = tmp_path / "my garden"
+    vault.mkdir()
+    (vault / "a.md").write_text("---\ntags: [a]\n---\n# A\n[[gone]]\n", encoding="utf-8")
+    page = tmp_path / "r.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "notelint", "check", "--offline", "--no-cache",
+         "--format", "html", "--output", str(page), "."],
+        capture_output=True, text=True, cwd=vault, check=False, timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    assert _title(page.read_text(encoding="utf-8")) == "notelint report: my garden"
+
+
+@pytest.mark.parametrize(
+    ("root", "name"),
+    [("notes/garden", "garden"), ("notes/garden/", "garden"), ("..", "work"), ("/", "/")],
+)
+def test_the_title_names_the_last_folder_of_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root: str, name: str
+) -> None:
+    here = tmp_path / "work" / "here"
+    here.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    stream = io.StringIO()
+    HtmlReporter(stream).write(Report([], root=root, files=0))
+    assert _title(stream.getvalue()) == f"notelint report: {name}"

@@ -415,8 +415,8 @@ def test_order_reports_the_misplaced_heading_once_naming_its_neighbour() -> None
     found = run(DateHeadingOrder, text)
     assert brief(found) == ["13:5: NL303"]
     assert found[0].message == (
-        "'2024-03-12' comes after the older '2024-02-10' (line 9); dated headings here "
-        "run newest first, so move this section above it"
+        "'2024-03-12' comes after the older '2024-02-10' (line 9); dates.order is "
+        "descending (newest first), so move this section above it"
     )
 
 
@@ -425,7 +425,7 @@ def test_order_ascending_and_auto() -> None:
     assert brief(run(DateHeadingOrder, up)) == ["1:5: NL303"]  # mostly the other way
     found = run(DateHeadingOrder, up, OrderOptions(order="ascending"))
     assert brief(found) == ["13:5: NL303"]
-    assert "run oldest first" in found[0].message
+    assert "dates.order is ascending (oldest first)" in found[0].message
     auto = run(DateHeadingOrder, up, OrderOptions(order="auto"))
     assert brief(auto) == ["13:5: NL303"]
     assert "the order most entries of this note follow" in auto[0].message
@@ -449,6 +449,9 @@ def test_a_section_written_in_the_other_order_is_reported_once() -> None:
     assert [f.message.split(" (")[0] for f in two] == [
         "'2024-01-01' comes before the newer '2024-01-02'"
     ]
+    # flancian-garden 'US trip 2023.md:5': the note runs oldest first; the order wanted
+    # is the configuration's, and the message says so
+    assert "; dates.order is descending (newest first), so move" in two[0].message
 
 
 def test_order_groups_siblings_by_parent_section() -> None:
@@ -684,6 +687,20 @@ def test_a_link_kept_as_text_still_dates_its_heading() -> None:
     found = run(DateHeadingFormat, text)
     assert brief(found) == ["1:6: NL302"]
     assert apply_fixes(text, found) == "### [2020-04-11.md](file:///home/x/2020-04-11.md)\n"
+
+
+def test_a_heading_naming_another_file_of_the_day_is_not_dated() -> None:
+    # flancian-garden gemini/todos_report.md:331-337 lists files: a sync conflict and a
+    # backup of a day are other files, not a second entry of that day to merge
+    text = (
+        "### [2024-07-21.conflicted.1721588864341.md](file:///home/x/a.md)\n\n"
+        "### [2024-07-21.md](file:///home/x/2024-07-21.md)\n\n"
+        "### [2024-07-21T21_55_30.357Z.Desktop.md](https://example.com/b.md)\n\n"
+        "### 2024-07-21.backup.md\n\n"
+        "### [2024-07-21.md](https://example.com/2024-07-21.md)\n"
+    )
+    found = run(DateHeadingDuplicate, text)
+    assert brief(found) == ["9:6: NL304"]
 
 
 def test_setext_and_quoted_headings_are_located_exactly() -> None:

@@ -301,3 +301,60 @@ def test_json_frontmatter_gets_the_same_rules(tmp_path: Path) -> None:
     files = {"j.md": '{\n  "title": "J",\n  "tags": []\n}\nBody\n'}
     result = lint(tmp_path, files, select=["frontmatter"])
     assert [(f.code, f.span.line) for f in result.findings] == [("NL203", 3)]
+
+
+# -- NL202: a key written twice ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "key", "first"),
+    [
+        ("---\ntitle: x\ntitle: y\ntags: [x]\n---\n# E\n", (3, 1), "title", "line 2, column 1"),
+        ("---\ntags: [x]\n\"title\": x\ntitle: y\n---\n", (4, 1), "title", "line 3, column 1"),
+        ("---\ntags: [x]\nmeta:\n  a: 1\n  b: 2\n  a: 3\n---\n", (6, 3), "a", "line 4, column 3"),
+        ("---\ntags: [x]\nm: {k: 1, k: 2}\n---\n", (3, 11), "k", "line 3, column 5"),
+    ],
+)
+def test_a_key_written_twice_is_invalid_frontmatter(
+    tmp_path: Path, text: str, where: tuple[int, int], key: str, first: str
+) -> None:
+    """Quartz's YAML parser rejects a mapping with a repeated key, losing the whole
+    block; PyYAML would silently keep the last value."""
+    result = lint(tmp_path, {"e.md": text}, select=["frontmatter"])
+    assert result.brief() == [f"e.md:{where[0]}:{where[1]}: NL202"]
+    message = result.findings[0].message
+    assert f"'{key}' appears twice" in message
+    assert f"first at {first}" in message
+    assert "remove one" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntags: [x]\nitems:\n  - name: a\n  - name: b\n---\n",  # one per mapping
+        "---\ntags: [x]\na: {k: 1}\nb: {k: 2}\n---\n",
+        "---\ntags: [x]\n~: 1\n'~': 2\n---\n",  # null and the text '~' differ
+        "---\ntags: [x]\nbase: &b {k: 1}\nm:\n  <<: *b\n  k: 2\n---\n",  # merge keys
+    ],
+)
+def test_the_same_key_in_different_mappings_is_fine(tmp_path: Path, text: str) -> None:
+    result = lint(tmp_path, {"ok.md": text}, select=["NL202"])
+    assert result.brief() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "key", "first"),
+    [
+        ('+++\ntitle = "x"\ntitle = "y"\ntags = ["x"]\n+++\n', (3, 1), "title", "line 2"),
+        ('+++\ntags = ["x"]\ntitle = "x"\ntitle = "y"\n+++\n', (4, 1), "title", "line 3"),
+        ('+++\ntags = ["x"]\n[meta]\na = 1\n[meta]\nb = 2\n+++\n', (5, 1), "[meta]", "line 3"),
+    ],
+)
+def test_a_toml_key_written_twice_points_at_the_second(
+    tmp_path: Path, text: str, where: tuple[int, int], key: str, first: str
+) -> None:
+    result = lint(tmp_path, {"t.md": text}, select=["NL202"])
+    assert result.brief() == [f"t.md:{where[0]}:{where[1]}: NL202"]
+    message = result.findings[0].message
+    assert f"'{key}' appears twice" in message
+    assert f"first at {first}" in message

@@ -172,6 +172,33 @@ def test_no_suggestion_when_nothing_is_close(tmp_path: Path) -> None:
 OBSIDIAN = {"links": {"flavor": "obsidian"}}
 
 
+@pytest.mark.parametrize("config", [None, OBSIDIAN], ids=["quartz", "obsidian"])
+def test_a_name_with_an_extension_is_the_file_of_that_name(tmp_path: Path, config: object) -> None:
+    # flancian-garden 2021-05-09.md:24: ![[Pasted image 20210509183555.png]] beside a
+    # note 'Pasted image 20210509183555.png.md' shows the image (Quartz's address
+    # 'Pasted-image-….png' is the image file; Obsidian opens the file of that exact name):
+    # neither ambiguous nor an embed of the note, and the image is not unused
+    files: dict[str, str | bytes] = {
+        "Pasted image 1.png": b"\x89PNG",
+        "Pasted image 1.png.md": "# Pasted image 1.png\n",
+        "n.md": "![[Pasted image 1.png]] and [[Pasted image 1.png]]\n",
+    }
+    result = run(tmp_path, files, config=config, select=[*LINK_CODES, "NL602"])
+    assert [f for f in result.findings if "Pasted" in f.path or f.path == "n.md"] == []
+    assert "images/quartz-layout.png:1:1: NL602" in result.brief()  # the rule did run
+
+
+@pytest.mark.parametrize("config", [None, OBSIDIAN], ids=["quartz", "obsidian"])
+def test_an_extra_opening_bracket_is_text(tmp_path: Path, config: object) -> None:
+    # flancian-garden 'social coop tech group minutes.md:17': ``[[[noah]]]`` is the link
+    # [[noah]] between two brackets of text (Quartz's pattern excludes '[' from targets),
+    # not a link to '[noah'
+    note = "- [[[Zeon's Call]]] x\n- [[[Nowhere]]] y\n"
+    [finding] = run(tmp_path, {"n.md": note}, config=config).findings
+    assert (finding.code, finding.subject) == ("NL101", "Nowhere")
+    assert (finding.span.line, finding.span.column, finding.span.end_column) == (2, 4, 15)
+
+
 def test_suggestion_across_dash_space_and_percent(tmp_path: Path) -> None:
     # Quartz's slug of "quartz layout.png" is the file's: it resolves there
     assert run(tmp_path, {"n.md": "![[quartz layout.png]]\n"}).findings == []
@@ -684,3 +711,29 @@ def test_broken_anchor_without_a_near_heading_says_how_to_fix(tmp_path: Path) ->
         "[[b#^qq]]: there is no block ^qq in 'b.md'; add ' ^qq' at the end of the paragraph "
         "meant, or drop '#^qq' from the link",
     ]
+
+
+def test_suggestions_stop_after_the_budget_of_a_note_in_the_editor(tmp_path: Path) -> None:
+    """The server shows a note's first ``DIAGNOSTICS_LIMIT`` findings only, so it asks
+    for suggestions for that many broken links of a note: the later ones are still
+    reported, with a message saying no suggestion was looked for. The CLI has no budget."""
+    from notelint.workspace import Workspace, WorkspaceOptions
+
+    files = {
+        "page.md": "# Page\n\n## Intro\n",
+        "a.md": "[[pagee]]\n[[page#Intor]]\n[[pagee]]\n[[page#Intor]]\n",
+    }
+    cli = lint(tmp_path, files, select=["NL101", "NL104"])
+    assert [f.suggestion for f in cli.findings] == ["page", "Intro", "page", "Intro"]
+    workspace = Workspace(tmp_path, WorkspaceOptions(select=("NL101", "NL104")))
+    workspace.load()
+    assert workspace.vault is not None
+    workspace.vault.suggestions_per_note = 2
+    found = workspace.check("a.md")
+    assert [f.code for f in found] == ["NL101", "NL104", "NL101", "NL104"]
+    assert [f.suggestion for f in found] == ["page", "Intro", None, None]
+    assert [f.message for f in found[:2]] == [f.message for f in cli.findings[:2]]
+    for finding in found[2:]:
+        assert "did you mean" not in finding.message
+        assert "no suggestion looked for past the first 2 broken links" in finding.message
+        assert finding.fix is None and finding.subject is not None
