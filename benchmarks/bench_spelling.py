@@ -224,17 +224,13 @@ def notelint_rule(corpus: Path, cache: Path, repeat: int) -> tuple[Measure, Meas
 
 def _load_vault(corpus: Path) -> Vault:
     """The vault as the engine builds it (discovery, reading, parsing), without a cache."""
-    from notelint.engine import RunRequest, Session
+    from notelint.engine import RunRequest, build_index, make_plan
 
-    session = Session(
+    plan = make_plan(
         RunRequest(paths=[str(corpus)], root=corpus, select=["NL501"], offline=True,
                    use_cache=False, cwd=corpus)
     )
-    session.prepare()
-    try:
-        return session._build_vault()  # the engine's own reading and parsing
-    except AttributeError:  # the engine changed shape: parse the notes here instead
-        return _parse_vault(corpus)
+    return build_index(plan, report=False).vault  # the engine's own reading and parsing
 
 
 def _parse_vault(corpus: Path) -> Vault:

@@ -13,6 +13,9 @@ The flavor is read from the vault itself (``detect``): ``quartz.config.ts`` (or 
 at or above the root means Quartz, ``.obsidian/`` means Obsidian, both or neither mean
 Quartz (publishing is the stricter target). Their settings are read as DATA — the Quartz
 config as text with a few patterns, ``.obsidian/app.json`` as JSON — never executed.
+
+Engine stage: plan and index (whose link semantics apply: the request, then read from
+the vault once).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """URL checking over the network: one asyncio loop, one httpx client, per-host pools.
 
-Imported only when a run checks URLs online (``notelint.net.check_urls``): httpx and
-httpcore take a third of a second to import.
+Imported only when a run checks URLs online (the URL rules import ``check_urls`` from
+here lazily): httpx and httpcore take a third of a second to import. The types it
+shares with ``notelint.urlcache`` are ``notelint.net``'s.
 
 Engine stage: check (a service the URL rules call, online runs only).
 """

@@ -11,6 +11,8 @@ offsets in the file, so every word keeps its line and column.
 Then ``split_words`` cuts the prose into checkable words, following rules documented on
 ``SplitOptions``: words in scripts an English dictionary cannot judge (CJK, Cyrillic...)
 are dropped here rather than masked, which keeps the mask simple.
+
+Engine stage: check (the words of a note the spelling rules read).
 """
 
 from __future__ import annotations

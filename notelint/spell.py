@@ -19,6 +19,8 @@ previous ones rejected. For the words every pass rejects, ``Evidence`` gathers w
 edits away, two known words run together), and ``judge`` weighs it into one verdict.
 
 It knows nothing about rules, notes or Markdown: it takes words and gives verdicts.
+
+Engine stage: check (a service the spelling rules call).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Cross-file facts (which names exist, which notes link where) come from here and 
 from rules re-reading files. The link resolver lives here too (``Vault.resolver``), so
 every rule, the benchmark and ``dependents`` resolve a link the same way: the way Quartz
 and Obsidian do (design §5).
+
+Engine stage: check (the merged index vault rules read; built by the index stage).
 """
 
 from __future__ import annotations
