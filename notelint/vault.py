@@ -706,7 +706,9 @@ class Resolver:
         index = self.memo.get("loose aliases")
         if index is None:
             index = defaultdict(list)
-            for rel in self.vault.notes:
+            # in path order: which note a message names must not depend on which notes
+            # came from the cache (they join the vault before the ones parsed anew)
+            for rel in sorted(self.vault.notes):
                 for alias in self.vault.facts(rel).aliases:
                     index[loose_key(alias)].append((rel, alias))
             self.memo["loose aliases"] = index
