@@ -261,9 +261,12 @@ def _workers(count: int) -> Iterator[ProcessPoolExecutor]:
             for process in list(processes.values()):
                 with contextlib.suppress(Exception):
                     process.kill()
+        # a pool interrupted while starting (its manager thread not yet running) fails to
+        # shut down with an error of its own, which must not replace the interruption
+        with contextlib.suppress(Exception):
+            pool.shutdown(wait=True, cancel_futures=True)
         raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _close_fds(*fds: int) -> None:
