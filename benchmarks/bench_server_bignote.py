@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,9 @@ if importlib.util.find_spec("pygls") is None:
 from notelint.server import uri_of  # noqa: E402
 from tests.test_server import LspClient  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_server import environment  # noqa: E402  (the server's PYTHONPATH, one place)
+
 TIMEOUT = 900.0
 
 
@@ -47,14 +49,6 @@ def make_vault(root: Path, paragraphs: int, pages: int) -> Path:
         f"[[page {i % pages}#no heading {i}]].\n\n" for i in range(paragraphs)
     ), encoding="utf-8")
     return note
-
-
-def environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT), str(ROOT / "rules"), env.get("PYTHONPATH", "")]
-    ).rstrip(os.pathsep)
-    return env
 
 
 def server_open(root: Path, note: Path) -> tuple[float, int]:

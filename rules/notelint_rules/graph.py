@@ -12,8 +12,7 @@ gardens, and reporting them unasked would drown the findings that break a site.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,10 +119,6 @@ def unpublished(resolver: Resolver, rel: str) -> bool:
     return not resolver.checks(rel) or resolver.hidden(rel) is not None
 
 
-def _matcher(globs: Iterable[str]) -> re.Pattern[str] | None:
-    return compile_globs(globs)
-
-
 class _GraphRule(Rule):
     family = "graph"
     Options: type[Any] = GraphOptions
@@ -174,7 +169,7 @@ class OrphanNote(_GraphRule):
         options = links_options(ctx)
         graph = build_graph(vault, options)
         resolver = resolver_for(vault, options)
-        entry = _matcher(self.options.entry_points)
+        entry = compile_globs(self.options.entry_points)
         for note in vault.reported_notes():
             rel = note.rel
             name = rel.rsplit("/", 1)[-1]
@@ -233,7 +228,7 @@ class UnusedAttachment(_GraphRule):
         options = links_options(ctx)
         graph = build_graph(vault, options)
         resolver = resolver_for(vault, options)
-        keep = _matcher((*self.options.keep, *REPOSITORY_FILES))
+        keep = compile_globs((*self.options.keep, *REPOSITORY_FILES))
         for rel in sorted(vault.attachments):
             if graph.inbound(rel) or rel in ctx.tool_files:
                 continue
