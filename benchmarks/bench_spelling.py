@@ -199,13 +199,13 @@ def notelint_rule(corpus: Path, cache: Path, repeat: int) -> tuple[Measure, Meas
     from notelint.rule import RuleContext
     from notelint_rules.spelling import Misspelling
 
-    vault = _load_vault(corpus)
+    vault, collected = _load_vault(corpus)
     notes = vault.notes
 
     def run(cache_dir: Path, label: str) -> Measure:
         ctx = RuleContext(
             vault=vault, root=corpus, today=date.today(), cache_dir=cache_dir,
-            use_cache=True, jobs=os.cpu_count() or 1,
+            use_cache=True, jobs=os.cpu_count() or 1, collected=collected,
         )
         start = time.perf_counter()
         findings = list(Misspelling().check_vault(vault, ctx))
@@ -222,15 +222,25 @@ def notelint_rule(corpus: Path, cache: Path, repeat: int) -> tuple[Measure, Meas
     return cold, warm
 
 
-def _load_vault(corpus: Path) -> Vault:
-    """The vault as the engine builds it (discovery, reading, parsing), without a cache."""
+def _load_vault(corpus: Path) -> tuple[Vault, dict[str, dict[str, Any]]]:
+    """The vault as the engine builds it (discovery, reading, parsing), without a cache,
+    and what the spelling rule's ``collect_note`` gathered from each note (its masked
+    prose: the engine keeps only summaries of notes, so the rule reads this, not them)."""
     from notelint.engine import RunRequest, build_index, make_plan
 
     plan = make_plan(
         RunRequest(paths=[str(corpus)], root=corpus, select=["NL501"], offline=True,
                    use_cache=False, cwd=corpus)
     )
-    return build_index(plan, report=False).vault  # the engine's own reading and parsing
+    index = build_index(plan)  # the engine's own reading and parsing
+    collected: dict[str, dict[str, Any]] = {}
+    for rel, results in index.results.items():
+        for code, value in results.collected.items():
+            collected.setdefault(code, {})[rel] = value
+    if not collected:
+        raise SystemExit("bench_spelling: the engine collected no prose; the benchmark "
+                         "no longer matches how the spelling rule reads notes")
+    return index.vault, collected
 
 
 def _parse_vault(corpus: Path) -> Vault:
@@ -334,9 +344,9 @@ def accuracy(*, tune: bool, current: bool = False) -> int:
     with tempfile.TemporaryDirectory(prefix="notelint-bench-") as tmp:
         for corpus in corpora:
             root = CORPORA / corpus
-            vault = _load_vault(root)
+            vault, collected = _load_vault(root)
             found[corpus], rule_seconds = _occurrences(
-                vault, root, Path(tmp) / corpus, everything=tune
+                vault, collected, root, Path(tmp) / corpus, everything=tune
             )
             codespell[corpus], codespell_seconds = _codespell_items(root, corpus)
             times[corpus] = (rule_seconds, codespell_seconds)
@@ -359,7 +369,8 @@ def accuracy(*, tune: bool, current: bool = False) -> int:
 
 
 def _occurrences(
-    vault: Vault, root: Path, cache: Path, *, everything: bool = False
+    vault: Vault, collected: dict[str, dict[str, Any]], root: Path, cache: Path, *,
+    everything: bool = False,
 ) -> tuple[list[Any], float]:
     """The rule's findings (as the rule runs by default), or with ``everything`` all the
     evidence gathered, even what the default thresholds ignore, for tuning."""
@@ -370,7 +381,7 @@ def _occurrences(
     from notelint_rules.spelling import Misspelling, analyse
 
     ctx = RuleContext(vault=vault, root=root, today=date.today(), cache_dir=cache,
-                      use_cache=True, jobs=os.cpu_count() or 1)
+                      use_cache=True, jobs=os.cpu_count() or 1, collected=collected)
     thresholds = (
         dataclasses.replace(THRESHOLDS, split_zipf=4.5, foreign_zipf=3.0, first_letter=1.0)
         if everything else None
