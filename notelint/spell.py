@@ -613,7 +613,7 @@ class Speller:
     Suggestions use aspell's ``ultra`` suggestion mode by default: its first three
     candidates match ``normal`` mode's for common typos at a sixth of the cost, which
     matters when a vault has thousands of unknown words; the few words it has nothing
-    for are asked again in ``fast`` mode. The misspelled words are shared among
+    (close) for are asked again in ``normal`` mode. The misspelled words are shared among
     ``jobs`` quick sessions, which work while the caller is still reading notes.
     """
 
@@ -961,14 +961,27 @@ def _wordfreq_version() -> str:
         return "none"
 
 
+#: Letters from which a word whose quick suggestions are all far off is asked again
+#: thoroughly: long words are where ``ultra`` misses (shorter ones are mostly names).
+RETRY_LENGTH = 8
+
+
+def _any_close(word: str, suggestions: Sequence[str]) -> bool:
+    """Whether a suggestion is near enough to be a candidate (see ``gather_evidence``)."""
+    folded = word.casefold()
+    reach = 3 if len(folded) >= LONG_WORD else 2
+    return any(edit_distance(folded, s.casefold(), limit=reach + 1) <= reach
+               for s in suggestions)
+
+
 class _Pipeline:
     """``aspell list`` whose rejected words flow straight into ``aspell -a`` sessions.
 
     One thread reads the list process and deals each rejected word to a suggestion
-    session (round robin, ``ultra`` mode: quick). A word ``ultra`` has nothing for goes
-    on to one more session in aspell's more thorough ``fast`` mode, so a long word like
-    "lexographical" still gets "lexicographical" (``normal`` mode would find a few more
-    for twice the time).
+    session (round robin, ``ultra`` mode: quick). A word ``ultra`` has nothing for, or
+    (from ``RETRY_LENGTH`` letters) nothing within reach of a correction, goes on to one
+    more session in aspell's thorough ``normal`` mode, so "lexographical" still gets
+    "lexicographical" and "invidivuals" "individuals" (ultra offers "infidels").
     """
 
     def __init__(
@@ -1084,21 +1097,22 @@ class _Pipeline:
         return True
 
     def _answered(self, word: str, found: list[str]) -> None:
-        """A quick session's answer: kept, or the word is asked again more thoroughly."""
+        """A quick session's answer: kept, or the word is asked again more thoroughly
+        when nothing it found is close enough to be what the writer meant."""
         self.suggestions[word] = found[:MAX_SUGGESTIONS]
-        if found:
+        if found and (len(word) < RETRY_LENGTH or _any_close(word, found)):
             return
         with self._retry_lock:
             if self.retry is None:
                 command = [a for a in self.suggest_command if not a.startswith("--sug-mode=")]
                 try:
-                    self.retry = _Suggester([*command, "--sug-mode=fast"], self._retried)
+                    self.retry = _Suggester([*command, "--sug-mode=normal"], self._retried)
                 except SpellError:
-                    return  # the quick answer (none) stands
+                    return  # the quick answer stands
             self.retry.send(word, flush=True)
 
     def _retried(self, word: str, found: list[str]) -> None:
-        if found:
+        if found:  # the thorough answer: it has the quick one's suggestions too
             self.suggestions[word] = found[:MAX_SUGGESTIONS]
 
 
