@@ -209,6 +209,11 @@ def _token_cuts(note: Note, pos: Positions) -> Iterator[tuple[int, int]]:
                     yield pos.span_offsets(span)
 
 
+#: A wiki-link whose target is shown as its text and reads as words: no alias, heading,
+#: block, folder or file extension (``[[note name]]``, not ``[[a/b]]`` or ``[[x.pdf]]``).
+_SHOWN_TARGET = re.compile(r"\[\[[^\[\]|#^/\\.]+\]\]")
+
+
 def _link_cuts(note: Note, pos: Positions) -> Iterator[tuple[int, int]]:
     # A vault has tens of thousands of links: this loop stays lean on purpose.
     text = note.text
@@ -219,7 +224,12 @@ def _link_cuts(note: Note, pos: Positions) -> Iterator[tuple[int, int]]:
         start, end = span_offsets(link.span)
         if kind is wikilink:
             bar = text.find("|", start, end)
-            yield start, (bar + 1 if bar >= 0 else end)
+            if bar < 0 and _SHOWN_TARGET.fullmatch(text, start, end):
+                # [[note name]]: the page shows the target as the link's text
+                yield start, start + 2
+                yield end - 2, end
+            else:
+                yield start, (bar + 1 if bar >= 0 else end)
         elif kind in _WHOLE_LINKS:
             yield start, end
         elif link.target_span is not None:

@@ -67,7 +67,9 @@ MASKED = {
     "link destination": "A [link](qwzx/page.md \"qwzx title\") here.\n",
     "reference label": "A [link][qwzx] here.\n\n[qwzx]: https://qwzx.example\n",
     "image destination": "An ![](qwzx.png) here.\n",
-    "wiki-link target": "A [[qwzx]] here.\n",
+    "wiki-link to a heading": "A [[qwzx#Qwzx]] here.\n",
+    "wiki-link to a path": "A [[area/qwzx]] here.\n",
+    "wiki-link to a file": "A [[qwzx.pdf]] here.\n",
     "wiki-link target with alias": "A [[qwzx#Qwzx|shown]] here.\n",
     "wiki-link in a table": "| a | b |\n|---|---|\n| [[qwzx\\|shown]] | c |\n",
     "embed": "An ![[qwzx.png|300]] here.\n",
@@ -110,6 +112,16 @@ MASKED = {
 @pytest.mark.parametrize("text", MASKED.values(), ids=list(MASKED))
 def test_nothing_is_checked_inside_masked_constructs(text: str) -> None:
     assert all("qwzx" not in w.casefold() for w in texts(text))
+
+
+def test_the_text_a_wiki_link_shows_is_prose() -> None:
+    """``[[techncial notes]]`` reads 'techncial notes' on the published page (Quartz and
+    Obsidian show an alias-less target as the link's text); the target of an aliased,
+    heading, folder or file link is not shown, so it stays masked."""
+    assert texts("See [[techncial notes]] now.\n") == ["See", "techncial", "notes", "now"]
+    assert words_at("See [[techncial notes]] now.\n")[1] == ("techncial", 1, 7)
+    assert texts("See [[techncial|shown]] and [[a/techncial]] now.\n") == [
+        "See", "shown", "and", "now"]
 
 
 def test_check_title_unmasks_only_the_title() -> None:
@@ -325,8 +337,9 @@ INLINE = st.one_of(
     JUNK_TEXT.map(lambda j: f"`{j}`"),
     JUNK.map(lambda j: f"https://{j}.example/{j}?q={j}"),
     JUNK.map(lambda j: f"<https://{j}.example/{j}>"),
-    JUNK.map(lambda j: f"[[{j}]]"),
+    JUNK.map(lambda j: f"[[{j}/{j}]]"),
     JUNK.map(lambda j: f"[[{j}#{j}]]"),
+    JUNK.map(lambda j: f"[[{j}.pdf]]"),
     JUNK.map(lambda j: f'<span class="{j}" title="{j}">'),
     JUNK_TEXT.map(lambda j: f"%%{j}%%"),
     JUNK.map(lambda j: f"$\\{j}{{x}}$"),

@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from notelint.model import Finding, Fix, Note, Severity, Span, note_stem
+from notelint.model import Finding, Fix, LinkKind, Note, Severity, Span, note_stem
 from notelint.prose import (
     Piece,
     SplitOptions,
@@ -128,9 +129,12 @@ class Occurrence:
 
 _DOC = """
     Only prose is checked: frontmatter (except `title` with `check-title`), code, math
-    (`$$` blocks wherever they stand, inline `$...$`), URLs, link destinations, wiki-link
-    targets, embeds, HTML, comments, `#tags`, file extensions, paths and `@handles` are
-    skipped, and so are words in scripts the dictionary cannot judge.
+    (`$$` blocks wherever they stand, inline `$...$`), URLs, link destinations, the
+    targets of aliased, heading, folder and file wiki-links, embeds, HTML, comments,
+    `#tags`, file extensions, paths and `@handles` are skipped, and so are words in
+    scripts the dictionary cannot judge. The text of a wiki-link without an alias
+    (`[[note name]]`) is read: the page shows it, so a typo there is one a reader sees;
+    its finding offers no fix (correcting the text would change where the link goes).
 
     A word is right when the vault vouches for it, when a dictionary has it, or when it
     is common in written English. The vault: its file and folder names, aliases and tags,
@@ -146,17 +150,18 @@ _DOC = """
     cached per word.
 
     Every other word gets one verdict, weighed from the evidence by a model fitted on a
-    hand-labelled set (`benchmarks/spelling-labels.json`: 4,294 words of two real vaults,
-    each judged in its line as a typo, name, jargon, foreign word, variant, ordinary word
-    or leaked code). For a typo: a suggestion much more common in written English than
-    the word (frequencies from `wordfreq`), one edit away rather than two or three, the
-    edit being a slip (two letters swapped, one dropped or doubled, one vowel for
+    hand-labelled set (`benchmarks/spelling-labels.json`: 11,452 places in two real
+    vaults, each word judged in its line as a typo, name, jargon, foreign word, variant,
+    ordinary word or leaked code). For a typo: a suggestion much more common in written
+    English than the word (frequencies from `wordfreq`), one edit away rather than two or
+    three, the edit being a slip (two letters swapped, one dropped or doubled, one vowel for
     another; a letter changed for one far off on the keyboard makes another word:
     `yargs` is no typo of `yards`), aspell's first or only suggestion, the word on
     codespell's list of common misspellings (read from the installed `codespell`
     package), and the vault writing the correction elsewhere. Against: the vault uses the
     word in several notes or several times (a name, jargon, or meant), a capital (a
-    name), the note's own name or title, a suggestion differing in the first letter
+    name), the note's own name or title, only ever a link's text (a note's name, often a
+    person's or a project's), a suggestion differing in the first letter
     (`xinput` is no typo of `input`), a word that is a suggestion's beginning (cut off;
     never a typo just before an ellipsis, `registratio…`), a word common in Spanish,
     French, German, Italian, Portuguese or Dutch. Two known words run together
@@ -173,11 +178,10 @@ _DOC = """
 
     Measured on the held-back half of the labelled set (`python
     benchmarks/bench_spelling.py`, figures in `benchmarks/README.md`): NL501 precision
-    0.55 at recall 0.35 (codespell: 0.16 at 0.50), NL501 and NL502 together recall 0.77
-    (0.99 of the typos in the text notelint reads as prose; the rest are in link
-    targets, code and file names, which are not prose). NL501 is tuned to be right
-    rather than complete: most of the words it leaves to NL502 are names, jargon and
-    foreign words.
+    0.71 at recall 0.27 (codespell: 0.16 at 0.32), NL501 and NL502 together recall 0.90
+    (0.98 of the typos in the text notelint reads as prose; the rest are in code, link
+    targets and file names). NL501 is tuned to be right rather than complete: most of
+    the words it leaves to NL502 are names, jargon and foreign words.
 
     To accept a word: `notelint words --add WORD` (it writes the first `wordlists` file,
     else `.notelint-words.txt` at the vault root, which is read by default), or list it
@@ -243,12 +247,12 @@ class Misspelling(Rule):
     def _finding(self, note: Note, found: Occurrence) -> Finding:
         judgement = found.judgement
         fix = None
-        if self.options.autofix_unique and judgement.fix is not None:
+        if self.options.autofix_unique and judgement.fix is not None and not found.usage.in_link:
             fix = Fix(found.span, judgement.fix)
         return self.finding(
             note,
             found.span,
-            f"{judgement.reason}; {_add_hint(found.word)}",
+            f"{judgement.reason}{_link_hint(found)}; {_add_hint(found.word)}",
             suggestion=judgement.fix,
             fix=fix,
             subject=found.word,
@@ -296,6 +300,14 @@ class UnknownWord(Misspelling):
             suggestion=suggestions[0] if suggestions else None,
             subject=found.word,
         )
+
+
+def _link_hint(found: Occurrence) -> str:
+    """How to fix a word that is a link's text: its target changes with it."""
+    if not found.usage.in_link:
+        return ""
+    return (", in a link's text: correcting it changes the link's target (rename the "
+            "note with `notelint mv`, or give the link an alias)")
 
 
 def _add_hint(word: str) -> str:
@@ -418,7 +430,7 @@ class _Analysis:
         checkable = {token for token, found in pieces.items() if found}
         users: dict[str, set[str]] = defaultdict(set)  # word -> notes using it
         corrections = _corrections(verdicts)
-        raw: list[tuple[str, Span, str, bool, bool, bool]] = []
+        raw: list[_Place] = []
         for rel, masked in notes:
             toks = tokens(masked)  # again: keeping every note's tokens would cost more memory
             for token in toks & corrections.keys():  # than the vault's text itself
@@ -438,16 +450,17 @@ class _Analysis:
                 continue
             raw.extend(self._occurrences(note, masked, hits, pieces, wrong, guess=guess))
         self._count_unreported(wrong_tokens, wrong, users, corrections)
-        capitals = {word for _, _, word, mid, _, _ in raw if mid}
-        titled = {word for _, _, word, _, title, _ in raw if title}
-        cut = {word for _, _, word, _, _, short in raw if short}
+        capitals = {place.word for place in raw if place.mid_sentence}
+        titled = {place.word for place in raw if place.in_own_title}
+        cut = {place.word for place in raw if place.cut_short}
+        in_prose = {place.word for place in raw if not place.in_link}
         uses: dict[str, int] = defaultdict(int)
-        for _, _, word, _, _, _ in raw:
-            uses[word] += 1
+        for place in raw:
+            uses[place.word] += 1
         judged: dict[str, Judgement] = {}
         usages: dict[str, Usage] = {}
         found: list[Occurrence] = []
-        for rel, span, word, _, _, _ in raw:
+        for rel, span, word, *_ in raw:
             judgement = judged.get(word)
             verdict = verdicts[word]
             if judgement is None:
@@ -459,6 +472,7 @@ class _Analysis:
                     capital_mid_sentence=word in capitals,
                     in_own_title=word in titled,
                     cut_short=word in cut,
+                    in_link=word not in in_prose,
                 )
                 judgement = judged[word] = judge(word, verdict.evidence, usage, self.model)
             found.append(
@@ -557,9 +571,8 @@ class _Analysis:
         wrong: dict[str, list[Piece]],
         *,
         guess: bool,
-    ) -> Iterator[tuple[str, Span, str, bool, bool, bool]]:
-        """(rel, span, word, capitalised in mid-sentence, in the note's own name or title,
-        cut short by an ellipsis) for each unknown word."""
+    ) -> Iterator[_Place]:
+        """Each unknown word's place, and what stands around it."""
         own = KnownWords(note_word_list(note))
         names = [note_stem(note.rel)]
         title = note.frontmatter.get("title")
@@ -567,6 +580,7 @@ class _Analysis:
             names.append(title)
         named = KnownWords(w for name in names for w in vocabulary_words(name))
         lines = masked.splitlines()
+        links = _shown_links(note)
         for line, found in tokens_by_line(masked, hits):
             if guess and _foreign_line(found, pieces, wrong):
                 continue
@@ -579,7 +593,36 @@ class _Analysis:
                     mid = text[:1].isupper() and _mid_sentence(text_line, start)
                     span = Span(line, start, line, start + len(text))
                     short = text_line.startswith(_ELLIPSES, start - 1 + len(text))
-                    yield note.rel, span, text, mid, text in named, short
+                    linked = any(_within(span, link) for link in links.get(line, ()))
+                    yield _Place(note.rel, span, text, mid, text in named, short, linked)
+
+
+class _Place(NamedTuple):
+    """Where an unknown word stands: capitalised in mid-sentence, in the note's own name
+    or title, cut short by an ellipsis, in the text of a wiki-link (``[[voleyball]]``:
+    the page shows the target, but fixing it changes where the link goes)."""
+
+    rel: str
+    span: Span
+    word: str
+    mid_sentence: bool
+    in_own_title: bool
+    cut_short: bool
+    in_link: bool
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
+
+
+def _shown_links(note: Note) -> dict[int, list[Span]]:
+    """The spans of the note's wiki-links, by line (where a word may stand in one)."""
+    found: dict[int, list[Span]] = defaultdict(list)
+    for link in note.links:
+        if link.kind is LinkKind.WIKILINK:
+            found[link.span.line].append(link.span)
+    return found
 
 
 #: What a cut-off quote or title ends with: the word just before it may be truncated
