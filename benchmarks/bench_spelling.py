@@ -2,9 +2,9 @@
 
 One command, every figure measured in the same run on the same machine::
 
-    python benchmarks/bench_spelling.py            # accuracy on the held-back half, times
-    python benchmarks/bench_spelling.py --tune     # search thresholds on the tune half
-    python benchmarks/bench_spelling.py --tune --current  # the thresholds in use, tune half
+    python benchmarks/bench_spelling.py             # accuracy on the held-back half, times
+    python benchmarks/bench_spelling.py --fit       # fit the typo model on the tune half
+    python benchmarks/bench_spelling.py --tune-half # the model in use, on the tune half
     python benchmarks/bench_spelling.py --speed [--corpus DIR] [--sample 300] [--full]
 
 Accuracy: ``benchmarks/spelling-labels.json`` holds hand-labelled words (path, line,
@@ -12,7 +12,8 @@ word, label; no note text) of ``../shared/corpora/quartz-docs`` and ``flancian-g
 every NL501/NL502 candidate of quartz-docs, a seeded sample of flancian-garden's, and
 codespell's findings (all of quartz-docs', a seeded sample of flancian-garden's). The set
 is split in two halves by a hash of the word (the same word never straddles them);
-thresholds are tuned on the ``tune`` half, figures are reported on the ``report`` half.
+the typo model (``notelint/typo.py``) is fitted on the ``tune`` half, figures are
+reported on the ``report`` half.
 Precision counts the labelled findings each tool drew itself (notelint's from its random
 sample, codespell's from its own), so neither is judged on the other's picks; recall is
 over every labelled typo, whichever tool found it. codespell runs on the same files in
@@ -104,10 +105,13 @@ class Measure:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speed", action="store_true", help="the speed comparison instead")
-    parser.add_argument("--tune", action="store_true", help="search thresholds (tune half)")
     parser.add_argument(
-        "--current", action="store_true",
-        help="with --tune: only the thresholds in use, on the tune half (no search)",
+        "--fit", action="store_true",
+        help="fit the typo model on the tune half and write notelint/typo-model.json",
+    )
+    parser.add_argument(
+        "--tune-half", action="store_true",
+        help="the figures of the model in use on the tune half (what it was fitted on)",
     )
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--sample", type=int, default=300, help="notes given to pyspelling")
@@ -118,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not args.speed:
-        return accuracy(tune=args.tune, current=args.current)
+        return accuracy(fit=args.fit, tune_half=args.tune_half)
     corpus = args.corpus or Path(os.environ.get("NOTELINT_BENCH_CORPUS", DEFAULT_CORPUS))
     corpus = corpus.resolve()  # notelint runs with the corpus as working directory
     if not corpus.is_dir():
@@ -326,8 +330,9 @@ def half(word: str) -> str:
     return "tune" if digest[0] % 2 == 0 else "report"
 
 
-def accuracy(*, tune: bool, current: bool = False) -> int:
-    from notelint.spell import THRESHOLDS, aspell_available
+def accuracy(*, fit: bool = False, tune_half: bool = False) -> int:
+    from notelint.spell import aspell_available
+    from notelint.typo import MODEL
 
     if not aspell_available():
         print("skipped: aspell is not installed (apt-get install aspell aspell-en)")
@@ -345,19 +350,18 @@ def accuracy(*, tune: bool, current: bool = False) -> int:
         for corpus in corpora:
             root = CORPORA / corpus
             vault, collected = _load_vault(root)
-            found[corpus], rule_seconds = _occurrences(
-                vault, collected, root, Path(tmp) / corpus, everything=tune
-            )
+            found[corpus], rule_seconds = _occurrences(vault, collected, root, Path(tmp) / corpus)
             codespell[corpus], codespell_seconds = _codespell_items(root, corpus)
             times[corpus] = (rule_seconds, codespell_seconds)
     print(f"labelled set: {LABELS.relative_to(REPO)} ({len(labels)} words; load {_load()})")
-    if tune and current:
-        _print_accuracy(labels, found, codespell, THRESHOLDS, which="tune")
+    if fit:
+        model = _fit(labels, found)
+        _print_accuracy(labels, found, codespell, model, which="tune")
         return 0
-    if tune:
-        _tune(labels, found, codespell)
+    if tune_half:
+        _print_accuracy(labels, found, codespell, MODEL, which="tune")
         return 0
-    _print_accuracy(labels, found, codespell, THRESHOLDS)
+    _print_accuracy(labels, found, codespell, MODEL)
     print()
     print(f"{'corpus':<18} {'NL501+NL502 rule':>17} {'codespell':>10} {'ratio':>7}")
     for corpus, (rule_seconds, codespell_seconds) in times.items():
@@ -369,25 +373,16 @@ def accuracy(*, tune: bool, current: bool = False) -> int:
 
 
 def _occurrences(
-    vault: Vault, collected: dict[str, dict[str, Any]], root: Path, cache: Path, *,
-    everything: bool = False,
+    vault: Vault, collected: dict[str, dict[str, Any]], root: Path, cache: Path
 ) -> tuple[list[Any], float]:
-    """The rule's findings (as the rule runs by default), or with ``everything`` all the
-    evidence gathered, even what the default thresholds ignore, for tuning."""
-    import dataclasses
-
+    """The rule's occurrences, each with the evidence and usage its verdict came from."""
     from notelint.rule import RuleContext
-    from notelint.spell import THRESHOLDS
     from notelint_rules.spelling import Misspelling, analyse
 
     ctx = RuleContext(vault=vault, root=root, today=date.today(), cache_dir=cache,
                       use_cache=True, jobs=os.cpu_count() or 1, collected=collected)
-    thresholds = (
-        dataclasses.replace(THRESHOLDS, split_zipf=4.5, foreign_zipf=3.0, first_letter=1.0)
-        if everything else None
-    )
     start = time.perf_counter()
-    found = analyse(Misspelling(), vault, ctx, thresholds)
+    found = analyse(Misspelling(), vault, ctx)
     return found, time.perf_counter() - start
 
 
@@ -410,24 +405,17 @@ def _codespell_items(root: Path, corpus: str) -> tuple[set[Item] | None, float]:
     return items, seconds
 
 
-def _levels(
-    found: dict[str, list[Any]], thresholds: Any, only: set[Item] | None = None
-) -> dict[Item, str]:
-    from notelint.spell import judge
+def _levels(found: dict[str, list[Any]], model: Any) -> dict[Item, str]:
+    """Each occurrence's verdict under ``model`` (a word judged once per corpus)."""
+    from notelint.typo import judge
 
     levels: dict[Item, str] = {}
-    memo: dict[str, str] = {}
+    memo: dict[tuple[str, str], str] = {}
     for corpus, occurrences in found.items():
         for o in occurrences:
-            if only is not None and (corpus, o.rel, o.span.line, o.word) not in only:
-                continue
-            level = memo.get(f"{corpus}\0{o.word}")
+            level = memo.get((corpus, o.word))
             if level is None:
-                level = judge(o.word, o.evidence, notes=o.notes,
-                              capital_mid_sentence=o.capital_mid_sentence,
-                              in_own_title=o.in_own_title, uses=o.uses,
-                              cut_short=o.cut_short, thresholds=thresholds).level
-                memo[f"{corpus}\0{o.word}"] = level
+                level = memo[(corpus, o.word)] = judge(o.word, o.evidence, o.usage, model).level
             levels[(corpus, o.rel, o.span.line, o.word)] = level
     return levels
 
@@ -455,10 +443,10 @@ def _print_accuracy(
     labels: list[dict[str, Any]],
     found: dict[str, list[Any]],
     codespell: dict[str, set[Item] | None],
-    thresholds: Any,
+    model: Any,
     which: str = "report",
 ) -> None:
-    levels = _levels(found, thresholds)
+    levels = _levels(found, model)
     rows = [
         ("notelint NL501", _flags(levels, {"typo"}), "notelint"),
         ("notelint NL501+NL502", _flags(levels, {"typo", "unknown"}), "notelint"),
@@ -472,66 +460,176 @@ def _print_accuracy(
     print("targets: NL501 precision >= 0.7 and recall >= 0.75; NL501+NL502 recall >= 0.9")
 
 
-FRONTIER = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+# -- fitting the typo model ----------------------------------------------------------------
+
+MODEL_PATH = REPO / "notelint" / "typo-model.json"
+
+#: L2 penalties tried by cross-validation on the tune half (the bias is not penalised).
+PENALTIES = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+
+#: NL501's precision floor on the tune half: the threshold is the lowest that keeps it.
+PRECISION_FLOOR = 0.75
 
 
-def _tune(
-    labels: list[dict[str, Any]],
-    found: dict[str, list[Any]],
-    codespell: dict[str, set[Item] | None],
-) -> None:
-    """Grid search on the tune half: the best NL501 recall at precision >= 0.7 (then F1)."""
+def _examples(
+    labels: list[dict[str, Any]], found: dict[str, list[Any]], which: str
+) -> list[tuple[list[float], float]]:
+    """One example per labelled word of one half (features, 1.0 for a typo): a word's
+    occurrences share their evidence, so counting each would weigh repeated words more."""
+    from collections import Counter
+
+    from notelint.typo import FEATURES, features
+
+    label_of = {(r["corpus"], r["path"], r["line"], r["word"]): r["label"] for r in labels}
+    votes: dict[tuple[str, str], Counter[str]] = {}
+    evidence: dict[tuple[str, str], Any] = {}
+    for corpus, occurrences in found.items():
+        for o in occurrences:
+            label = label_of.get((corpus, o.rel, o.span.line, o.word))
+            if label is None or half(o.word) != which:
+                continue
+            votes.setdefault((corpus, o.word), Counter())[label] += 1
+            evidence[(corpus, o.word)] = o
+    examples = []
+    for key, counted in sorted(votes.items()):
+        o = evidence[key]
+        values = features(o.word, o.evidence, o.usage)
+        typo = counted["typo"] * 2 >= sum(counted.values())
+        examples.append(([values[name] for name in FEATURES], 1.0 if typo else 0.0))
+    return examples
+
+
+def _fit(labels: list[dict[str, Any]], found: dict[str, list[Any]]) -> Any:
+    """Logistic regression on the tune half, its penalty chosen by 5-fold cross-validation
+    there too, its threshold the lowest keeping NL501's precision at PRECISION_FLOOR on the
+    tune half; written to notelint/typo-model.json."""
     import dataclasses
-    import itertools
+    import random
 
-    from notelint.spell import THRESHOLDS
+    from notelint.typo import FEATURES, MODEL, TypoModel
 
-    grid = {
-        "known_zipf": [2.5],
-        "floor_zipf": [0.0, 0.5, 1.0],
-        "typo_ratio": [1.5, 2.0, 2.5],
-        "second_edit": [1.0, 2.0],
-        "split_zipf": [4.5, 9.0],
-        "vault_notes": [2, 3],
-        "capital": [1.0, 2.0, 9.0],
-        "own_title": [1.0, 9.0],
-        "min_length": [3],
-        "foreign_zipf": [2.5, 3.0, 9.0],
-        "first_letter": [1.0, 9.0],
-        "vault_uses": [3, 10, 1_000_000],
-        "accented": [0.0, 9.0],
-    }
-    best: tuple[tuple[float, float], Any] | None = None
-    frontier: dict[float, tuple[float, float, float, Any]] = {}
-    tune_half = {
-        (r["corpus"], r["path"], r["line"], r["word"]) for r in labels if half(r["word"]) == "tune"
-    }
-    # only the labelled findings' own words matter: judge those alone
-    found = {c: [o for o in occ if (c, o.rel, o.span.line, o.word) in tune_half]
-             for c, occ in found.items()}
-    for values in itertools.product(*grid.values()):
-        thresholds = dataclasses.replace(THRESHOLDS, **dict(zip(grid, values, strict=True)))
-        levels = _levels(found, thresholds)
-        flagged = _flags(levels, {"typo"})
-        precision, recall, _, _ = _scores(labels, flagged, "notelint", "tune")
-        _, either, _, _ = _scores(labels, _flags(levels, {"typo", "unknown"}), None, "tune")
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        # the targets first; short of them, NL501's F1 plus what NL501+NL502 still finds
-        score = (float(precision >= 0.7 and recall >= 0.75 and either >= 0.9), f1 + either)
-        if best is None or score > best[0]:
-            best = (score, thresholds)
-        for floor in FRONTIER:
-            if precision >= floor and recall > frontier.get(floor, (-1.0,))[0]:
-                frontier[floor] = (recall, precision, either, thresholds)
-    assert best is not None
-    print("the precision/recall frontier of NL501 on the tune half:")
-    for floor, (recall, precision, either, thresholds) in sorted(frontier.items()):
-        print(f"  precision >= {floor:.1f}: recall {recall:.2f} (precision {precision:.2f}, "
-              f"NL501+NL502 recall {either:.2f}) {thresholds}")
-    print(f"best on the tune half (targets met: {bool(best[0][0])}; "
-          f"NL501 F1 + NL501+NL502 recall: {best[0][1]:.2f}):")
-    print(best[1])
-    _print_accuracy(labels, found, codespell, best[1], which="tune")
+    examples = _examples(labels, found, "tune")
+    typos = sum(y for _, y in examples)
+    print(f"tune half: {len(examples)} labelled words, {typos:.0f} typos")
+    shuffled = examples[:]
+    random.Random(13).shuffle(shuffled)
+    folds = [shuffled[i::5] for i in range(5)]
+    losses = {}
+    for penalty in PENALTIES:
+        loss = 0.0
+        for i, held in enumerate(folds):
+            train = [e for j, fold in enumerate(folds) if j != i for e in fold]
+            weights = _logistic(train, penalty)
+            loss += sum(_log_loss(weights, x, y) for x, y in held)
+        losses[penalty] = loss / len(examples)
+    penalty = min(losses, key=lambda k: losses[k])
+    print("cross-validated log loss by L2 penalty: "
+          + ", ".join(f"{k:g}: {v:.3f}" for k, v in losses.items()) + f" -> {penalty:g}")
+    weights = _logistic(examples, penalty)
+    model = TypoModel(weights=dict(zip(FEATURES, weights, strict=True)), threshold=0.0,
+                      known_zipf=MODEL.known_zipf, min_length=MODEL.min_length)
+    threshold = _threshold(labels, found, model)
+    model = dataclasses.replace(
+        model, threshold=threshold,
+        about=(f"Fitted by benchmarks/bench_spelling.py --fit on {date.today()} from the tune "
+               f"half of benchmarks/spelling-labels.json ({len(examples)} words, {typos:.0f} "
+               f"typos; L2 penalty {penalty:g}); threshold: the lowest logit keeping NL501 "
+               f"precision >= {PRECISION_FLOOR} on the tune half."),
+    )
+    print("weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, weights, strict=True)))
+    print(f"threshold: {threshold:+.2f}")
+    MODEL_PATH.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {MODEL_PATH.relative_to(REPO)}")
+    return model
+
+
+def _threshold(labels: list[dict[str, Any]], found: dict[str, list[Any]], model: Any) -> float:
+    """The lowest threshold at which NL501 keeps PRECISION_FLOOR on the tune half (the
+    highest recall there), printing the frontier."""
+    import dataclasses
+
+    print("NL501 on the tune half by threshold (logit):")
+    best = None
+    for step in range(-40, 41):
+        threshold = step / 4
+        trial = dataclasses.replace(model, threshold=threshold)
+        precision, recall, judged, _ = _scores(
+            labels, _flags(_levels(found, trial), {"typo"}), "notelint", "tune")
+        if step % 4 == 0:
+            print(f"  {threshold:+6.2f}: precision {precision:.2f} recall {recall:.2f} "
+                  f"({judged} judged)")
+        if best is None and judged and precision >= PRECISION_FLOOR:
+            best = threshold
+    return best if best is not None else 10.0
+
+
+def _logistic(examples: list[tuple[list[float], float]], penalty: float) -> list[float]:
+    """L2-penalised logistic regression by Newton's method (no numpy: a few dozen
+    features and a few thousand words)."""
+    size = len(examples[0][0])
+    weights = [0.0] * size
+    for _ in range(50):
+        gradient = [0.0] * size
+        hessian = [[0.0] * size for _ in range(size)]
+        for x, y in examples:
+            p = _sigmoid(sum(w * v for w, v in zip(weights, x, strict=True)))
+            for i in range(size):
+                if x[i]:
+                    gradient[i] += (p - y) * x[i]
+            s = p * (1 - p)
+            nonzero = [i for i in range(size) if x[i]]
+            for i in nonzero:
+                row = hessian[i]
+                for j in nonzero:
+                    row[j] += s * x[i] * x[j]
+        for i in range(1, size):  # the bias (feature 0) is not penalised
+            gradient[i] += penalty * weights[i]
+            hessian[i][i] += penalty
+        hessian[0][0] += 1e-6
+        step = _solve(hessian, gradient)
+        weights = [w - d for w, d in zip(weights, step, strict=True)]
+        if max(abs(d) for d in step) < 1e-6:
+            break
+    return weights
+
+
+def _sigmoid(z: float) -> float:
+    import math
+
+    if z >= 0:
+        return 1 / (1 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1 + e)
+
+
+def _log_loss(weights: list[float], x: list[float], y: float) -> float:
+    import math
+
+    p = min(max(_sigmoid(sum(w * v for w, v in zip(weights, x, strict=True))), 1e-12), 1 - 1e-12)
+    return -(y * math.log(p) + (1 - y) * math.log(1 - p))
+
+
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (the Hessian is small and positive
+    definite thanks to the penalty)."""
+    n = len(vector)
+    a = [[*row, vector[i]] for i, row in enumerate(matrix)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
+        a[col], a[pivot] = a[pivot], a[col]
+        if abs(a[col][col]) < 1e-12:
+            continue
+        for r in range(col + 1, n):
+            factor = a[r][col] / a[col][col]
+            if factor:
+                for c in range(col, n + 1):
+                    a[r][c] -= factor * a[col][c]
+    x = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        if abs(a[r][r]) < 1e-12:
+            continue
+        x[r] = (a[r][n] - sum(a[r][c] * x[c] for c in range(r + 1, n))) / a[r][r]
+    return x
 
 
 # -- report --------------------------------------------------------------------------------

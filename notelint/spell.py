@@ -16,7 +16,7 @@ plain set lookup, cheaper than aspell and with four times aspell's ``en_US`` voc
 With several languages (``en_US`` and ``en_GB``), each aspell pass only sees the words the
 previous ones rejected. For the words every pass rejects, ``Evidence`` gathers what says
 "typo" or "real word" (frequencies from ``wordfreq``, a much more common word one or two
-edits away, two known words run together), and ``judge`` weighs it into one verdict.
+edits away, two known words run together), and ``notelint.typo`` weighs it into one verdict.
 
 It knows nothing about rules, notes or Markdown: it takes words and gives verdicts.
 
@@ -52,7 +52,7 @@ INSTALL_HINT = "install it with `apt-get install aspell aspell-en` (or `brew ins
 MISSING_ASPELL = f"spelling needs aspell, which was not found; {INSTALL_HINT}"
 
 #: Bump when the cache layout changes, so old caches are ignored rather than misread.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 #: Words written to aspell between flushes: enough to keep it busy, few enough to stream.
 FLUSH_EVERY = 256
@@ -233,7 +233,7 @@ def system_wordlists(languages: Sequence[str], folder: Path = DICT_FOLDER) -> li
     return found
 
 
-_LOADED: dict[tuple[tuple[str, int, int], ...], KnownWords] = {}
+_LOADED: dict[tuple[object, ...], KnownWords] = {}
 
 
 def load_dictionary(paths: Sequence[Path]) -> KnownWords:
@@ -243,18 +243,22 @@ def load_dictionary(paths: Sequence[Path]) -> KnownWords:
     700,000 lines takes a quarter of a second, needs no cache file, and the words it
     knows never reach aspell at all (measured on flancian-garden: see
     benchmarks/README.md). Possessive entries (``Aachen's``) add nothing: possessives
-    are checked without their ``'s``.
+    are checked without their ``'s``. Nor do the entries that are common misspellings
+    (``belive``, ``brocoli``: SCOWL's largest size keeps archaic and rare spellings that
+    writers type by mistake): they are left to aspell and the evidence.
     """
-    key = tuple(_identity(path) for path in paths)
+    key = (*(_identity(path) for path in paths), _misspellings_version())
     known = _LOADED.get(key)
     if known is None:
         known = KnownWords()
+        misspelled = _misspellings()
         for path in paths:
             try:
                 text = read_regular_text(path, "utf-8", errors="replace")
             except OSError:
                 continue  # a list that went away: aspell still judges the words
-            known.update(w for w in text.split("\n") if w and not w.endswith("'s"))
+            known.update(w for w in text.split("\n") if w and not w.endswith("'s")
+                         and w.casefold() not in misspelled)
         _LOADED.clear()  # one set of lists per process: they are big
         _LOADED[key] = known
     return known
@@ -285,6 +289,73 @@ def zipf(word: str, languages: Sequence[str] = ("en",)) -> float:
         if frequency:
             best = max(best, round(math.log10(frequency) + 9, 2))
     return best
+
+
+def listed_misspelling(word: str) -> tuple[str, ...]:
+    """What codespell's list of common English misspellings says ``word`` stands for
+    (``succesful`` -> ``("successful",)``), or ``()``: a word on it is a known typo,
+    however often the vault writes it.
+
+    The list is codespell's data (CC BY-SA 3.0), read from the installed ``codespell``
+    package at run time and never copied into notelint; only its main list is used, not
+    the rare-word, names or code lists (those flag real words). Without codespell
+    installed this evidence is absent and fewer words are confident typos.
+    """
+    return _misspellings().get(word.casefold(), ())
+
+
+_MISSPELLINGS: dict[str, tuple[str, ...]] | None = None
+
+
+def _misspellings() -> dict[str, tuple[str, ...]]:
+    global _MISSPELLINGS
+    if _MISSPELLINGS is None:
+        _MISSPELLINGS = _read_misspellings(_misspellings_file())
+    return _MISSPELLINGS
+
+
+def _misspellings_file() -> Path | None:
+    """codespell's main list, found without importing codespell's code."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("codespell_lib")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "data" / "dictionary.txt"
+        if path.is_file():
+            return path
+    return None
+
+
+def _read_misspellings(path: Path | None) -> dict[str, tuple[str, ...]]:
+    """``wrong->right, other,`` lines into ``{"wrong": ("right", "other")}``; a line
+    that does not read so is skipped (data, never code)."""
+    found: dict[str, tuple[str, ...]] = {}
+    if path is None:
+        return found
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return found
+    for line in text.splitlines():
+        wrong, arrow, right = line.partition("->")
+        if not arrow or not wrong.strip():
+            continue
+        fixes = tuple(w.strip() for w in right.split(",") if w.strip())
+        if fixes:
+            found[wrong.strip().casefold()] = fixes
+    return found
+
+
+def _misspellings_version() -> str:
+    """What the list evidence depends on: the file's identity (a new codespell, a new
+    list), or ``none``."""
+    path = _misspellings_file()
+    return "none" if path is None else repr(_identity(path))
 
 
 #: Other languages whose common words often turn up in English notes (quotes, names of
@@ -331,6 +402,7 @@ class Candidate:
     word: str
     zipf: float
     edits: int
+    rank: int = 0  # its place among aspell's suggestions (0: aspell's first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,8 +411,10 @@ class Evidence:
 
     ``zipf``: how common the word itself is in written English (a frequent word is a real
     one, or a common misspelling: then a much more common candidate close by says so);
-    ``candidates``: one-word suggestions at most two edits away; ``split``: two common
-    known words the word is made of (``allvampire``), with the rarer one's frequency.
+    ``candidates``: one-word suggestions at most two edits away (three for a long word);
+    ``split``: two common known words the word is made of (``allvampire``), with the
+    rarer one's frequency; ``suggested``: how many suggestions aspell made (one alone is
+    a sure one).
     """
 
     zipf: float = 0.0
@@ -349,13 +423,17 @@ class Evidence:
     split_zipf: float = 0.0
     foreign: float = 0.0  # Zipf frequency in the commonest other language having it
     foreign_lang: str = ""
+    suggested: int = 0
+    listed: tuple[str, ...] = ()  # what codespell's list of misspellings corrects it to
 
     def to_json(self) -> dict[str, object]:
         return {
             "z": self.zipf,
-            "c": [[c.word, c.zipf, c.edits] for c in self.candidates],
+            "c": [[c.word, c.zipf, c.edits, c.rank] for c in self.candidates],
             "p": [*self.split, self.split_zipf] if self.split else None,
             "f": [self.foreign, self.foreign_lang] if self.foreign_lang else None,
+            "s": self.suggested,
+            "l": list(self.listed),
         }
 
     @classmethod
@@ -364,7 +442,7 @@ class Evidence:
             return None
         try:
             candidates = tuple(
-                Candidate(str(w), float(z), int(e)) for w, z, e in data.get("c") or ()
+                Candidate(str(w), float(z), int(e), int(r)) for w, z, e, r in data.get("c") or ()
             )
             split = data.get("p")
             foreign = data.get("f")
@@ -375,10 +453,20 @@ class Evidence:
                 float(split[2]) if split else 0.0,
                 float(foreign[0]) if foreign else 0.0,
                 str(foreign[1]) if foreign else "",
+                int(data.get("s") or 0),
+                tuple(str(w) for w in data.get("l") or ()),
             )
         except (TypeError, ValueError):
             return None
 
+
+#: Letters from which a suggestion three edits away is still a candidate
+#: (``lexographically``, ``utilitarism``): long words are misspelled more, and further.
+LONG_WORD = 10
+
+#: Letters from which a lower-case word may be a misspelled name (``nietszche``,
+#: ``brittanica``); shorter ones are abbreviations (``npm`` is not ``PM``).
+LONG_NAME = 6
 
 #: Words of one or two letters that may stand on their own in a run-together word.
 _SHORT_WORDS = frozenset(
@@ -392,39 +480,32 @@ def gather_evidence(
     suggestions: Sequence[str],
     known: Callable[[str], bool],
     languages: Sequence[str] = ("en",),
-    *,
-    splits: bool = True,
-    foreign: bool = True,
-    first_letters: bool = True,
 ) -> Evidence:
     """The evidence about one rejected ``word``, from its aspell ``suggestions`` and the
     frequency lists; ``known`` says whether a word is in a dictionary (for the halves of
-    a run-together word). ``splits`` and ``foreign`` turn off the run-together search
-    and the other languages' lists, ``first_letters`` the candidates differing in the
-    first letter: they cost time and count for nothing when their thresholds are off."""
+    a run-together word)."""
     own = zipf(word, languages)
     folded = word.casefold()
     lowercase = word == word.lower()
     plain = _unaccented(folded)
+    reach = 3 if len(folded) >= LONG_WORD else 2
     candidates: list[Candidate] = []
-    for suggestion in suggestions:
+    for rank, suggestion in enumerate(suggestions):
         if not suggestion.replace("'", "").isalpha():
             continue  # "band with": run-together words are found below
-        if lowercase and suggestion != suggestion.lower():
+        if lowercase and len(folded) < LONG_NAME and suggestion != suggestion.lower():
             continue  # "npm" is not a typo of "PM": a name or an abbreviation is another word
-        if not first_letters and suggestion[:1].casefold() != folded[:1]:
-            continue
         if plain != folded and _unaccented(suggestion.casefold()) == plain:
             # "détention" is French, not a typo of "detention": accents are chosen
             candidates = []
             break
-        edits = edit_distance(folded, suggestion.casefold())
-        if 0 < edits <= 2:
-            candidates.append(Candidate(suggestion, zipf(suggestion, languages), edits))
+        edits = edit_distance(folded, suggestion.casefold(), limit=reach + 1)
+        if 0 < edits <= reach:
+            candidates.append(Candidate(suggestion, zipf(suggestion, languages), edits, rank))
     best: tuple[str, str] | None = None
     best_zipf = 0.0
     letters = word.replace("'", "")
-    if splits and letters.isalpha() and len(letters) >= 5:
+    if letters.isalpha() and len(letters) >= 5:
         for cut in range(1, len(word)):
             head, tail = word[:cut], word[cut:]
             if not all(_may_stand_alone(part) for part in (head, tail)):
@@ -434,8 +515,9 @@ def gather_evidence(
             rarer = min(zipf(head, languages), zipf(tail, languages))
             if rarer > best_zipf:
                 best, best_zipf = (head, tail), rarer
-    abroad, abroad_lang = foreign_zipf(word, languages) if foreign else (0.0, "")
-    return Evidence(own, tuple(candidates), best, best_zipf, abroad, abroad_lang)
+    abroad, abroad_lang = foreign_zipf(word, languages)
+    return Evidence(own, tuple(candidates), best, best_zipf, abroad, abroad_lang,
+                    len(suggestions), listed_misspelling(word))
 
 
 def _unaccented(word: str) -> str:
@@ -505,217 +587,6 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
-#: Letter keys by row, with each row's offset on a staggered QWERTY keyboard.
-_KEY_ROWS = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))
-_KEYS = {key: (row, index + offset)
-         for row, (keys, offset) in enumerate(_KEY_ROWS) for index, key in enumerate(keys)}
-
-
-def neighbouring_keys(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` are keys side by side on a QWERTY keyboard (``s``, ``d``;
-    ``t``, ``g``): a finger slips to a neighbour, seldom across the keyboard."""
-    if a == b or a not in _KEYS or b not in _KEYS:
-        return False
-    (row_a, x_a), (row_b, x_b) = _KEYS[a], _KEYS[b]
-    if row_a == row_b:
-        return abs(x_a - x_b) == 1
-    return abs(row_a - row_b) == 1 and abs(x_a - x_b) < 1
-
-
-def edit_kind(word: str, candidate: str) -> str:
-    """What one edit turns ``candidate`` into ``word``: ``swap`` (two letters crossed),
-    ``dropped`` (a letter left out), ``key`` (a neighbouring key hit instead),
-    ``far-key`` (a letter changed for one far off on the keyboard: more likely another
-    word than a slip), ``doubled`` (a letter typed twice or a neighbouring key caught as
-    well), ``stray`` (a letter added out of nowhere), or ``other``."""
-    w, c = word.casefold(), candidate.casefold()
-    if len(w) == len(c):
-        diffs = [i for i in range(len(w)) if w[i] != c[i]]
-        if len(diffs) == 1:
-            i = diffs[0]
-            return "key" if neighbouring_keys(w[i], c[i]) else "far-key"
-        return "swap" if len(diffs) == 2 else "other"
-    if len(w) + 1 == len(c):
-        return "dropped"
-    if len(w) == len(c) + 1:
-        i = 0
-        while i < len(c) and w[i] == c[i]:
-            i += 1
-        around = [w[j] for j in (i - 1, i + 1) if 0 <= j < len(w)]
-        if any(x == w[i] or neighbouring_keys(x, w[i]) for x in around):
-            return "doubled"
-        return "stray"
-    return "other"
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """How evidence becomes a verdict: tuned on the tune half of the labelled set in
-    ``benchmarks/spelling-labels.json`` (``python benchmarks/bench_spelling.py --tune``).
-
-    The typo score of a candidate is how many times (log10) more common it is than the
-    word, less ``typo_ratio``, less ``second_edit`` when it is two edits away; a
-    run-together word scores its rarer half's Zipf frequency less ``split_zipf``. A word
-    the vault uses in ``vault_notes`` notes or more is a name or jargon, never a confident
-    typo; a capital in mid-sentence costs ``capital``, being in the note's own name or
-    title ``own_title``; a word written ``vault_uses`` times or more, even in one note,
-    is meant; letters English does not use (``é``, ``ñ``: English words that have them
-    are in the dictionaries already) cost ``accented``; a candidate differing in the
-    first letter costs ``first_letter`` (typists seldom get the first letter wrong:
-    ``xinput`` is no typo of ``input``). A word
-    at least ``foreign_zipf`` common in another language (``OTHER_LANGUAGES``), and more
-    than in English, is foreign, never a typo. A word at least ``known_zipf``
-    common with no positive score is a real word nobody needs to see.
-    """
-
-    known_zipf: float = 2.5
-    floor_zipf: float = 0.0
-    typo_ratio: float = 2.0
-    second_edit: float = 2.0
-    # run-together evidence is measured, but on the tune half every closed compound of
-    # jargon (stylesheet, shortcodes) outweighed the real ones: off until it earns its place
-    split_zipf: float = 9.0
-    vault_notes: int = 2
-    capital: float = 1.0
-    own_title: float = 9.0
-    min_length: int = 3
-    # likewise other languages' frequencies: they cost as many typos as foreign words
-    foreign_zipf: float = 9.0
-    first_letter: float = 9.0
-    # a typo is written once: a word written twice, even in one note, is meant (round 2:
-    # 2 rather than 3 on the tune half, 'inlined' twice in one note is jargon)
-    vault_uses: int = 2
-    accented: float = 0.0
-    # round 2 (measured on the tune half): a capital at all costs ``capitalised`` (names
-    # sit one edit from common words: Wrinch, Stevey, Typst), a one-letter change between
-    # keys that are not neighbours costs ``far_key`` (yargs/yards, Rehype/Retype: another
-    # word, not a slip of the finger); an added letter neither doubled nor beside a
-    # neighbouring key could cost ``stray_letter``, but on the tune half it cost a typo
-    # for every false alarm it saved, so it is off
-    capitalised: float = 2.0
-    far_key: float = 9.0
-    stray_letter: float = 0.0
-    # a word just before an ellipsis (``registratio…``) is a cut-off quote or title
-    cut_short: float = 9.0
-
-
-#: The thresholds in use (tuned on the tune half of the labelled set).
-THRESHOLDS = Thresholds()
-
-#: A threshold this high turns its evidence off.
-OFF = 9.0
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """One word's verdict: ``typo`` (confident: NL501), ``unknown`` (NL502) or ``known``."""
-
-    level: str
-    score: float
-    reason: str
-    fix: str | None = None
-
-
-def judge(
-    word: str,
-    evidence: Evidence,
-    *,
-    notes: int = 1,
-    capital_mid_sentence: bool = False,
-    in_own_title: bool = False,
-    uses: int = 1,
-    cut_short: bool = False,
-    thresholds: Thresholds = THRESHOLDS,
-) -> Judgement:
-    """Weigh the evidence about ``word`` into one verdict with its explanation."""
-    t = thresholds
-    own = max(evidence.zipf, t.floor_zipf)
-    scored: list[tuple[float, Candidate]] = []
-    first = word[:1].casefold()
-    for candidate in evidence.candidates:
-        score = candidate.zipf - own - t.typo_ratio - t.second_edit * (candidate.edits - 1)
-        if candidate.word[:1].casefold() != first:
-            score -= t.first_letter  # typists rarely miss the first letter; names differ there
-        if candidate.edits == 1:
-            slip = edit_kind(word, candidate.word)
-            if slip == "far-key":
-                score -= t.far_key
-            elif slip == "stray":
-                score -= t.stray_letter
-        scored.append((score, candidate))
-    scored.sort(key=lambda item: -item[0])
-    split_score = evidence.split_zipf - t.split_zipf if evidence.split else float("-inf")
-    best = scored[0][0] if scored else float("-inf")
-    score = max(best, split_score)
-    prefer_split = split_score > 0 and not (scored and scored[0][1].edits == 1 and best >= 0)
-    penalty = (t.capital if capital_mid_sentence else 0.0) + (
-        t.own_title if in_own_title else 0.0
-    ) + (t.capitalised if word[:1].isupper() else 0.0) + (t.cut_short if cut_short else 0.0)
-    vault_word = notes >= t.vault_notes or uses >= t.vault_uses
-    if not word.isascii():
-        penalty += t.accented
-    foreign = evidence.foreign >= t.foreign_zipf and evidence.foreign > evidence.zipf
-    if len(word.replace("'", "")) < t.min_length:
-        vault_word = True  # short words: too many real abbreviations one edit from a word
-    if score - penalty >= 0 and not vault_word and not foreign:
-        if prefer_split or not scored:
-            assert evidence.split is not None
-            joined = " ".join(evidence.split)
-            return Judgement(
-                "typo", score - penalty,
-                f"'{word}' is probably '{joined}' (two words run together)", joined,
-            )
-        candidate = scored[0][1]
-        sure = [c for s, c in scored if s - penalty >= 0]
-        # wordfreq lists words down to about Zipf 1: an unseen word is rarer than that
-        times = 10 ** (candidate.zipf - max(evidence.zipf, 1.0 if not evidence.zipf else 0.0))
-        at_least = "at least " if not evidence.zipf else ""
-        common = f", {at_least}{_times(times)} more common"
-        edits = "1 edit" if candidate.edits == 1 else f"{candidate.edits} edits"
-        return Judgement(
-            "typo", score - penalty,
-            f"'{word}' is probably '{candidate.word}' ({edits}{common})",
-            candidate.word if len(sure) == 1 else None,
-        )
-    if evidence.zipf >= t.known_zipf and score < 0:
-        return Judgement("known", score, f"'{word}' is a common word")
-    why = []
-    if foreign:
-        language = _LANGUAGE_NAMES.get(evidence.foreign_lang, "another language")
-        why.append(f"a common word in {language}")
-    if notes > 1:
-        why.append(f"used in {notes} notes")
-    elif uses > 1:
-        why.append(f"used {uses} times")
-    if capital_mid_sentence:
-        why.append("capitalised like a name")
-    if in_own_title:
-        why.append("in the note's own name")
-    if cut_short:
-        why.append("cut short before an ellipsis")
-    if not why:
-        why.append("no likely correction" if not scored else "no clear correction")
-    return Judgement("unknown", score - penalty, f"'{word}' is not in the dictionary "
-                     f"({', '.join(why)})")
-
-
-_LANGUAGE_NAMES = {
-    "es": "Spanish", "fr": "French", "de": "German", "it": "Italian", "pt": "Portuguese",
-    "nl": "Dutch",
-}
-
-
-def _times(ratio: float) -> str:
-    """``20000.3`` -> ``20,000×``: two significant digits, as a reader compares them."""
-    if ratio >= 100:
-        digits = len(str(int(ratio))) - 2
-        ratio = round(ratio, -digits)
-        return f"{int(ratio):,}×"
-    if ratio >= 10:
-        return f"{round(ratio):d}×"
-    return f"{ratio:.1f}×"
-
-
 # -- the aspell session ---------------------------------------------------------------------
 
 
@@ -742,7 +613,7 @@ class Speller:
     Suggestions use aspell's ``ultra`` suggestion mode by default: its first three
     candidates match ``normal`` mode's for common typos at a sixth of the cost, which
     matters when a vault has thousands of unknown words; the few words it has nothing
-    for are asked again in ``fast`` mode. The misspelled words are shared among
+    (close) for are asked again in ``normal`` mode. The misspelled words are shared among
     ``jobs`` quick sessions, which work while the caller is still reading notes.
     """
 
@@ -757,7 +628,6 @@ class Speller:
         binary: str = "aspell",
         jobs: int = 1,
         sug_mode: str = "ultra",
-        thresholds: Thresholds | None = None,
     ) -> None:
         self.languages = (lang,) if isinstance(lang, str) else tuple(lang) or ("en_US",)
         self.lang = self.languages[0]
@@ -768,11 +638,6 @@ class Speller:
         self._dictionary_words: KnownWords | None = None
         self.jobs = max(1, jobs)
         self.sug_mode = sug_mode
-        # evidence the thresholds ignore is not gathered (the benchmark asks for it all)
-        used = thresholds or THRESHOLDS
-        self.evidence_kinds = (
-            used.split_zipf < OFF, used.foreign_zipf < OFF, used.first_letter < OFF
-        )
         self.binary = binary
         self.wordlists = list(wordlists)
         self.use_cache = use_cache and cache_dir is not None
@@ -934,7 +799,7 @@ class Speller:
         lists = [repr(_identity(path)) for path in self.dictionaries]
         key = _digest(
             [str(CACHE_VERSION), *self.languages, self.sug_mode, self.binary, self._version(),
-             *lists, _wordfreq_version(), repr(self.evidence_kinds)]
+             *lists, _wordfreq_version(), _misspellings_version()]
         )
         return self.cache_dir / "spelling" / f"words-{key}.json"
 
@@ -1060,10 +925,7 @@ class CheckSession:
             for word in self._asked:
                 if word in bad:
                     found = tuple(suggestions.get(word, ()))
-                    splits, foreign, first = speller.evidence_kinds
-                    evidence = gather_evidence(word, found, known, speller.base_languages,
-                                               splits=splits, foreign=foreign,
-                                               first_letters=first)
+                    evidence = gather_evidence(word, found, known, speller.base_languages)
                     self._cache[word] = Verdict(found, evidence)
                 else:
                     self._cache[word] = None
@@ -1099,14 +961,27 @@ def _wordfreq_version() -> str:
         return "none"
 
 
+#: Letters from which a word whose quick suggestions are all far off is asked again
+#: thoroughly: long words are where ``ultra`` misses (shorter ones are mostly names).
+RETRY_LENGTH = 8
+
+
+def _any_close(word: str, suggestions: Sequence[str]) -> bool:
+    """Whether a suggestion is near enough to be a candidate (see ``gather_evidence``)."""
+    folded = word.casefold()
+    reach = 3 if len(folded) >= LONG_WORD else 2
+    return any(edit_distance(folded, s.casefold(), limit=reach + 1) <= reach
+               for s in suggestions)
+
+
 class _Pipeline:
     """``aspell list`` whose rejected words flow straight into ``aspell -a`` sessions.
 
     One thread reads the list process and deals each rejected word to a suggestion
-    session (round robin, ``ultra`` mode: quick). A word ``ultra`` has nothing for goes
-    on to one more session in aspell's more thorough ``fast`` mode, so a long word like
-    "lexographical" still gets "lexicographical" (``normal`` mode would find a few more
-    for twice the time).
+    session (round robin, ``ultra`` mode: quick). A word ``ultra`` has nothing for, or
+    (from ``RETRY_LENGTH`` letters) nothing within reach of a correction, goes on to one
+    more session in aspell's thorough ``normal`` mode, so "lexographical" still gets
+    "lexicographical" and "invidivuals" "individuals" (ultra offers "infidels").
     """
 
     def __init__(
@@ -1222,21 +1097,22 @@ class _Pipeline:
         return True
 
     def _answered(self, word: str, found: list[str]) -> None:
-        """A quick session's answer: kept, or the word is asked again more thoroughly."""
+        """A quick session's answer: kept, or the word is asked again more thoroughly
+        when nothing it found is close enough to be what the writer meant."""
         self.suggestions[word] = found[:MAX_SUGGESTIONS]
-        if found:
+        if found and (len(word) < RETRY_LENGTH or _any_close(word, found)):
             return
         with self._retry_lock:
             if self.retry is None:
                 command = [a for a in self.suggest_command if not a.startswith("--sug-mode=")]
                 try:
-                    self.retry = _Suggester([*command, "--sug-mode=fast"], self._retried)
+                    self.retry = _Suggester([*command, "--sug-mode=normal"], self._retried)
                 except SpellError:
-                    return  # the quick answer (none) stands
+                    return  # the quick answer stands
             self.retry.send(word, flush=True)
 
     def _retried(self, word: str, found: list[str]) -> None:
-        if found:
+        if found:  # the thorough answer: it has the quick one's suggestions too
             self.suggestions[word] = found[:MAX_SUGGESTIONS]
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from notelint.spell import (
-    Candidate,
-    Evidence,
     KnownWords,
     Speller,
     SpellError,
@@ -17,10 +15,7 @@ from notelint.spell import (
     aspell_available,
     base_language,
     edit_distance,
-    edit_kind,
-    judge,
     load_dictionary,
-    neighbouring_keys,
     read_wordlist,
     system_wordlists,
 )
@@ -136,51 +131,6 @@ def test_languages_are_passes_over_what_the_earlier_rejected(tmp_path: Path) -> 
         assert set(american.check(["colour", "techncial"])) == {"colour", "techncial"}
 
 
-def test_judge_explains_the_verdict() -> None:
-    evidence = Evidence(0.0, (Candidate("technical", 4.75, 1),))
-    verdict = judge("techncial", evidence)
-    assert verdict.level == "typo" and verdict.fix == "technical"
-    assert verdict.reason == (
-        "'techncial' is probably 'technical' (1 edit, at least 5,600× more common)"
-    )
-    assert judge("techncial", evidence, notes=5).level == "unknown"  # the vault uses it
-    assert judge("techncial", evidence, in_own_title=True).level == "unknown"
-    assert judge("techncial", evidence, uses=2).level == "unknown"  # written on purpose
-    assert "used 2 times" in judge("techncial", evidence, uses=2).reason
-    assert judge("xinput", Evidence(0.0, (Candidate("input", 4.35, 1),))).level == "unknown"
-    assert judge("Techncial", evidence, capital_mid_sentence=True).score < verdict.score
-    assert judge("durations", Evidence(2.71)).level == "known"  # common, nothing closer
-    assert judge("qwzx", Evidence()).level == "unknown"
-
-
-def test_edit_kind_tells_a_slip_of_the_finger_from_another_word() -> None:
-    assert neighbouring_keys("s", "d") and neighbouring_keys("t", "g")
-    assert neighbouring_keys("m", "k") and not neighbouring_keys("t", "h")
-    assert edit_kind("mateiral", "material") == "swap"
-    assert edit_kind("somwhere", "somewhere") == "dropped"
-    assert edit_kind("thw", "the") == "key"  # 'w' beside 'e'
-    assert edit_kind("yargs", "yards") == "far-key"  # 'g' is nowhere near 'd'
-    assert edit_kind("fromk", "from") == "doubled"  # 'k' beside 'm'
-    assert edit_kind("meeeting", "meeting") == "doubled"
-    assert edit_kind("unobstrusive", "unobtrusive") == "stray"
-
-
-def test_names_and_far_keys_are_no_confident_typos() -> None:
-    """A capital says "name" (names sit one edit from common words: Stevey, Wrinch), and
-    a letter changed for a far-off key makes another word, not a typo (yargs, Rehype)."""
-    steve = Evidence(1.22, (Candidate("Steve", 4.7, 1),))
-    assert judge("Stevey", steve).level == "unknown"
-    assert judge("stevey", Evidence(1.22, (Candidate("steve", 4.7, 1),))).level == "typo"
-    assert judge("yargs", Evidence(0.0, (Candidate("yards", 4.5, 1),))).level == "unknown"
-    assert judge("yarfs", Evidence(0.0, (Candidate("yards", 4.5, 1),))).level == "typo"
-    # "teh": "tea" is no slip (h for a), so "the" is the one sure fix
-    teh = judge("teh", Evidence(1.5, (Candidate("the", 7.7, 1), Candidate("tea", 4.6, 1))))
-    assert teh.level == "typo" and teh.fix == "the"
-    registration = Evidence(0.0, (Candidate("registration", 4.3, 1),))
-    assert judge("registratio", registration).level == "typo"
-    assert judge("registratio", registration, cut_short=True).level == "unknown"
-
-
 def test_edit_distance() -> None:
     assert edit_distance("techncial", "technical") == 1  # a swap
     assert edit_distance("lexographical", "lexicographical") == 2
@@ -280,8 +230,9 @@ def test_streamed_feeds_keep_words_and_suggestions_paired(tmp_path: Path) -> Non
 @needs_aspell
 def test_words_quick_mode_cannot_help_get_thorough_suggestions(tmp_path: Path) -> None:
     with Speller(cache_dir=tmp_path) as speller:
-        bad = speller.check(["lexographical", "techncial"])
+        bad = speller.check(["lexographical", "invidivuals", "techncial"])
     assert bad["lexographical"][0] == "lexicographical"  # aspell's ultra mode has none
+    assert "individuals" in bad["invidivuals"]  # ultra's are far off (infidels, intervals)
     assert bad["techncial"][0] == "technical"
 
 
@@ -318,3 +269,22 @@ def test_an_abandoned_session_stops_aspell(tmp_path: Path) -> None:
             pass
     assert pipeline.lister.poll() is not None  # the process has ended
     assert all(s.process.poll() is not None for s in pipeline.suggesters)
+
+
+def test_common_misspellings_come_from_codespell_data_read_as_text(tmp_path: Path) -> None:
+    from notelint.spell import _read_misspellings, listed_misspelling
+
+    listing = tmp_path / "dictionary.txt"
+    listing.write_text(
+        "succesful->successful\nteh->the, tea,\nno arrow here\n->nothing\nbad->\n"
+        "__import__('os').system('x')->y\n",
+        encoding="utf-8",
+    )
+    found = _read_misspellings(listing)
+    assert found["succesful"] == ("successful",) and found["teh"] == ("the", "tea")
+    assert "no arrow here" not in found and "bad" not in found and "" not in found
+    assert found["__import__('os').system('x')"] == ("y",)  # only ever a string
+    assert _read_misspellings(tmp_path / "absent.txt") == {}
+    pytest.importorskip("codespell_lib")
+    assert "successful" in listed_misspelling("Succesful")
+    assert listed_misspelling("successful") == ()

@@ -24,19 +24,16 @@ from notelint.prose import (
 from notelint.rule import NoteContext, Rule, RuleContext, RuleError
 from notelint.spell import (
     SHOWN_SUGGESTIONS,
-    THRESHOLDS,
     Evidence,
-    Judgement,
     KnownWords,
     Speller,
     SpellError,
-    Thresholds,
     Verdict,
     base_language,
-    judge,
     target_wordlist,
     wordlist_paths,
 )
+from notelint.typo import MODEL, Judgement, TypoModel, Usage, best_candidate, judge
 from notelint.vault import Vault
 
 #: Misspelled words and their suggestions.
@@ -125,12 +122,8 @@ class Occurrence:
     word: str
     judgement: Judgement
     suggestions: tuple[str, ...]
-    notes: int  # notes of the vault using the word
-    capital_mid_sentence: bool
-    in_own_title: bool
     evidence: Evidence
-    uses: int  # times the word is written in the notes checked
-    cut_short: bool = False  # written just before an ellipsis somewhere: truncated
+    usage: Usage  # how the vault uses the word (the same for each of its occurrences)
 
 
 _DOC = """
@@ -314,19 +307,38 @@ _LAST_ANALYSIS: list[tuple[Vault, str, list[Occurrence]]] = []
 
 
 def analyse(
-    rule: Misspelling, vault: Vault, ctx: RuleContext, thresholds: Thresholds | None = None
+    rule: Misspelling, vault: Vault, ctx: RuleContext, model: TypoModel | None = None
 ) -> list[Occurrence]:
     """Every unknown word of the reported notes with its verdict, computed once per run
-    for both rules (the benchmark passes other ``thresholds`` to tune them)."""
-    key = repr((rule.options, str(ctx.root), sorted(vault.reported), thresholds,
+    for both rules (the benchmark passes another ``model`` to fit one)."""
+    key = repr((rule.options, str(ctx.root), sorted(vault.reported), model,
                 ctx.use_cache, str(ctx.cache_dir)))
     for last_vault, last_key, found in _LAST_ANALYSIS:
         if last_vault is vault and last_key == key:
             return found
     with _no_cycle_collection():
-        found = _Analysis(rule, vault, ctx, thresholds or THRESHOLDS).run()
+        found = _Analysis(rule, vault, ctx, model or MODEL).run()
     _LAST_ANALYSIS[:] = [(vault, key, found)]
     return found
+
+
+def _corrections(verdicts: Mapping[str, Verdict]) -> dict[str, str]:
+    """Token -> the key under which notes using it are counted, for each word's likeliest
+    correction, lower case and capitalised (``successful``, ``Successful``): a vault that
+    also writes the correction says the rejected word is a typo of it, not a name."""
+    found: dict[str, str] = {}
+    for verdict in verdicts.values():
+        meant = best_candidate(verdict.evidence)
+        if meant is not None:
+            key = _as_correction(meant.word)
+            lower = meant.word.lower()
+            found[lower] = found[lower[:1].upper() + lower[1:]] = found[meant.word] = key
+    return found
+
+
+def _as_correction(word: str) -> str:
+    """The ``users`` key of a correction: apart from the rejected words' own keys."""
+    return "\0" + word.lower()
 
 
 @contextmanager
@@ -353,13 +365,13 @@ class _Analysis:
     """One pass over the vault's prose: words, verdicts, vault evidence, occurrences."""
 
     def __init__(
-        self, rule: Misspelling, vault: Vault, ctx: RuleContext, thresholds: Thresholds
+        self, rule: Misspelling, vault: Vault, ctx: RuleContext, model: TypoModel
     ) -> None:
         self.rule = rule
         self.options = rule.options
         self.vault = vault
         self.ctx = ctx
-        self.thresholds = thresholds
+        self.model = model
 
     def run(self) -> list[Occurrence]:
         opts, vault, ctx = self.options, self.vault, self.ctx
@@ -378,7 +390,6 @@ class _Analysis:
                 cache_dir=ctx.cache_dir,
                 use_cache=ctx.use_cache,
                 jobs=ctx.jobs,
-                thresholds=self.thresholds,
             ) as speller:
                 prose = ctx.collected_by(self.rule)
                 if not prose:  # NL502 alone, or NL501 collected it: the same masks
@@ -401,10 +412,13 @@ class _Analysis:
         wrong_tokens = set(wrong)
         checkable = {token for token, found in pieces.items() if found}
         users: dict[str, set[str]] = defaultdict(set)  # word -> notes using it
+        corrections = _corrections(verdicts)
         raw: list[tuple[str, Span, str, bool, bool, bool]] = []
         for rel, masked in notes:
             toks = tokens(masked)  # again: keeping every note's tokens would cost more memory
-            hits = toks & wrong_tokens  # than the vault's text itself
+            for token in toks & corrections.keys():  # than the vault's text itself
+                users[corrections[token]].add(rel)
+            hits = toks & wrong_tokens
             if not hits:
                 continue
             for token in hits:
@@ -418,7 +432,7 @@ class _Analysis:
             if guess and self._foreign(toks, checkable, hits):
                 continue
             raw.extend(self._occurrences(note, masked, hits, pieces, wrong, guess=guess))
-        self._count_unreported(wrong_tokens, wrong, users)
+        self._count_unreported(wrong_tokens, wrong, users, corrections)
         capitals = {word for _, _, word, mid, _, _ in raw if mid}
         titled = {word for _, _, word, _, title, _ in raw if title}
         cut = {word for _, _, word, _, _, short in raw if short}
@@ -426,40 +440,45 @@ class _Analysis:
         for _, _, word, _, _, _ in raw:
             uses[word] += 1
         judged: dict[str, Judgement] = {}
+        usages: dict[str, Usage] = {}
         found: list[Occurrence] = []
         for rel, span, word, _, _, _ in raw:
             judgement = judged.get(word)
             verdict = verdicts[word]
             if judgement is None:
-                judgement = judged[word] = judge(
-                    word,
-                    verdict.evidence,
+                meant = best_candidate(verdict.evidence)
+                usage = usages[word] = Usage(
                     notes=len(users[word]),
+                    meant_notes=len(users[_as_correction(meant.word)]) if meant else 0,
+                    uses=uses[word],
                     capital_mid_sentence=word in capitals,
                     in_own_title=word in titled,
-                    uses=uses[word],
                     cut_short=word in cut,
-                    thresholds=self.thresholds,
                 )
+                judgement = judged[word] = judge(word, verdict.evidence, usage, self.model)
             found.append(
-                Occurrence(rel, span, word, judgement, verdict.suggestions, len(users[word]),
-                           word in capitals, word in titled, verdict.evidence, uses[word],
-                           word in cut)
+                Occurrence(rel, span, word, judgement, verdict.suggestions, verdict.evidence,
+                           usages[word])
             )
         return found
 
     def _count_unreported(
-        self, wrong_tokens: set[str], wrong: dict[str, list[Piece]], users: dict[str, set[str]]
+        self, wrong_tokens: set[str], wrong: dict[str, list[Piece]], users: dict[str, set[str]],
+        corrections: Mapping[str, str],
     ) -> None:
         """Notes outside the run vouch for words too: a name used across the vault is one
-        whether or not the note using it is being checked (their raw text is enough)."""
+        whether or not the note using it is being checked (their raw text is enough), and
+        they use the corrections too."""
         reported = self.vault.reported
         for rel, note in self.vault.notes.items():
             if rel in reported or not note.text:
                 continue
-            for token in tokens(note.text) & wrong_tokens:
+            toks = tokens(note.text)
+            for token in toks & wrong_tokens:
                 for _, text, _ in wrong[token]:
                     users[text].add(rel)
+            for token in toks & corrections.keys():
+                users[corrections[token]].add(rel)
 
     def _declared_language(self, note: Note) -> bool | None:
         """True when the frontmatter ``lang`` is one of the dictionaries', False for

@@ -49,7 +49,9 @@ def test_journal_note_gives_exactly_its_two_typos(tmp_path: Path) -> None:
     )
     assert first.suggestion == "technical" and first.subject == "techncial"
     assert first.fix is None  # --fix rewrites words only when autofix-unique is on
-    assert second.message.startswith("'langauge' is probably 'language' (1 edit, 2,500× more")
+    assert second.message.startswith(
+        "'langauge' is probably 'language' (a common misspelling; 1 edit, 2,500× more"
+    )
     assert second.subject == "langauge"
     assert "notelint words --add langauge" in second.message
     assert (first.span.end_column - first.span.column) == len("techncial")
