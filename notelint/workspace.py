@@ -383,14 +383,21 @@ def leading_part(text: str, limit: int, parse: Callable[[str], Note]
 
 
 def _unclosed_math(part: Note) -> int | None:
-    """The 0-based line starting the block that holds prose beginning with ``$$``: a
-    math block left open by the cut, read as prose (None when there is none)."""
+    """The 0-based line starting the block that holds a prose line opening with ``$$``
+    and not closing on it: a math block left open by the cut, read as prose (None when
+    there is none). As mdit-py-plugins' dollarmath reads it, a line holding a second
+    ``$$`` is one-line math or no block at all, so only a lone opener may be open."""
     for token in part.tokens:
         if token.type == "inline" and token.map and any(
-            line.lstrip().startswith("$$") for line in token.content.split("\n")
+            _opens_math(line.strip()) for line in token.content.split("\n")
         ):
             return token.map[0]
     return None
+
+
+def _opens_math(line: str) -> bool:
+    closed = len(line) > 3 and line.endswith("$$")
+    return line.startswith("$$") and not closed and "$$" not in line[2:]
 
 
 def _line_offset(text: str, line: int) -> int:

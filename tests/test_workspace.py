@@ -47,6 +47,7 @@ PIECES = [
     "|---|---|", "[ref]: r.md", "[x][ref] [y]", "[^1] and [^1](f.md)", "[^1]: note [[n]]",
     "    indented [[i]]", "text ^block", "#tag and #other", "[z](<a b.md>)", "<a href=\"h.md\">",
     "[[wiki\nacross]]", "tags: [a]", "- $$", "> $$ [[k]]", "`$$` [[c]]", "x %% y", "", "",
+    "$$x$$ [[after math]]", "$$ a $$ [[b]]", "$$y = 1", "y = 2$$",
 ]
 
 
@@ -92,6 +93,8 @@ def test_a_part_is_refused_when_the_rest_could_change_it() -> None:
     # a math block the cut would leave open: the part ends above it
     math = head + "$$\n[[not a link]]\n\nx = 1\n$$\n"
     assert cut(math, len(math) - 8) == len(head)
+    inline = head + "$$x$$ and [[a link]]\n\nmore\n"
+    assert cut(inline, len(inline) - 3) == len(head) + len("$$x$$ and [[a link]]\n\n")
 
 
 def big_vault(tmp_path: Path, late: str = "") -> Path:
