@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from rapidfuzz.distance import OSA
+
 from notelint.read import read_regular_text
 
 #: How to get aspell, named in every "aspell is missing" message.
@@ -192,6 +194,10 @@ class KnownWords:
                 self._exact.add(word)
                 self._exact.add(word.upper())
 
+    def forget(self, folded: Iterable[str]) -> None:
+        """Stop accepting the lowercase entries ``folded`` (in any capitalisation)."""
+        self._folded.difference_update(folded)
+
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
@@ -251,14 +257,13 @@ def load_dictionary(paths: Sequence[Path]) -> KnownWords:
     known = _LOADED.get(key)
     if known is None:
         known = KnownWords()
-        misspelled = _misspellings()
         for path in paths:
             try:
                 text = read_regular_text(path, "utf-8", errors="replace")
             except OSError:
                 continue  # a list that went away: aspell still judges the words
-            known.update(w for w in text.split("\n") if w and not w.endswith("'s")
-                         and w.casefold() not in misspelled)
+            known.update(w for w in text.split("\n") if w and not w.endswith("'s"))
+        known.forget(_misspellings().keys())
         _LOADED.clear()  # one set of lists per process: they are big
         _LOADED[key] = known
     return known
@@ -531,60 +536,11 @@ def _may_stand_alone(part: str) -> bool:
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count one), capped at ``limit``.
-
-    Only the band of cells within ``limit`` of the diagonal is computed: a suggestion
-    more than two edits away is no candidate, so nothing further matters (and a vault
-    has thousands of words to weigh against their suggestions).
-    """
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) >= limit:
-        return limit
-    if not a or not b:
-        return min(len(a) + len(b), limit)
-    if _one_edit(a, b):
-        return 1  # most suggestions: a quick check spares the table
-    far = limit
-    width = len(b)
-    previous2: list[int] = []
-    previous = [j if j < far else far for j in range(width + 1)]
-    for i in range(1, len(a) + 1):
-        ca = a[i - 1]
-        low, high = max(1, i - far), min(width, i + far)
-        current = [far] * (width + 1)
-        current[0] = i if i < far else far
-        for j in range(low, high + 1):
-            cb = b[j - 1]
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value if value < far else far
-        if min(current[low : high + 1]) >= far:
-            return far  # every path is already too long
-        previous2, previous = previous, current
-    return min(previous[width], far)
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """True when ``b`` is ``a`` with one letter added, removed, changed or two swapped."""
-    if len(a) == len(b):
-        diffs = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diffs) == 1:
-            return True
-        return (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and a[diffs[1]] == b[diffs[0]]
-        )
-    if abs(len(a) - len(b)) != 1:
-        return False
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long[i]:
-        i += 1
-    return short[i:] == long[i + 1 :]
+    """Damerau-Levenshtein distance (adjacent swaps count one; the optimal string
+    alignment form), capped at ``limit``: a suggestion further away is no candidate, so
+    nothing beyond matters. Computed by rapidfuzz (C++), since a vault has thousands of
+    words to weigh against their suggestions."""
+    return min(OSA.distance(a, b, score_cutoff=limit - 1), limit)
 
 
 # -- the aspell session ---------------------------------------------------------------------
@@ -978,11 +934,12 @@ RETRY_LENGTH = 8
 
 
 def _any_close(word: str, suggestions: Sequence[str]) -> bool:
-    """Whether a suggestion is near enough to be a candidate (see ``gather_evidence``)."""
+    """Whether one of the first suggestions is near enough to be a candidate (see
+    ``gather_evidence``): aspell puts the nearest first, so two are enough to look at."""
     folded = word.casefold()
     reach = 3 if len(folded) >= LONG_WORD else 2
     return any(edit_distance(folded, s.casefold(), limit=reach + 1) <= reach
-               for s in suggestions)
+               for s in suggestions[:2])
 
 
 class _Pipeline:

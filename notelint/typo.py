@@ -287,7 +287,8 @@ def judge(
             f"{_times(times)} more common)",
             candidate.word if unique else None,
         )
-    if evidence.zipf >= model.known_zipf:
+    if evidence.zipf >= model.known_zipf and not evidence.listed:
+        # common, and no known misspelling (wordfreq counts 'recieve' as written often)
         return Judgement("known", score, f"'{word}' is a common word")
     why = ", ".join(_why_not(evidence, usage, candidate))
     return Judgement("unknown", score, f"'{word}' is not in the dictionary ({why})")

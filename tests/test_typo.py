@@ -133,3 +133,10 @@ def test_the_shipped_model_is_data_with_every_weight() -> None:
     assert again.weights == pytest.approx(model.weights) and again.threshold == model.threshold
     with pytest.raises(ValueError, match="no weights"):
         TypoModel.from_json({"threshold": 1})
+
+
+def test_a_common_misspelling_is_never_a_known_word() -> None:
+    """wordfreq counts what people write, 'recieve' included: frequent is not right."""
+    recieve = Evidence(2.9, (Candidate("receive", 4.9, 1),), listed=("receive",))
+    assert judge("Recieve", recieve, Usage(capital_mid_sentence=True)).level != "known"
+    assert judge("durations", Evidence(2.71)).level == "known"

@@ -145,34 +145,39 @@ _DOC = """
     installed (`apt-get install aspell aspell-en` or `brew install aspell`); verdicts are
     cached per word.
 
-    Every other word gets one verdict from the evidence, with thresholds tuned on a
-    hand-labelled set (`benchmarks/spelling-labels.json`). For a typo: a suggestion one
-    edit away that is at least 100 times more common in written English than the word
-    (two edits: 10,000 times; frequencies from `wordfreq`), the edit being a slip of the
-    finger: two letters swapped, one dropped or doubled, a neighbouring key hit (a letter
-    changed for one far off on the keyboard makes another word: `yargs` is no typo of
-    `yards`). Against: the vault uses the word in two notes or more, or twice (a name,
-    jargon, or meant), it is capitalised (a name; more so in mid-sentence), it is in the
-    note's own name or title, it stands just before an ellipsis (`registratio…`: a
-    quote or title cut off), the suggestion differs in the first letter (typists seldom
-    miss it; `xinput` is no typo of `input`). A confident typo is an NL501 `misspelling`
-    warning, explained (`'techncial' is probably 'technical' (1 edit, at least 5,600×
-    more common)`); with `autofix-unique = true`, `--fix` replaces it when there is exactly
-    one confident correction (`teh` is `the`: `tea` would need a far key) — off by default,
-    since NL501's measured precision is still below 0.5; every other unknown
-    word is an NL502 `unknown-word` (info, off by default: `--select NL502`), for
-    writers who want the full list, at the same places, with the reason (`used in 4
-    notes`, `capitalised like a name`). A common word (`wordfreq` Zipf frequency 2.5 or
-    more, about one in three million words) with no typo evidence is neither. (Two known
-    words run together, `allvampire`, and words common in Spanish, French, German,
-    Italian, Portuguese or Dutch are recognised too, but on the labelled set they cost
-    as many typos as they saved, so that evidence does not count yet.)
+    Every other word gets one verdict, weighed from the evidence by a model fitted on a
+    hand-labelled set (`benchmarks/spelling-labels.json`: 4,294 words of two real vaults,
+    each judged in its line as a typo, name, jargon, foreign word, variant, ordinary word
+    or leaked code). For a typo: a suggestion much more common in written English than
+    the word (frequencies from `wordfreq`), one edit away rather than two or three, the
+    edit being a slip (two letters swapped, one dropped or doubled, one vowel for
+    another; a letter changed for one far off on the keyboard makes another word:
+    `yargs` is no typo of `yards`), aspell's first or only suggestion, the word on
+    codespell's list of common misspellings (read from the installed `codespell`
+    package), and the vault writing the correction elsewhere. Against: the vault uses the
+    word in several notes or several times (a name, jargon, or meant), a capital (a
+    name), the note's own name or title, a suggestion differing in the first letter
+    (`xinput` is no typo of `input`), a word that is a suggestion's beginning (cut off;
+    never a typo just before an ellipsis, `registratio…`), a word common in Spanish,
+    French, German, Italian, Portuguese or Dutch. Two known words run together
+    (`allvampire`) count too. A word scoring above the model's threshold is an NL501
+    `misspelling` warning, explained (`'techncial' is probably 'technical' (1 edit, at
+    least 5,600× more common)`; `(a common misspelling; ...)` when codespell's list
+    agrees); with `autofix-unique = true`, `--fix` replaces it when one correction
+    stands out (`teh` is `the`, not `tea`) — off by default, since NL501's measured
+    precision is below 0.7. Every other unknown word is an NL502 `unknown-word` (info,
+    off by default: `--select NL502`), for writers who want the full list, at the same
+    places, with the reason (`used in 4 notes`, `capitalised like a name`). A common
+    word (`wordfreq` Zipf frequency 2.5 or more, about one in three million words) with
+    no typo evidence is neither.
 
     Measured on the held-back half of the labelled set (`python
     benchmarks/bench_spelling.py`, figures in `benchmarks/README.md`): NL501 precision
-    0.40 at recall 0.25 (codespell: 0.26 at 0.61), NL501 and NL502 together recall 0.79.
-    NL501 is tuned to be right rather than complete: most of the words it leaves to
-    NL502 are names, jargon and foreign words, and so are a writer's repeated typos.
+    0.55 at recall 0.35 (codespell: 0.16 at 0.50), NL501 and NL502 together recall 0.77
+    (0.99 of the typos in the text notelint reads as prose; the rest are in link
+    targets, code and file names, which are not prose). NL501 is tuned to be right
+    rather than complete: most of the words it leaves to NL502 are names, jargon and
+    foreign words.
 
     To accept a word: `notelint words --add WORD` (it writes the first `wordlists` file,
     else `.notelint-words.txt` at the vault root, which is read by default), or list it
