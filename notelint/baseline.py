@@ -21,17 +21,15 @@ Engine stage: policy (the baseline hides known findings).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from notelint.fix import write_atomically
 from notelint.model import Finding
 
 BASELINE_FILE = "notelint-baseline.json"
@@ -174,17 +172,11 @@ def render(entries: Mapping[Key, int], rules: Mapping[Key, str]) -> str:
 
 def write_text_atomically(path: Path, text: str) -> None:
     """Write atomically: a temporary sibling renamed over the file (a crash leaves the
-    old file or the new one, never half of one)."""
+    old file or the new one, never half of one). The temporary file is named as every
+    notelint write names them (``fix.TEMP_NAME``), so one left by a killed run is
+    recognised and removed by a later run, and the file keeps its mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    write_atomically(path, text.encode("utf-8"))
 
 
 write_baseline = write_text_atomically

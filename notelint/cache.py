@@ -27,8 +27,10 @@ Engine stage: index (the index cache is read and written by the index stage only
 from __future__ import annotations
 
 import datetime
+import functools
 import gc
 import hashlib
+import importlib.util
 import io
 import os
 import zlib
@@ -103,6 +105,44 @@ def digest_of(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+#: The packages whose code decides every cached verdict: the engine and the built-in rules.
+CODE_PACKAGES = ("notelint", "notelint_rules")
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the installed notelint and notelint_rules package files (their paths
+    and contents), computed once per process.
+
+    Cached notes and verdicts are valid only for the code that computed them. The
+    version string does not say that: an upgrade from git, an editable install being
+    edited, or a patched copy all keep "0.1.0", and would be served stale verdicts. The
+    contents, not the times, decide, so a ``cp -p`` or a checkout restoring times
+    still counts; reading the two packages (under 1 MB) costs a few milliseconds.
+    Locating ``notelint_rules`` does not import it.
+    """
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for package in CODE_PACKAGES:
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        folders = sorted(spec.submodule_search_locations or []) if spec is not None else []
+        digest.update(f"\0package {package} {len(folders)}\0".encode())
+        for folder in folders:
+            for path in sorted(Path(folder).rglob("*")):
+                if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
+                    continue
+                digest.update(path.relative_to(folder).as_posix().encode("utf-8", "replace"))
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:  # unreadable: its error stands for it
+                    data = f"unreadable: {exc}".encode()
+                digest.update(b"\0%d\0" % len(data))
+                digest.update(data)
+    return digest.hexdigest()
+
+
 class NoteResults(NamedTuple):
     """What the per-note rules found in one note and what vault rules collected from it,
     under the rules key they were computed with. Findings carry no path: the display
@@ -130,7 +170,9 @@ class IndexCache:
 
     def __init__(self, folder: Path, parser_key: str) -> None:
         self.path = folder / INDEX_FILE
-        self.key = (CACHE_FORMAT, __version__, parser_key)
+        # the code as installed, not only the version: a changed engine or rule is a
+        # cold cache (``code_digest``)
+        self.key = (CACHE_FORMAT, __version__, code_digest(), parser_key)
         # entries are kept as plain tuples (``_pack_entry``): msgpack loads and dumps
         # those at C speed, and a run unpacks only the entries it uses
         self.entries: dict[str, tuple[Any, ...]] = {}

@@ -24,6 +24,7 @@ import codecs
 import contextlib
 import os
 import re
+import shlex
 import stat
 import tempfile
 from collections.abc import Callable, Sequence
@@ -36,9 +37,15 @@ from notelint.model import Fix, Note
 
 @dataclass(frozen=True)
 class FixOutcome:
+    """What fixing one note did. ``message`` is for stderr (a problem of this run: the
+    note changed meanwhile, the disk is full); ``refusal`` says why the note itself may
+    not be rewritten (it is read-only): the engine adds it to the note's fixable
+    findings, where the writer looks for the fix."""
+
     applied: int
     skipped: int
     message: str | None = None
+    refusal: str | None = None
 
 
 def apply_fixes_to_text(text: str, fixes: Sequence[Fix]) -> tuple[str, int, int]:
@@ -99,6 +106,9 @@ def apply_fixes(note: Note, fixes: Sequence[Fix], root: Path | None = None) -> F
     refused = _refusal(note.file, root)
     if refused is not None:
         return FixOutcome(0, len(fixes), f"{note.display}: not fixed: {refused}")
+    protected = _protected(note)
+    if protected is not None:
+        return FixOutcome(0, len(fixes), refusal=protected)
     real = Path(os.path.realpath(note.file))
     bom = codecs.BOM_UTF8 if note.has_bom else b""
     try:
@@ -130,8 +140,23 @@ def _refusal(path: Path, root: Path | None) -> str | None:
         return str(exc.strerror or exc)
     if not stat.S_ISREG(status.st_mode):
         return "it is no longer a regular file"
-    if not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        return "the note is read-only; make it writable (chmod u+w) to fix it"
+    return None
+
+
+def _protected(note: Note) -> str | None:
+    """Why the note's owner does not want it rewritten, read from its mode bits (never
+    by trying: root may write a 0444 file, and a rename replaces any file in a writable
+    folder), or None: a note without its owner's write bit is read-only."""
+    real = os.path.realpath(note.file)
+    try:
+        status = os.stat(real)
+    except OSError:
+        return None  # _refusal and the read say what is wrong
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    shown = shlex.quote(note.display)
+    if not status.st_mode & stat.S_IWUSR:
+        return f"the note is read-only; make it writable (chmod u+w {shown}) to fix it"
     return None
 
 

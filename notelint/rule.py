@@ -119,6 +119,11 @@ class Rule:
     #: Findings say a link target does not exist, ``subject`` being the target as written:
     #: reporters rank these subjects as the vault's "wanted notes".
     reports_missing_target: ClassVar[bool] = False
+    #: Findings on a note's leading part hold for the whole note: each judges one place
+    #: of the note against the rest of the vault (or the note's frontmatter), so nothing
+    #: written later in the note withdraws or changes it. The language server checks only
+    #: the start of a huge note, and shows only these rules' findings there.
+    holds_on_part: ClassVar[bool] = False
 
     Options: type[Any] = NoOptions
     options: Any

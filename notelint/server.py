@@ -56,6 +56,11 @@ COMPLETION_LIMIT = 500
 #: At most this many diagnostics per document, then one that says how many were left out:
 #: a generated 5 MB note with 100,000 findings would otherwise stall the editor.
 DIAGNOSTICS_LIMIT = 1000
+#: A buffer longer than this (in characters) is checked as you type on its leading part
+#: only, cut at a blank line: parsing and checking cost about 2 s per MB, so a 5 MB
+#: note checked in full would answer after ten seconds or more (see
+#: ``benchmarks/bench_server_bignote.py``). One summary diagnostic says so.
+PART_LIMIT = 200_000
 
 _SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -132,6 +137,8 @@ class Checked:
     note: Note
     findings: list[Finding]
     messages: list[str]
+    #: For a buffer over ``PART_LIMIT``: what was checked of it, for the summary.
+    partial: str | None = None
 
 
 class NotelintServer(LanguageServer):
@@ -235,11 +242,30 @@ class NotelintServer(LanguageServer):
         rel = self.rel_of(uri)
         if workspace is None or rel is None:
             return None
-        note = workspace.update(rel, text)
         if workspace.vault is not None:  # suggestions only for the findings it can show
+            workspace.vault.suggestions_per_note = DIAGNOSTICS_LIMIT
+        if len(text) > PART_LIMIT:
+            return self.check_part(workspace, rel, text)
+        note = workspace.update(rel, text)
+        if workspace.vault is not None:  # a new vault when the note's names changed
             workspace.vault.suggestions_per_note = DIAGNOSTICS_LIMIT
         findings = workspace.check(rel)
         return Checked(None, note, findings, workspace.messages)
+
+    def check_part(self, workspace: Workspace, rel: str, text: str) -> Checked:
+        """Check a buffer too big to check in full as the user types: its leading part,
+        with the rules whose findings hold there (``Workspace.check_part``)."""
+        part = workspace.check_part(rel, text, PART_LIMIT)
+        size = f"{len(text.encode('utf-8', 'surrogatepass')) / 1e6:.1f} MB"
+        if part.reason is None:
+            codes = ", ".join(workspace.part_rules())
+            said = (f"this note is {size}, too big to check in full as you type: notelint "
+                    f"checked its first {part.lines:,} lines, with the rules whose findings "
+                    f"there hold for the whole note ({codes})")
+        else:
+            said = f"this note is {size}, too big to check as you type, and {part.reason}"
+        said += "; run `notelint check` on it for every finding"
+        return Checked(None, part.note, part.findings, workspace.messages, said)
 
     async def check_document(self, uri: str) -> None:
         """Check the open document ``uri`` as it is now and publish; coalesces bursts."""
@@ -279,16 +305,21 @@ class NotelintServer(LanguageServer):
             findings = checked.findings
             diagnostics = [self.diagnostic(lines, finding)
                            for finding in findings[:DIAGNOSTICS_LIMIT]]
+            summary = []
+            if checked.partial is not None:
+                summary.append(checked.partial)
             if len(findings) > DIAGNOSTICS_LIMIT:
+                summary.append(f"{len(findings) - DIAGNOSTICS_LIMIT} more findings not shown "
+                               f"(showing the first {DIAGNOSTICS_LIMIT}); run `notelint "
+                               "check` on this note for all of them")
+            if summary:  # one diagnostic, at the top, says what was left out
                 diagnostics.append(types.Diagnostic(
                     range=types.Range(start=types.Position(line=0, character=0),
                                       end=types.Position(line=0, character=0)),
                     severity=types.DiagnosticSeverity.Information,
                     source="notelint",
                     code="notelint",
-                    message=f"{len(findings) - DIAGNOSTICS_LIMIT} more findings not shown "
-                            f"(showing the first {DIAGNOSTICS_LIMIT}); run `notelint check` "
-                            "on this note for all of them",
+                    message="; ".join(summary),
                 ))
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)

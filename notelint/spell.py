@@ -769,11 +769,18 @@ class Speller:
         path = self._cache_file()
         if path is None or not path.exists():
             return {}
+        import zlib
+
         try:
             data = json.loads(read_regular_text(path))
         except (OSError, ValueError):
             return {}  # a damaged cache is only a slower run
         if not isinstance(data, dict) or not isinstance(data.get("words"), dict):
+            return {}
+        # CRC-32 and length of the rest, as the index cache: a flipped byte is a miss
+        checksum = data.pop("checksum", None)
+        body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        if checksum != f"{zlib.crc32(body):08x}-{len(body)}":
             return {}
         words: Mapping[str, object] = data["words"]
         cache: dict[str, Verdict | None] = {}
@@ -796,7 +803,11 @@ class Speller:
             w: None if v is None else {"s": list(v.suggestions), "e": v.evidence.to_json()}
             for w, v in cache.items()
         }
+        import zlib
+
         payload = {"version": CACHE_VERSION, "languages": list(self.languages), "words": words}
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        payload["checksum"] = f"{zlib.crc32(body):08x}-{len(body)}"
         with contextlib.suppress(OSError):
             _atomic_write(path, json.dumps(payload, ensure_ascii=False, sort_keys=True))
 

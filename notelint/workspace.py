@@ -14,8 +14,9 @@ and policy per buffer.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -69,6 +70,7 @@ class Workspace:
         self.index: Index | None = None
         self.vault: Vault | None = None  # the index's vault with the open buffers
         self._messages: list[str] = []
+        self._part: tuple[Plan, Plan] | None = None  # (plan, its part plan)
 
     # -- loading ----------------------------------------------------------------------
 
@@ -202,9 +204,59 @@ class Workspace:
                 vault._resolvers[key] = _twin(resolver, vault, changed=None)
         return findings
 
-    def _check(self, vault: Vault) -> list[Finding]:
-        """index-update -> check -> policy for the notes ``vault`` reports."""
+    def check_part(self, rel: str, text: str, limit: int) -> PartCheck:
+        """Findings for the leading part of a buffer too big to check in full as the user
+        types (the language server's path for notes over ``limit`` characters).
+
+        Only the first ``limit`` characters, cut at a blank line, are parsed and checked,
+        with only the rules that declare ``holds_on_part``: there their findings are the
+        ones ``notelint check`` gives for the whole note (a finding may be missing, never
+        wrong). When nothing safe can be said (see :func:`leading_part`), no rule runs
+        and ``reason`` says why. The vault keeps the note it had (from disk or the last
+        full check), so other notes never see the truncated one.
+        """
+        vault = self._loaded()
+        analyser = self._plan().analyser
+        found = leading_part(text, limit, lambda part: analyser.parse(rel, part))
+        if isinstance(found, str):  # nothing parsed: an empty note places the summary
+            return PartCheck(analyser.parse(rel, ""), [], 0, found)
+        part = found[1]
+        checked_lines = part_lines(part)
+        notes = dict(vault.notes)
+        notes[rel] = part
+        old = vault.notes.get(rel)
+        if old is not None and aliases_of(old) == aliases_of(part):
+            base = fork_vault(vault, notes, changed=rel)
+        else:
+            base = self._fresh(notes, vault.attachments - {rel}, vault.folders | _parents(rel))
+            base.suggestions_per_note = vault.suggestions_per_note
+        reported = fork_vault(base, notes, changed=None, reported=frozenset({rel}))
+        findings = [
+            finding for finding in self._check(reported, self._part_plan())
+            if finding.span.line <= checked_lines
+        ]
+        return PartCheck(part, findings, checked_lines, None)
+
+    def part_rules(self) -> list[str]:
+        """The codes of the enabled rules whose findings hold on a note's leading part."""
+        return [cls.code for cls in self._part_plan().enabled]
+
+    def _part_plan(self) -> Plan:
+        """The plan with only the rules that declare ``holds_on_part`` (the others'
+        findings would be dropped: not running them saves their time)."""
         plan = self._plan()
+        if self._part is None or self._part[0] is not plan:
+            enabled = tuple(cls for cls in plan.enabled if cls.holds_on_part)
+            analyser = copy.copy(plan.analyser)
+            keep = {cls.code for cls in enabled}
+            analyser.note_rules = [r for r in analyser.note_rules if r.code in keep]
+            analyser.collecting_rules = [r for r in analyser.collecting_rules if r.code in keep]
+            self._part = (plan, dataclasses.replace(plan, enabled=enabled, analyser=analyser))
+        return self._part[1]
+
+    def _check(self, vault: Vault, plan: Plan | None = None) -> list[Finding]:
+        """index-update -> check -> policy for the notes ``vault`` reports."""
+        plan = plan or self._plan()
         if self.index is None:
             raise RuntimeError("Workspace.load() must run first")
         index = self.index.for_buffer(vault)
@@ -268,6 +320,114 @@ class Workspace:
         if options is None:
             return None
         return target_wordlist(getattr(options, "wordlists", ()), self.root)
+
+
+@dataclass(frozen=True)
+class PartCheck:
+    """What checking a buffer's leading part gave: the part as parsed (an empty note when
+    nothing was), its findings, how many lines were checked, and why no finding can be
+    given (or None)."""
+
+    note: Note
+    findings: list[Finding]
+    lines: int
+    reason: str | None
+
+
+#: A blank line (CommonMark: spaces and tabs only): where the leading part may end.
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+#: A line that may hold a link reference or footnote definition, also inside a quote or
+#: a list item, its label possibly running over lines. Over-matching only costs findings.
+_DEFINITION = re.compile(r"^[ \t>*+\-0-9.)]*\[(?:[^\]\\]|\\.)*\]:", re.MULTILINE)
+_DISABLE_FILE = re.compile(r"notelint-disable-file")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def leading_part(text: str, limit: int, parse: Callable[[str], Note]
+                 ) -> tuple[int, Note] | str:
+    """Where a leading part of ``text`` of at most ``limit`` characters may end so that
+    it reads exactly as in the whole note, and that part parsed by ``parse``; or why no
+    such part exists.
+
+    The cut is at a blank line, which ends every paragraph, table and HTML block that a
+    blank line ends; a fence, an HTML comment, a ``%%`` comment or a list left open
+    there runs to the part's end, as it runs past the cut in the whole note. A math
+    block (``$$``) is read only when closed: one the part leaves open reads as prose
+    there, so the cut moves up above it. Refused: a frontmatter block the part does not
+    close, and what the rest of the note could still change: a link reference or
+    footnote definition after the cut (it turns text before it into a link, or a
+    ``[text](x)`` after ``[label]`` into plain text) and a ``notelint-disable-file``
+    comment (it silences the whole note).
+    """
+    for _attempt in range(4):
+        cut = None
+        for match in _BLANK_LINE.finditer(text, 0, limit):
+            cut = match.end()
+        if cut is None:
+            return f"it has no blank line in its first {limit:,} characters"
+        rest = text[cut:]
+        if _DISABLE_FILE.search(rest):
+            return f"a notelint-disable-file comment comes after its first {cut:,} characters"
+        if _DEFINITION.search(rest):
+            return (f"a link reference or footnote definition comes after its first {cut:,} "
+                    "characters, which may change how links before it read")
+        part = parse(text[:cut])
+        refused = _frontmatter_cut(part)
+        if refused is not None:
+            return refused
+        open_math = _unclosed_math(part)
+        if open_math is None:
+            return cut, part
+        limit = _line_offset(text, open_math)  # above the block holding it
+    return "a math block ($$) is still open where notelint would cut it"
+
+
+def _unclosed_math(part: Note) -> int | None:
+    """The 0-based line starting the block that holds a prose line opening with ``$$``
+    and not closing on it: a math block left open by the cut, read as prose (None when
+    there is none). As mdit-py-plugins' dollarmath reads it, a line holding a second
+    ``$$`` is one-line math or no block at all, so only a lone opener may be open."""
+    for token in part.tokens:
+        if token.type == "inline" and token.map and any(
+            _opens_math(line.strip()) for line in token.content.split("\n")
+        ):
+            return token.map[0]
+    return None
+
+
+def _opens_math(line: str) -> bool:
+    closed = len(line) > 3 and line.endswith("$$")
+    return line.startswith("$$") and not closed and "$$" not in line[2:]
+
+
+def _line_offset(text: str, line: int) -> int:
+    """The offset where 0-based ``line`` starts, lines ending as the parser ends them."""
+    if line <= 0:
+        return 0
+    for count, match in enumerate(_LINE_END.finditer(text), start=1):
+        if count == line:
+            return match.end()
+    return len(text)
+
+
+def part_lines(part: Note) -> int:
+    """How many whole lines of the note a part cut by :func:`leading_part` holds: its
+    text ends with a line break, after which the rest's first line starts."""
+    lines = len(part.lines)
+    return lines - 1 if lines and part.lines[-1] == "" else lines
+
+
+def _frontmatter_cut(part: Note) -> str | None:
+    """Why the part cannot stand for the note's frontmatter, or None: a block must be
+    read whole, closed, inside the part (one the part leaves open may close later)."""
+    fm = part.frontmatter
+    if fm.present:
+        span = fm.span
+        if span is not None and 1 < span.end_line <= part_lines(part):
+            return None
+    elif not part.lines or part.lines[0].lstrip("\ufeff").rstrip() not in ("---", "+++", "{"):
+        return None
+    return "its frontmatter does not end within the part notelint checks as you type"
 
 
 _WORD_BREAK = re.compile(r"[\s\-_/.()\[\],;:]+")

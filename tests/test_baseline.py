@@ -177,3 +177,42 @@ def test_a_finding_without_subject_matches_by_its_message_without_numbers() -> N
     finding = Finding("a.md", Span.point(3), "XT001", "no-todo", Severity.WARNING,
                       "TODO left at line 3 (2 of 5)")
     assert subject_of(finding) == "TODO left at line # (# of #)"
+
+
+def test_a_baseline_write_killed_midway_leaves_a_temp_file_the_next_run_removes(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGKILL while the baseline is being written: the old file stays whole, and the
+    temporary file left beside it carries notelint's temp-file name, so the next run
+    recognises it (its process is gone) and removes it."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from notelint.fix import TEMP_NAME
+
+    target = vault / "notelint-baseline.json"
+    target.write_text('{"version": 1, "findings": []}\n', encoding="utf-8")
+    repo = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(repo), str(repo / "rules")]))
+    script = ("import sys; from pathlib import Path; from notelint.baseline import "
+              "write_text_atomically as w; w(Path(sys.argv[1]), 'x' * 64_000_000)")
+    left: list[str] = []
+    for _attempt in range(10):  # the write may finish before the kill lands: try again
+        child = subprocess.Popen([sys.executable, "-c", script, str(target)], env=env)
+        while child.poll() is None and not left:
+            left = [name for name in os.listdir(vault) if name.startswith(".notelint-base")]
+            time.sleep(0.0005)
+        if left:
+            child.send_signal(signal.SIGKILL)
+        child.wait()
+        left = [name for name in os.listdir(vault) if name.startswith(".notelint-base")]
+        if left:
+            break
+        target.write_text('{"version": 1, "findings": []}\n', encoding="utf-8")
+    assert left, "the write always finished before the kill"
+    assert all(TEMP_NAME.match(name) for name in left), left
+    assert target.read_text(encoding="utf-8") == '{"version": 1, "findings": []}\n'
+    cli(capsys, "check", "--offline", ".")
+    assert [name for name in os.listdir(vault) if name.startswith(".notelint-base")] == []

@@ -140,3 +140,54 @@ def test_a_file_name_that_is_not_utf8_is_cached_like_any_other(tmp_path: Path) -
     assert second.notes["j.md"].frontmatter.get("title") == "\ud800"
     assert _brief(second) == _brief(first)
     assert f"{odd}:5:1: NL101" in _brief(second)
+
+
+# -- the code as installed is part of the key ------------------------------------------------
+
+
+def _copy_of_notelint(folder: Path) -> Path:
+    """notelint and notelint_rules copied under ``folder`` (times kept, as ``cp -p``)."""
+    import shutil
+
+    repo = Path(__file__).resolve().parents[1]
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(repo / "notelint", folder / "notelint", ignore=ignore)
+    shutil.copytree(repo / "rules" / "notelint_rules", folder / "notelint_rules", ignore=ignore)
+    return folder
+
+
+def _run_copy(code: Path, vault: Path, cache: Path) -> list[str]:
+    import json
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(code))
+    done = subprocess.run(
+        [sys.executable, "-m", "notelint", "check", "--offline", "--format", "json",
+         "--select", "NL101", "--cache-dir", str(cache), "."],
+        cwd=vault, env=env, capture_output=True, text=True, check=False,
+    )
+    assert done.stdout, done.stderr
+    return [finding["message"].split(" ")[0] for finding in json.loads(done.stdout)["findings"]]
+
+
+def test_changed_notelint_code_with_the_same_version_is_a_cold_cache(tmp_path: Path) -> None:
+    """A notelint whose code changed but whose version did not (an upgrade from git, an
+    edited checkout) must not be served the verdicts the old code cached. The changed
+    file here is the parser, which no rule's identity covers: it rewrites one link
+    target, so a stale cache would still report the old one."""
+    code = _copy_of_notelint(tmp_path / "code")
+    vault = tmp_path / "vault"
+    write_vault(vault, {"a.md": "---\ntags: [x]\n---\nSee [[before]].\n"})
+    cache = tmp_path / "cache"
+    assert _run_copy(code, vault, cache) == ["[[before]]"]
+    assert _run_copy(code, vault, cache) == ["[[before]]"]  # warm, same code
+    parse = code / "notelint" / "parse.py"
+    with parse.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n\n_parse_note_as_shipped = parse_note\n\n\n"
+            "def parse_note(md, **kwargs):  # type: ignore[no-redef]\n"
+            "    kwargs['text'] = kwargs['text'].replace('[[before]]', '[[after]]')\n"
+            "    return _parse_note_as_shipped(md, **kwargs)\n"
+        )
+    assert _run_copy(code, vault, cache) == ["[[after]]"]

@@ -510,7 +510,7 @@ def test_entries_are_cache_entries_keyed_by_rel(world: World) -> None:
     key, entries, vault_results = read_index_document(_index(world))
     assert key[0] == CACHE_FORMAT
     assert set(entries) == set(NOTES)
-    cache = IndexCache(_index(world).parent, key[2]).load()
+    cache = IndexCache(_index(world).parent, key[-1]).load()
     assert all(isinstance(cache.entry(rel), CacheEntry) for rel in NOTES)
     assert vault_results is not None
 

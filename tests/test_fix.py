@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -266,7 +268,48 @@ def test_a_read_only_note_is_not_rewritten(tmp_path: Path) -> None:
     finally:
         note.chmod(0o644)
     assert result.fixed == 0 and note.read_text() == "TODO\n"
-    assert any("read-only" in m for m in result.messages)
+    assert [f.message for f in result.findings] == [
+        "write todo — not fixed: the note is read-only; make it writable "
+        "(chmod u+w a.md) to fix it"
+    ]
+    assert not any("not fixed" in m for m in result.messages)
+
+
+def _cli(vault: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    repo = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(repo), str(repo / "rules")]))
+    return subprocess.run([sys.executable, "-m", "notelint", "check", "--offline", *args],
+                          cwd=vault, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_fix_on_a_read_only_note_says_so_in_its_findings(tmp_path: Path, form: str) -> None:
+    """``--fix`` on a 0444 note, through the CLI: the fixable finding says why it was
+    not fixed and how to allow it; the note keeps its bytes, mode, owner and times. The
+    mode bits decide, so this holds when the run is root (CI), who could write it."""
+    (tmp_path / "notelint.toml").write_text("select = ['NL302']\n", encoding="utf-8")
+    note = tmp_path / "journal 1.md"
+    note.write_text("# Log\n\n## 2024/3/5\n\nText.\n", encoding="utf-8")
+    note.chmod(0o444)
+    before = note.stat()
+    try:
+        done = _cli(tmp_path, "--fix", "--no-cache", "--format", form, ".")
+        after = note.stat()
+        content = note.read_bytes()
+    finally:
+        note.chmod(0o644)
+    said = ("— not fixed: the note is read-only; make it writable "
+            "(chmod u+w 'journal 1.md') to fix it")
+    if form == "json":
+        messages = [f["message"] for f in json.loads(done.stdout)["findings"]]
+    else:
+        messages = [line for line in done.stdout.splitlines() if "NL302" in line]
+    assert len(messages) == 1 and messages[0].endswith(said), done.stdout
+    assert "not fixed" not in done.stderr and done.returncode == 0  # NL302 is a warning
+    assert content == b"# Log\n\n## 2024/3/5\n\nText.\n"
+    assert stat.S_IMODE(after.st_mode) == 0o444
+    assert (after.st_uid, after.st_gid, after.st_ino, after.st_mtime_ns) == (
+        before.st_uid, before.st_gid, before.st_ino, before.st_mtime_ns)
 
 
 def test_a_stale_temp_file_of_a_killed_run_is_recognised(tmp_path: Path) -> None:

@@ -702,3 +702,41 @@ def test_the_capped_diagnostics_keep_their_suggestions(vault: Path) -> None:
                    for d in diagnostics[:DIAGNOSTICS_LIMIT])
     finally:
         client.close()
+
+
+def test_a_huge_note_is_checked_on_its_leading_part_with_one_summary(vault: Path) -> None:
+    """A buffer over ``PART_LIMIT`` characters: the server answers about its leading
+    part only, with the findings that hold there for the whole note, and says so once.
+    A same-note anchor to a heading past the part is not reported broken."""
+    from notelint.server import PART_LIMIT
+
+    client = start_server(vault, "--debounce", "10")
+    try:
+        client.initialize(vault)
+        note = vault / "huge.md"
+        filler = "Plain words in a long generated note.\n\n" * (PART_LIMIT // 30)
+        text = ("---\ntags: [x]\n---\n[[gone early]] and [[#Late heading]]\n\n" + filler
+                + "[[gone late]]\n\n## Late heading\n")
+        note.write_text(text, encoding="utf-8")
+        uri = uri_of(note)
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        diagnostics = client.diagnostics(uri)
+        assert [d["code"] for d in diagnostics] == ["NL101", "notelint"]
+        assert diagnostics[0]["message"].startswith("[[gone early]]")
+        summary = diagnostics[-1]["message"]
+        assert "too big to check in full as you type" in summary
+        assert "run `notelint check` on it for every finding" in summary
+    finally:
+        client.close()
+    # the CLI judges the whole note: both broken links, the anchor resolved
+    repo = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(repo), str(repo / "rules")]))
+    done = subprocess.run(
+        [sys.executable, "-m", "notelint", "check", "--offline", "--no-cache",
+         "--format", "json", "huge.md"],
+        cwd=vault, capture_output=True, text=True, check=False, env=env,
+    )
+    found = json.loads(done.stdout)["findings"]
+    late = text.count("\n") - 2
+    assert [(f["code"], f["line"]) for f in found] == [("NL101", 4), ("NL101", late)]

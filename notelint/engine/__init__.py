@@ -27,7 +27,7 @@ from notelint.engine.policy import Judged, apply_policy
 from notelint.engine.report import refused, report
 from notelint.engine.request import RunRequest, RunResult, UsageError
 from notelint.fix import apply_fixes
-from notelint.model import Fix
+from notelint.model import Finding, Fix
 from notelint.roots import find_root
 
 __all__ = [
@@ -65,26 +65,51 @@ def run(request: RunRequest) -> RunResult:
     result = run_once(request)
     if not request.fix or result.exit_code == 2:
         return result
-    fixed, messages, overlapping = _apply_reported_fixes(result)
+    refused: dict[str, str] = {}
+    fixed, messages, overlapping = _apply_reported_fixes(result, refused)
     if not fixed:
-        return dataclasses.replace(result, messages=[*result.messages, *messages])
+        result = dataclasses.replace(result, messages=[*result.messages, *messages])
+        return _say_refused(result, refused)
     again = run_once(request)
     # fixes that overlapped an applied one were skipped: the next pass sees them anew
     for _ in range(MAX_FIX_ROUNDS - 1):
         if not overlapping or again.exit_code == 2:
             break
-        more, said, overlapping = _apply_reported_fixes(again)
+        more, said, overlapping = _apply_reported_fixes(again, refused)
         messages += said
         if not more:
             break
         fixed += more
         again = run_once(request)
-    return dataclasses.replace(
+    again = dataclasses.replace(
         again,
         fixed=fixed,
         report=dataclasses.replace(again.report, fixed=fixed),
         messages=[*messages, *again.messages],
     )
+    return _say_refused(again, refused)
+
+
+def _say_refused(result: RunResult, refused: dict[str, str]) -> RunResult:
+    """The fixable findings of notes whose fixes were refused say why, where the
+    writer looks for them (text, JSON, every format): "... — not fixed: the note is
+    read-only; make it writable (chmod u+w a.md) to fix it"."""
+    if not refused:
+        return result
+    findings = [
+        dataclasses.replace(finding, message=f"{finding.message} — not fixed: "
+                                             f"{refused[finding.path]}")
+        if finding.path in refused and _fixable(result, finding) else finding
+        for finding in result.findings
+    ]
+    return dataclasses.replace(
+        result, findings=findings, report=dataclasses.replace(result.report, findings=findings)
+    )
+
+
+def _fixable(result: RunResult, finding: Finding) -> bool:
+    rule = result.report.rules.get(finding.code)
+    return finding.fix is not None and rule is not None and rule.fixable
 
 
 def run_once(request: RunRequest) -> RunResult:
@@ -106,13 +131,14 @@ def run_once(request: RunRequest) -> RunResult:
     return report(plan, index, judged, said, failed=index.internal_error or checked.internal_error)
 
 
-def _apply_reported_fixes(result: RunResult) -> tuple[int, list[str], int]:
+def _apply_reported_fixes(result: RunResult, refused: dict[str, str]
+                          ) -> tuple[int, list[str], int]:
     """Apply the fixes of reported findings of fixable rules; returns (count, messages,
-    fixes skipped because they overlapped an applied one)."""
+    fixes skipped because they overlapped an applied one). Notes that may not be
+    rewritten go into ``refused`` (display path -> why)."""
     grouped: dict[str, list[Fix]] = defaultdict(list)
     for finding in result.findings:
-        rule = result.report.rules.get(finding.code)
-        if finding.fix is not None and rule is not None and rule.fixable:
+        if finding.fix is not None and _fixable(result, finding):
             grouped[finding.path].append(finding.fix)
     applied = overlapping = 0
     messages: list[str] = []
@@ -123,7 +149,9 @@ def _apply_reported_fixes(result: RunResult) -> tuple[int, list[str], int]:
             continue
         outcome = apply_fixes(note, fixes, result.root)
         applied += outcome.applied
-        if outcome.message:
+        if outcome.refusal:
+            refused[path] = outcome.refusal
+        elif outcome.message:
             messages.append(f"notelint: {outcome.message}")
         elif outcome.applied:
             overlapping += outcome.skipped

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from notelint.analyse import side_by_side
-from notelint.cache import FileStamp, FindingTuple, NoteResults, finding_from_tuple, finding_tuple
+from notelint.cache import (
+    FileStamp,
+    FindingTuple,
+    NoteResults,
+    code_digest,
+    finding_from_tuple,
+    finding_tuple,
+)
 from notelint.engine.index import Index, VaultFindings
 from notelint.engine.plan import Plan, rule_identity
 from notelint.model import Finding
@@ -221,7 +228,7 @@ def _fingerprint(plan: Plan, index: Index, rules: Sequence[Rule], ctx: RuleConte
             digest.update(b"\0")
 
     vault = index.vault
-    add(*(rule_identity(type(rule), plan.options) for rule in rules), ctx.offline)
+    add(code_digest(), *(rule_identity(type(rule), plan.options) for rule in rules), ctx.offline)
     # a rule may read another family's settings (the graph rules read ``links``)
     add(sorted((code, repr(value)) for code, value in ctx.options.items()))
     if any(rule.uses_today for rule in rules):

@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 
 from notelint.analyse import Analyser, default_jobs
 from notelint.baseline import Baseline, BaselineError, load_baseline
-from notelint.cache import FileStamp
+from notelint.cache import FileStamp, code_digest
 from notelint.config import Config, ConfigError, config_from_mapping, find_config, load_config
 from notelint.engine.display import DisplayPaths
 from notelint.engine.policy import PerFileIgnores
@@ -156,9 +156,10 @@ def rule_identity(cls: type[Rule], options: Mapping[str, Any]) -> str:
 
 
 def _rules_key(rules: Sequence[type[Rule]], options: Mapping[str, Any], today: date) -> str:
-    """What cached per-note results depend on besides the note: the rules (their code
-    as installed) and options, and today's date for rules that read it."""
-    parts = [rule_identity(cls, options) for cls in rules]
+    """What cached per-note results depend on besides the note: notelint's code as
+    installed (``code_digest``), the rules and options, and today's date for rules that
+    read it."""
+    parts = [code_digest(), *(rule_identity(cls, options) for cls in rules)]
     if any(cls.uses_today for cls in rules):
         parts.append(today.isoformat())
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()

@@ -553,6 +553,7 @@ class DateHeadingInvalid(_DatesRule):
     """
 
     code = "NL301"
+    holds_on_part = True
     name = "date-heading-invalid"
     summary = "heading date is not a real calendar date"
     severity = Severity.ERROR
@@ -591,6 +592,7 @@ class DateHeadingFormat(_DatesRule):
     """
 
     code = "NL302"
+    holds_on_part = True
     name = "date-heading-format"
     summary = "date heading not in the canonical format"
     severity = Severity.WARNING
@@ -730,6 +732,7 @@ class DateHeadingDuplicate(_DatesRule):
     """
 
     code = "NL304"
+    holds_on_part = True
     name = "date-heading-duplicate"
     summary = "the same date heads two sibling sections"
     severity = Severity.WARNING
@@ -818,6 +821,7 @@ class DateHeadingFuture(_DatesRule):
     """
 
     code = "NL306"
+    holds_on_part = True
     name = "date-heading-future"
     uses_today = True
     summary = "date heading after today"

@@ -79,6 +79,7 @@ class MissingFrontmatter(Rule):
     """
 
     code = "NL201"
+    holds_on_part = True
     name = "missing-frontmatter"
     family = "frontmatter"
     summary = "no frontmatter block where fields are required"
@@ -120,6 +121,7 @@ class InvalidFrontmatter(Rule):
     """
 
     code = "NL202"
+    holds_on_part = True
     name = "invalid-frontmatter"
     family = "frontmatter"
     summary = "YAML that fails to parse or is not a mapping"
@@ -159,6 +161,7 @@ class MissingTags(Rule):
     """
 
     code = "NL203"
+    holds_on_part = True
     name = "missing-tags"
     family = "frontmatter"
     summary = "no `tags`, or an empty one"
@@ -208,6 +211,7 @@ class TagFormat(Rule):
     """
 
     code = "NL204"
+    holds_on_part = True
     name = "tag-format"
     family = "frontmatter"
     severity = Severity.WARNING
@@ -349,6 +353,7 @@ class MissingField(Rule):
     """
 
     code = "NL206"
+    holds_on_part = True
     name = "missing-field"
     family = "frontmatter"
     summary = "configured required field missing, or a date field that does not parse"

@@ -632,6 +632,7 @@ class BrokenWikilink(_LinkRule):
     """
 
     code = "NL101"
+    holds_on_part = True
     reports_missing_target = True
     name = "broken-wikilink"
     summary = "wiki-link to a note that does not exist"
@@ -661,6 +662,7 @@ class BrokenLink(_LinkRule):
     """
 
     code = "NL102"
+    holds_on_part = True
     reports_missing_target = True
     name = "broken-link"
     summary = "relative Markdown or HTML link to a missing file or folder"
@@ -687,6 +689,7 @@ class BrokenImage(_LinkRule):
     """
 
     code = "NL103"
+    holds_on_part = True
     reports_missing_target = True
     name = "broken-image"
     summary = "image or embed of a missing file"
@@ -745,6 +748,7 @@ class AmbiguousLink(_LinkRule):
     """
 
     code = "NL105"
+    holds_on_part = True
     name = "ambiguous-link"
     summary = "link name matched by several files"
     severity = Severity.WARNING
@@ -772,6 +776,7 @@ class LinkCaseMismatch(_LinkRule):
     """
 
     code = "NL106"
+    holds_on_part = True
     name = "link-case-mismatch"
     summary = "link resolves only when case is ignored"
     severity = Severity.WARNING
@@ -799,6 +804,7 @@ class LinkToDraft(_LinkRule):
     """
 
     code = "NL107"
+    holds_on_part = True
     name = "link-to-draft"
     summary = "link to a note marked draft: true"
     severity = Severity.WARNING
