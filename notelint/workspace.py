@@ -339,6 +339,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 #: A line that may hold a link reference or footnote definition, also inside a quote or
 #: a list item, its label possibly running over lines. Over-matching only costs findings.
 _DEFINITION = re.compile(r"^[ \t>*+\-0-9.)]*\[(?:[^\]\\]|\\.)*\]:", re.MULTILINE)
+_FOOTNOTE_DEFINITION = re.compile(r"^[ \t>*+\-0-9.)]*\[\^(?:[^\]\\]|\\.)*\]:", re.MULTILINE)
 _DISABLE_FILE = re.compile(r"notelint-disable-file")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -356,8 +357,9 @@ def leading_part(text: str, limit: int, parse: Callable[[str], Note]
     there, so the cut moves up above it. Refused: a frontmatter block the part does not
     close, and what the rest of the note could still change: a link reference or
     footnote definition after the cut (it turns text before it into a link, or a
-    ``[text](x)`` after ``[label]`` into plain text) and a ``notelint-disable-file``
-    comment (it silences the whole note).
+    ``[text](x)`` after ``[label]`` into plain text), a footnote reference after the cut
+    to a footnote defined before it (the definition's text then moves to the note's end),
+    and a ``notelint-disable-file`` comment (it silences the whole note).
     """
     for _attempt in range(4):
         cut = None
@@ -371,6 +373,9 @@ def leading_part(text: str, limit: int, parse: Callable[[str], Note]
         if _DEFINITION.search(rest):
             return (f"a link reference or footnote definition comes after its first {cut:,} "
                     "characters, which may change how links before it read")
+        if "[^" in rest and _FOOTNOTE_DEFINITION.search(text, 0, cut):
+            return (f"a footnote defined in its first {cut:,} characters may be referred to "
+                    "after them, which moves its text to the note's end")
         part = parse(text[:cut])
         refused = _frontmatter_cut(part)
         if refused is not None:
