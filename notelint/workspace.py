@@ -354,7 +354,8 @@ def leading_part(text: str, limit: int, parse: Callable[[str], Note]
     blank line ends; a fence, an HTML comment, a ``%%`` comment or a list left open
     there runs to the part's end, as it runs past the cut in the whole note. A math
     block (``$$``) is read only when closed: one the part leaves open reads as prose
-    there, so the cut moves up above it. Refused: a frontmatter block the part does not
+    there, so the cut moves up above it; so it does above an HTML comment (``<!--``) left
+    open, whose HTML would otherwise be read for links. Refused: a frontmatter block the part does not
     close, and what the rest of the note could still change: a link reference or
     footnote definition after the cut (it turns text before it into a link, or a
     ``[text](x)`` after ``[label]`` into plain text), a footnote reference after the cut
@@ -376,6 +377,10 @@ def leading_part(text: str, limit: int, parse: Callable[[str], Note]
         if "[^" in rest and _FOOTNOTE_DEFINITION.search(text, 0, cut):
             return (f"a footnote defined in its first {cut:,} characters may be referred to "
                     "after them, which moves its text to the note's end")
+        opened = text.rfind("<!--", 0, cut)
+        if opened >= 0 and text.find("-->", opened + 4, cut) < 0:
+            limit = text.rfind("\n", 0, opened) + 1  # above the comment the cut leaves open
+            continue
         part = parse(text[:cut])
         refused = _frontmatter_cut(part)
         if refused is not None:
@@ -384,7 +389,7 @@ def leading_part(text: str, limit: int, parse: Callable[[str], Note]
         if open_math is None:
             return cut, part
         limit = _line_offset(text, open_math)  # above the block holding it
-    return "a math block ($$) is still open where notelint would cut it"
+    return "a math block ($$) or an HTML comment is still open where notelint would cut it"
 
 
 def _unclosed_math(part: Note) -> int | None:

@@ -66,6 +66,8 @@ def cut_documents(draw: st.DrawFn) -> tuple[str, int]:
 @given(cut_documents())
 # found by Hypothesis on main: a footnote defined before the cut, referred to after it
 @example(("[^1]: note [[n]]\n# Heading [[h]]\n\n[^1] and [^1](f.md)\n", 34))
+# and an HTML comment the cut leaves open, whose HTML would be read for links
+@example(("[[a]] and [b](b.md) and ![[c.png]]\n<!--\n<a href=\"h.md\">\n\n-->\n", 57))
 def test_the_leading_part_reads_as_the_same_lines_of_the_whole_note(case: tuple[str, int]
                                                                     ) -> None:
     text, limit = case
