@@ -355,8 +355,8 @@ def leading_part(text: str, limit: int, parse: Callable[[str], Note]
     there runs to the part's end, as it runs past the cut in the whole note. A math
     block (``$$``) is read only when closed: one the part leaves open reads as prose
     there, so the cut moves up above it; so it does above an HTML comment (``<!--``) left
-    open, whose HTML would otherwise be read for links. Refused: a frontmatter block the part does not
-    close, and what the rest of the note could still change: a link reference or
+    open, whose HTML would otherwise be read for links. Refused: a frontmatter block the
+    part does not close, and what the rest of the note could still change: a link reference or
     footnote definition after the cut (it turns text before it into a link, or a
     ``[text](x)`` after ``[label]`` into plain text), a footnote reference after the cut
     to a footnote defined before it (the definition's text then moves to the note's end),
