@@ -488,9 +488,12 @@ class _Analysis:
         """Notes outside the run vouch for words too: a name used across the vault is one
         whether or not the note using it is being checked (their raw text is enough), and
         they use the corrections too."""
-        reported = self.vault.reported
-        for rel, note in self.vault.notes.items():
-            if rel in reported or not note.text:
+        reported, notes = self.vault.reported, self.vault.notes
+        for rel in notes:
+            if rel in reported:
+                continue  # (before the note itself: a cached note is unpacked on access)
+            note = notes[rel]
+            if not note.text:
                 continue
             toks = tokens(note.text)
             for token in toks & wrong_tokens:
