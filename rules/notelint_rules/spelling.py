@@ -125,6 +125,7 @@ class Occurrence:
     suggestions: tuple[str, ...]
     evidence: Evidence
     usage: Usage  # how the vault uses the word (the same for each of its occurrences)
+    in_link: bool = False  # this place is a wiki-link's text: correcting it retargets it
 
 
 _DOC = """
@@ -247,7 +248,7 @@ class Misspelling(Rule):
     def _finding(self, note: Note, found: Occurrence) -> Finding:
         judgement = found.judgement
         fix = None
-        if self.options.autofix_unique and judgement.fix is not None and not found.usage.in_link:
+        if self.options.autofix_unique and judgement.fix is not None and not found.in_link:
             fix = Fix(found.span, judgement.fix)
         return self.finding(
             note,
@@ -304,7 +305,7 @@ class UnknownWord(Misspelling):
 
 def _link_hint(found: Occurrence) -> str:
     """How to fix a word that is a link's text: its target changes with it."""
-    if not found.usage.in_link:
+    if not found.in_link:
         return ""
     return (", in a link's text: correcting it changes the link's target (rename the "
             "note with `notelint mv`, or give the link an alias)")
@@ -460,7 +461,7 @@ class _Analysis:
         judged: dict[str, Judgement] = {}
         usages: dict[str, Usage] = {}
         found: list[Occurrence] = []
-        for rel, span, word, *_ in raw:
+        for rel, span, word, *_, linked in raw:
             judgement = judged.get(word)
             verdict = verdicts[word]
             if judgement is None:
@@ -477,7 +478,7 @@ class _Analysis:
                 judgement = judged[word] = judge(word, verdict.evidence, usage, self.model)
             found.append(
                 Occurrence(rel, span, word, judgement, verdict.suggestions, verdict.evidence,
-                           usages[word])
+                           usages[word], linked)
             )
         return found
 

@@ -361,6 +361,11 @@ def test_a_typo_in_a_links_text_is_found_but_never_fixed(tmp_path: Path) -> None
     assert finding.span == Span(1, 16, 1, 25)
     assert "in a link's text: correcting it changes the link's target" in finding.message
     assert finding.suggestion == "volleyball"
+    # written in prose too, the prose place is fixed and the link's text is left alone
+    both = "The sport is [[voleyball]] here.\nWe play voleyball.\n"
+    lint(tmp_path, {"a.md": both}, select=BOTH, config=on, fix=True)
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == (
+        "The sport is [[voleyball]] here.\nWe play volleyball.\n")
     # an aliased link shows its alias, not the target
     aliased = lint(tmp_path, {"a.md": "The sport is [[voleyball|volleyball]] here.\n"},
                    select=BOTH)
