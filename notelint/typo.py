@@ -152,51 +152,63 @@ def _likelihood(candidate: Candidate) -> float:
 def features(word: str, evidence: Evidence, usage: Usage) -> dict[str, float]:
     """The model's inputs for ``word``, weighed against its :func:`best_candidate` (or its
     run-together split when it has none)."""
-    own = evidence.zipf
     found: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
     found["bias"] = 1.0
-    found["word_zipf"] = own
+    found["word_zipf"] = evidence.zipf
     candidate = best_candidate(evidence)
     if candidate is not None:
-        found["gain"] = candidate.zipf - own
-        if candidate.edits == 2:
-            found["two_edits"] = 1.0
-        elif candidate.edits >= 3:
-            found["three_edits"] = 1.0
-        else:
-            found[_KIND_FEATURE[edit_kind(word, candidate.word)]] = 1.0
-        if candidate.word[:1].casefold() != word[:1].casefold():
-            found["first_letter"] = 1.0
-        likely = _likelihood(candidate)
-        found["rivals"] = float(sum(1 for c in evidence.candidates
-                                    if c is not candidate and _likelihood(c) >= likely - 1.0))
-        found["not_first"] = float(candidate.rank > 0)
-        found["sole"] = float(evidence.suggested == 1)
-        folded, meant = word.casefold(), candidate.word.casefold()
-        found["truncated"] = float(meant.startswith(folded))
-        found["case_change"] = float(word == word.lower() and candidate.word != meant)
+        found.update(_correction_features(word, candidate, evidence))
     elif evidence.split is not None:
         found["split"] = 1.0
         found["split_zipf"] = evidence.split_zipf
-        found["gain"] = evidence.split_zipf - own
+        found["gain"] = evidence.split_zipf - evidence.zipf
     if evidence.listed:
         found["listed"] = 1.0
-        if candidate is not None and candidate.word.casefold() in {
+        agrees = candidate is not None and candidate.word.casefold() in {
             w.casefold() for w in evidence.listed
-        }:
-            found["listed_agrees"] = 1.0
-    found["capitalised"] = float(word[:1].isupper())
-    found["capital_mid_sentence"] = float(usage.capital_mid_sentence)
-    found["own_title"] = float(usage.in_own_title)
-    found["cut_short"] = float(usage.cut_short)
-    found["in_link"] = float(usage.in_link)
-    found["log_notes"] = math.log2(max(1, usage.notes))
-    found["log_uses"] = math.log2(max(1, usage.uses))
-    found["log_meant_notes"] = math.log2(1 + usage.meant_notes)
-    found["accented"] = float(not word.isascii())
-    found["foreign"] = max(0.0, evidence.foreign - own)
-    found["long"] = (len(word) - 6) / 4
+        }
+        found["listed_agrees"] = float(agrees)
+    found.update(_usage_features(word, usage))
+    found["foreign"] = max(0.0, evidence.foreign - evidence.zipf)
     return found
+
+
+def _correction_features(word: str, candidate: Candidate, evidence: Evidence
+                         ) -> dict[str, float]:
+    """What the likeliest correction says: how much more common, how far, which slip."""
+    found = {"gain": candidate.zipf - evidence.zipf}
+    if candidate.edits == 2:
+        found["two_edits"] = 1.0
+    elif candidate.edits >= 3:
+        found["three_edits"] = 1.0
+    else:
+        found[_KIND_FEATURE[edit_kind(word, candidate.word)]] = 1.0
+    folded, meant = word.casefold(), candidate.word.casefold()
+    likely = _likelihood(candidate)
+    found["first_letter"] = float(meant[:1] != folded[:1])
+    found["rivals"] = float(sum(1 for c in evidence.candidates
+                                if c is not candidate and _likelihood(c) >= likely - 1.0))
+    found["not_first"] = float(candidate.rank > 0)
+    found["sole"] = float(evidence.suggested == 1)
+    found["truncated"] = float(meant.startswith(folded))
+    found["case_change"] = float(word == word.lower() and candidate.word != meant)
+    return found
+
+
+def _usage_features(word: str, usage: Usage) -> dict[str, float]:
+    """What the word's look and the vault's use of it say."""
+    return {
+        "capitalised": float(word[:1].isupper()),
+        "capital_mid_sentence": float(usage.capital_mid_sentence),
+        "own_title": float(usage.in_own_title),
+        "cut_short": float(usage.cut_short),
+        "in_link": float(usage.in_link),
+        "log_notes": math.log2(max(1, usage.notes)),
+        "log_uses": math.log2(max(1, usage.uses)),
+        "log_meant_notes": math.log2(1 + usage.meant_notes),
+        "accented": float(not word.isascii()),
+        "long": (len(word) - 6) / 4,
+    }
 
 
 _KIND_FEATURE = {
