@@ -211,7 +211,29 @@ def _token_cuts(note: Note, pos: Positions) -> Iterator[tuple[int, int]]:
 
 #: A wiki-link whose target is shown as its text and reads as words: no alias, heading,
 #: block, folder or file extension (``[[note name]]``, not ``[[a/b]]`` or ``[[x.pdf]]``).
-_SHOWN_TARGET = re.compile(r"\[\[[^\[\]|#^/\\.]+\]\]")
+_SHOWN_TARGET = re.compile(r"\[\[[^\[\]|#^/\\.\n]+\]\]")
+
+
+def shown_link_spans(note: Note) -> dict[int, list[Span]]:
+    """The spans of the note's wiki-links whose target the page shows as their text
+    (``[[note name]]``: read as prose, but correcting a word there retargets the link),
+    by line."""
+    found: dict[int, list[Span]] = {}
+    for link in note.links:
+        span = link.span
+        if link.kind is LinkKind.WIKILINK and span.line == span.end_line:
+            text = note.line_text(span.line)[span.column - 1 : span.end_column - 1]
+            if _SHOWN_TARGET.fullmatch(text):
+                found.setdefault(span.line, []).append(span)
+    return found
+
+
+def in_shown_link(span: Span, shown: dict[int, list[Span]]) -> bool:
+    """Whether ``span`` lies inside one of the ``shown`` link spans."""
+    return any(
+        link.column <= span.column and span.end_column <= link.end_column
+        for link in shown.get(span.line, ())
+    )
 
 
 def _link_cuts(note: Note, pos: Positions) -> Iterator[tuple[int, int]]:

@@ -41,6 +41,7 @@ from notelint.config import CONFIG_FILES, ConfigError
 from notelint.discover import relative_to_root
 from notelint.engine import UsageError
 from notelint.model import Finding, Note, Severity, Span
+from notelint.prose import in_shown_link, shown_link_spans
 from notelint.reporters.sarif import docs_url
 from notelint.workspace import Workspace, WorkspaceOptions, guess_root, rank_link_targets
 
@@ -550,12 +551,14 @@ def _spelling_actions(
     span = finding.span
     word = note.line_text(span.line)[span.column - 1 : span.end_column - 1]
     suggestions: list[str] = []
-    if finding.suggestion:
-        suggestions.append(finding.suggestion)
-    # the message lists aspell's other suggestions quoted; offer the first few too
-    for quoted in _SUGGESTIONS_RE.findall(finding.message):
-        if quoted != word and quoted not in suggestions and " " not in quoted:
-            suggestions.append(quoted)
+    # a [[link]]'s text: replacing the word would retarget the link, so none is offered
+    if not in_shown_link(span, shown_link_spans(note)):
+        if finding.suggestion:
+            suggestions.append(finding.suggestion)
+        # the message lists aspell's other suggestions quoted; offer the first few too
+        for quoted in _SUGGESTIONS_RE.findall(finding.message):
+            if quoted != word and quoted not in suggestions and " " not in quoted:
+                suggestions.append(quoted)
     replaced = finding.fix.replacement if finding.fix is not None else None
     for suggestion in suggestions[:5]:
         if suggestion == replaced:

@@ -336,10 +336,43 @@ class PartCheck:
 
 #: A blank line (CommonMark: spaces and tabs only): where the leading part may end.
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
-#: A line that may hold a link reference or footnote definition, also inside a quote or
-#: a list item, its label possibly running over lines. Over-matching only costs findings.
-_DEFINITION = re.compile(r"^[ \t>*+\-0-9.)]*\[(?:[^\]\\]|\\.)*\]:", re.MULTILINE)
-_FOOTNOTE_DEFINITION = re.compile(r"^[ \t>*+\-0-9.)]*\[\^(?:[^\]\\]|\\.)*\]:", re.MULTILINE)
+#: A link reference or footnote definition, also inside a quote or a list item, its
+#: label possibly running over lines (at most 999 characters and no blank line, as
+#: CommonMark has it), matched from a line's start to its ``]:`` (see ``_defines``).
+#: Over-matching only costs findings.
+_DEFINITION = re.compile(r"[ \t>*+\-0-9.)]*\[(?:[^\]\\\n]|\\.|\n(?![ \t]*\n))*\]:\Z")
+_FOOTNOTE_DEFINITION = re.compile(r"[ \t>*+\-0-9.)]*\[\^(?:[^\]\\\n]|\\.|\n(?![ \t]*\n))*\]:\Z")
+_LABEL_LIMIT = 1000
+_ESCAPES_LIMIT = 8
+
+
+def _defines(text: str, start: int, end: int, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` (a definition up to its ``]:``) is in ``text[start:end]``.
+
+    Only the places of a ``]:`` are tried, each from the line holding the ``[`` that
+    opens its label (a label holds no unescaped ``[``, so it is the last one before the
+    ``]:``, escaped ones skipped): linear in the text, however many lines start with
+    ``[`` or hold a ``]:`` (a search from every line start was quadratic there).
+    """
+    colon = text.find("]:", start, end)
+    while colon >= 0:
+        floor = max(start, colon - _LABEL_LIMIT)
+        bracket = text.rfind("[", floor, colon)
+        skipped = 0
+        while bracket > floor and text[bracket - 1] == "\\":
+            skipped += 1
+            if skipped > _ESCAPES_LIMIT:
+                return True  # an odd run of escaped brackets: refuse rather than search on
+            bracket = text.rfind("[", floor, bracket - 1)
+        if bracket >= 0:
+            newline = text.rfind("\n", start, bracket)
+            line = newline + 1 if newline >= 0 else start  # start is a line's start
+            if pattern.match(text, line, colon + 2):
+                return True
+        colon = text.find("]:", colon + 2, end)
+    return False
+
+
 _DISABLE_FILE = re.compile(r"notelint-disable-file")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -371,10 +404,10 @@ def leading_part(text: str, limit: int, parse: Callable[[str], Note]
         rest = text[cut:]
         if _DISABLE_FILE.search(rest):
             return f"a notelint-disable-file comment comes after its first {cut:,} characters"
-        if _DEFINITION.search(rest):
+        if _defines(text, cut, len(text), _DEFINITION):
             return (f"a link reference or footnote definition comes after its first {cut:,} "
                     "characters, which may change how links before it read")
-        if "[^" in rest and _FOOTNOTE_DEFINITION.search(text, 0, cut):
+        if "[^" in rest and _defines(text, 0, cut, _FOOTNOTE_DEFINITION):
             return (f"a footnote defined in its first {cut:,} characters may be referred to "
                     "after them, which moves its text to the note's end")
         opened = text.rfind("<!--", 0, cut)

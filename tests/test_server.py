@@ -408,6 +408,43 @@ def test_add_word_to_the_word_list(tmp_path: Path) -> None:
             client.process.kill()
 
 
+def test_no_replacement_is_offered_for_a_links_text(tmp_path: Path) -> None:
+    """[[voleyball]] is a typo the reader sees, but replacing it would retarget the link:
+    the same word in prose gets its "Replace with" action, the link's text only "Add"."""
+    import shutil
+
+    if shutil.which("aspell") is None:
+        pytest.skip("aspell is not installed")
+    root = tmp_path / "vault"
+    root.mkdir()
+    (root / "notelint.toml").write_text("select = ['NL501']\n", encoding="utf-8")
+    text = "---\ntags: [x]\n---\n# Notes\n\nSee [[voleyball]] and voleyball.\n"
+    (root / "a.md").write_text(text, encoding="utf-8")
+    client = start_server(root, "--debounce", "0")
+    try:
+        client.initialize(root)
+        uri = uri_of(root / "a.md")
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        found = sorted(client.diagnostics(uri), key=lambda d: d["range"]["start"]["character"])
+        assert [d["range"]["start"] for d in found] == [
+            {"line": 5, "character": 6}, {"line": 5, "character": 22}]
+        titles = []
+        for diagnostic in found:
+            actions = client.request("textDocument/codeAction", {
+                "textDocument": {"uri": uri}, "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic]},
+            })
+            titles.append([a["title"] for a in actions])
+        in_link, in_prose = titles
+        assert not any(t.startswith("Replace with") for t in in_link), in_link
+        assert "Replace with 'volleyball' (NL501)" in in_prose, in_prose
+        assert client.close() == 0
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
+
+
 def test_a_broken_configuration_is_shown_to_the_user(vault: Path) -> None:
     (vault / "notelint.toml").write_text("selekt = ['links']\n", encoding="utf-8")
     client = start_server(vault)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -141,3 +142,12 @@ def test_a_disable_file_comment_past_the_part_leaves_nothing_to_show(tmp_path: P
     assert workspace.check("big.md") == []
     part = workspace.check_part("big.md", big.read_text(encoding="utf-8"), 2_000)
     assert part.findings == [] and "disable-file" in str(part.reason)
+
+
+@pytest.mark.timeout(120)  # a hang guard, not a speed goal: the quadratic search took hours
+def test_looking_for_definitions_does_not_hang_on_a_huge_note() -> None:
+    """A huge note of lines opening with '[' (or holding ']:') is searched in one pass:
+    the regex search from every line start took a minute on 120 KB of such lines."""
+    for body in ("[a\n" * 200_000, "x ]: y\n" * 200_000):
+        found = leading_part("Intro.\n\n" + body, 100, parse)
+        assert not isinstance(found, str) or "definition" not in found

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from notelint.model import Finding, Fix, LinkKind, Note, Severity, Span, note_stem
+from notelint.model import Finding, Fix, Note, Severity, Span, note_stem
 from notelint.prose import (
     Piece,
     SplitOptions,
+    in_shown_link,
     prose_text,
+    shown_link_spans,
     token_words,
     tokens,
     tokens_by_line,
@@ -254,7 +256,7 @@ class Misspelling(Rule):
             note,
             found.span,
             f"{judgement.reason}{_link_hint(found)}; {_add_hint(found.word)}",
-            suggestion=judgement.fix,
+            suggestion=None if found.in_link else judgement.fix,  # an editor would retarget
             fix=fix,
             subject=found.word,
         )
@@ -298,7 +300,7 @@ class UnknownWord(Misspelling):
             note,
             found.span,
             f"{text} ({_add_hint(found.word)})",
-            suggestion=suggestions[0] if suggestions else None,
+            suggestion=suggestions[0] if suggestions and not found.in_link else None,
             subject=found.word,
         )
 
@@ -584,7 +586,7 @@ class _Analysis:
             names.append(title)
         named = KnownWords(w for name in names for w in vocabulary_words(name))
         lines = masked.splitlines()
-        links = _shown_links(note)
+        links = shown_link_spans(note)
         for line, found in tokens_by_line(masked, hits):
             if guess and _foreign_line(found, pieces, wrong):
                 continue
@@ -597,7 +599,7 @@ class _Analysis:
                     mid = text[:1].isupper() and _mid_sentence(text_line, start)
                     span = Span(line, start, line, start + len(text))
                     short = text_line.startswith(_ELLIPSES, start - 1 + len(text))
-                    linked = any(_within(span, link) for link in links.get(line, ()))
+                    linked = in_shown_link(span, links)
                     yield _Place(note.rel, span, text, mid, text in named, short, linked)
 
 
@@ -613,20 +615,6 @@ class _Place(NamedTuple):
     in_own_title: bool
     cut_short: bool
     in_link: bool
-
-
-def _within(inner: Span, outer: Span) -> bool:
-    return (outer.line, outer.column) <= (inner.line, inner.column) and (
-        inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
-
-
-def _shown_links(note: Note) -> dict[int, list[Span]]:
-    """The spans of the note's wiki-links, by line (where a word may stand in one)."""
-    found: dict[int, list[Span]] = defaultdict(list)
-    for link in note.links:
-        if link.kind is LinkKind.WIKILINK:
-            found[link.span.line].append(link.span)
-    return found
 
 
 #: What a cut-off quote or title ends with: the word just before it may be truncated
