@@ -342,7 +342,7 @@ def half(word: str) -> str:
 
 def accuracy(*, fit: bool = False, tune_half: bool = False, swap: bool = False) -> int:
     from notelint.spell import aspell_available
-    from notelint.typo import MODEL
+    from notelint.typo import shipped_model
 
     if not aspell_available():
         print("skipped: aspell is not installed (apt-get install aspell aspell-en)")
@@ -375,9 +375,9 @@ def accuracy(*, fit: bool = False, tune_half: bool = False, swap: bool = False) 
         _print_accuracy(labels, found, codespell, model, which="tune")
         return 0
     if tune_half:
-        _print_accuracy(labels, found, codespell, MODEL, which="tune")
+        _print_accuracy(labels, found, codespell, shipped_model(), which="tune")
         return 0
-    _print_accuracy(labels, found, codespell, MODEL)
+    _print_accuracy(labels, found, codespell, shipped_model())
     print()
     print(f"{'corpus':<18} {'NL501+NL502 rule':>17} {'codespell':>10} {'ratio':>7}")
     for corpus, (rule_seconds, codespell_seconds) in times.items():
@@ -531,7 +531,7 @@ def _fit(labels: list[dict[str, Any]], found: dict[str, list[Any]], *, write: bo
     import dataclasses
     import random
 
-    from notelint.typo import FEATURES, MODEL, TypoModel
+    from notelint.typo import FEATURES, TypoModel, shipped_model
 
     examples = _examples(labels, found, "tune")
     typos = sum(y for _, y, _ in examples)
@@ -557,7 +557,8 @@ def _fit(labels: list[dict[str, Any]], found: dict[str, list[Any]], *, write: bo
 
     def as_model(weights: list[float]) -> TypoModel:
         return TypoModel(weights=dict(zip(FEATURES, weights, strict=True)), threshold=0.0,
-                         known_zipf=MODEL.known_zipf, min_length=MODEL.min_length)
+                         known_zipf=shipped_model().known_zipf,
+                         min_length=shipped_model().min_length)
 
     out_of_fold = {key: as_model(w) for held, w in fold_weights(penalty) for _, _, key in held}
     threshold = _threshold(labels, found, out_of_fold)

@@ -309,17 +309,21 @@ def listed_misspelling(word: str) -> tuple[str, ...]:
     return _misspellings().get(word.casefold(), ())
 
 
-_MISSPELLINGS: dict[str, tuple[str, ...]] | None = None
+#: The list as last read, with the identity of the file it was read from.
+_MISSPELLINGS: tuple[object, dict[str, tuple[str, ...]]] | None = None
 
 
 def _misspellings() -> dict[str, tuple[str, ...]]:
+    """The list, read again when its file changed (a language server outlives upgrades:
+    evidence must come from the list the cache key names)."""
     global _MISSPELLINGS
-    if _MISSPELLINGS is None:
-        _MISSPELLINGS = _read_misspellings(_misspellings_file())
-    return _MISSPELLINGS
+    version = _misspellings_version()
+    if _MISSPELLINGS is None or _MISSPELLINGS[0] != version:
+        _MISSPELLINGS = (version, _read_misspellings(misspellings_file()))
+    return _MISSPELLINGS[1]
 
 
-def _misspellings_file() -> Path | None:
+def misspellings_file() -> Path | None:
     """codespell's main list, found without importing codespell's code."""
     import importlib.util
 
@@ -359,7 +363,7 @@ def _read_misspellings(path: Path | None) -> dict[str, tuple[str, ...]]:
 def _misspellings_version() -> str:
     """What the list evidence depends on: the file's identity (a new codespell, a new
     list), or ``none``."""
-    path = _misspellings_file()
+    path = misspellings_file()
     return "none" if path is None else repr(_identity(path))
 
 

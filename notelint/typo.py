@@ -20,6 +20,7 @@ Engine stage: check (a service the spelling rules call).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -245,29 +246,50 @@ class TypoModel:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> TypoModel:
+    def from_json(cls, data: object) -> TypoModel:
+        """The model in ``data``; ValueError naming what is wrong when it is not one
+        (a weight that is no finite number would silently judge every word alike)."""
+        if not isinstance(data, Mapping):
+            raise ValueError("the typo model is not a JSON object")
         weights = data.get("weights")
         if not isinstance(weights, Mapping):
             raise ValueError("the typo model has no weights")
-        return cls(
-            weights={str(k): float(v) for k, v in weights.items() if k in FEATURES},
-            threshold=float(data.get("threshold", 0.0)),  # type: ignore[arg-type]
-            known_zipf=float(data.get("known_zipf", 2.5)),  # type: ignore[arg-type]
-            min_length=int(data.get("min_length", 3)),  # type: ignore[call-overload]
+        model = cls(
+            weights={str(k): _number(v, f"weight {k!r}") for k, v in weights.items()
+                     if k in FEATURES},
+            threshold=_number(data.get("threshold", 0.0), "threshold"),
+            known_zipf=_number(data.get("known_zipf", 2.5), "known_zipf"),
+            min_length=int(_number(data.get("min_length", 3), "min_length")),
             about=str(data.get("about", "")),
         )
+        return model
+
+
+def _number(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"the typo model's {name} is {value!r}, not a finite number")
+    return float(value)
 
 
 MODEL_FILE = "typo-model.json"
 
 
 def load_model() -> TypoModel:
-    """The fitted model shipped with notelint (JSON data, never code)."""
+    """The fitted model shipped with notelint (JSON data, never code); ValueError or
+    OSError when the installed file is damaged."""
     text = resources.files("notelint").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    return TypoModel.from_json(json.loads(text))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{MODEL_FILE} is not JSON: {exc}") from None
+    return TypoModel.from_json(data)
 
 
-MODEL = load_model()
+@functools.cache
+def shipped_model() -> TypoModel:
+    """The shipped model, read on first use (not at import: a damaged file must fail
+    the spelling rules with a message, not every rule's plugin)."""
+    return load_model()
 
 
 @dataclass(frozen=True)
@@ -284,9 +306,11 @@ def judge(
     word: str,
     evidence: Evidence,
     usage: Usage = Usage(),
-    model: TypoModel = MODEL,
+    model: TypoModel | None = None,
 ) -> Judgement:
-    """Weigh the evidence about ``word`` into one verdict with its explanation."""
+    """Weigh the evidence about ``word`` into one verdict with its explanation (by the
+    shipped model unless another is given)."""
+    model = model or shipped_model()
     values = features(word, evidence, usage)
     score = model.logit(values) - model.threshold
     candidate = best_candidate(evidence)
@@ -308,10 +332,9 @@ def judge(
         edits = "1 edit" if candidate.edits == 1 else f"{candidate.edits} edits"
         unique = values["rivals"] == 0
         common = "a common misspelling; " if values["listed_agrees"] else ""
+        often = f", {at_least}{_times(times)} more common" if times > 1 else ""
         return Judgement(
-            "typo", score,
-            f"'{word}' is probably '{candidate.word}' ({common}{edits}, {at_least}"
-            f"{_times(times)} more common)",
+            "typo", score, f"'{word}' is probably '{candidate.word}' ({common}{edits}{often})",
             candidate.word if unique else None,
         )
     if evidence.zipf >= model.known_zipf and not evidence.listed:

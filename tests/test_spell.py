@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -288,3 +289,27 @@ def test_common_misspellings_come_from_codespell_data_read_as_text(tmp_path: Pat
     pytest.importorskip("codespell_lib")
     assert "successful" in listed_misspelling("Succesful")
     assert listed_misspelling("successful") == ()
+
+
+@needs_aspell
+def test_a_changed_list_of_misspellings_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A language server outlives an upgrade of codespell: the evidence comes from the
+    list the verdict cache's key names, never from the one read first."""
+    import notelint.spell as spell
+
+    listing = tmp_path / "dictionary.txt"
+    listing.write_text("succesful->successful\n", encoding="utf-8")
+    monkeypatch.setattr(spell, "misspellings_file", lambda: listing)
+
+    def listed() -> tuple[str, ...]:
+        with Speller(cache_dir=tmp_path / "cache", dictionaries=()) as speller:
+            session = speller.session()
+            session.feed(["succesful"])
+            return session.verdicts()["succesful"].evidence.listed
+
+    assert listed() == ("successful",)
+    listing.write_text("abandonned->abandoned\n", encoding="utf-8")
+    os.utime(listing, ns=(1, 1))  # a new identity even within the same clock tick
+    assert listed() == ()

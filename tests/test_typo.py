@@ -11,7 +11,6 @@ import pytest
 from notelint.spell import Candidate, Evidence
 from notelint.typo import (
     FEATURES,
-    MODEL,
     TypoModel,
     Usage,
     edit_kind,
@@ -19,6 +18,7 @@ from notelint.typo import (
     judge,
     load_model,
     neighbouring_keys,
+    shipped_model,
 )
 
 TECHNCIAL = Evidence(0.0, (Candidate("technical", 4.75, 1),))
@@ -116,7 +116,7 @@ def test_the_shipped_model_is_sure_of_plain_slips_in_rare_words() -> None:
 
 
 def test_two_known_words_run_together_are_explained_as_such() -> None:
-    model = dataclasses.replace(MODEL, weights={"bias": 1.0})  # every word a typo
+    model = dataclasses.replace(shipped_model(), weights={"bias": 1.0})  # every word a typo
     verdict = judge("allvampire", Evidence(0.0, (), ("all", "vampire"), 4.0), Usage(), model)
     assert verdict.reason == "'allvampire' is probably 'all vampire' (two words run together)"
     assert verdict.fix == "all vampire"
@@ -153,6 +153,11 @@ def test_the_shipped_model_is_data_with_every_weight() -> None:
     assert again.weights == pytest.approx(model.weights) and again.threshold == model.threshold
     with pytest.raises(ValueError, match="no weights"):
         TypoModel.from_json({"threshold": 1})
+    for bad in ("oops", float("nan"), float("inf"), None, True):
+        with pytest.raises(ValueError, match="not a finite number"):
+            TypoModel.from_json({"weights": {"gain": bad}})
+    with pytest.raises(ValueError, match="not a JSON object"):
+        TypoModel.from_json([1, 2])
 
 
 def test_a_common_misspelling_is_never_a_known_word() -> None:
@@ -160,3 +165,10 @@ def test_a_common_misspelling_is_never_a_known_word() -> None:
     recieve = Evidence(2.9, (Candidate("receive", 4.9, 1),), listed=("receive",))
     assert judge("Recieve", recieve, Usage(capital_mid_sentence=True)).level != "known"
     assert judge("durations", Evidence(2.71)).level == "known"
+
+
+def test_a_correction_no_more_common_is_not_called_more_common() -> None:
+    model = dataclasses.replace(shipped_model(), weights={"bias": 5.0})  # every word a typo
+    rarer = Evidence(3.0, (Candidate("mispell", 2.0, 1),), listed=("mispell",))
+    assert judge("misspel", rarer, Usage(), model).reason == (
+        "'misspel' is probably 'mispell' (a common misspelling; 1 edit)")

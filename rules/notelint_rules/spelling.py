@@ -33,10 +33,20 @@ from notelint.spell import (
     SpellError,
     Verdict,
     base_language,
+    misspellings_file,
+    system_wordlists,
     target_wordlist,
     wordlist_paths,
 )
-from notelint.typo import MODEL, Judgement, TypoModel, Usage, best_candidate, judge
+from notelint.typo import (
+    MODEL_FILE,
+    Judgement,
+    TypoModel,
+    Usage,
+    best_candidate,
+    judge,
+    shipped_model,
+)
 from notelint.vault import Vault
 
 #: Misspelled words and their suggestions.
@@ -238,9 +248,14 @@ class Misspelling(Rule):
         return prose_text(note, check_title=self.options.check_title)
 
     def inputs(self, root: Path) -> Iterable[Path]:
-        """The word lists, and where ``notelint words --add`` would create one."""
+        """The word lists, where ``notelint words --add`` would create one, and the data
+        outside the vault the verdicts rest on: the system word lists and codespell's
+        list of misspellings (an upgrade of either must not replay cached findings)."""
+        listed = misspellings_file()
         return [*wordlist_paths(self.options.wordlists, root),
-                target_wordlist(self.options.wordlists, root)]
+                target_wordlist(self.options.wordlists, root),
+                *system_wordlists(self.options.aspell_languages),
+                *([listed] if listed is not None else [])]
 
     def check_vault(self, vault: Vault, ctx: RuleContext) -> Iterable[Finding]:
         for found in analyse(self, vault, ctx):
@@ -337,7 +352,7 @@ def analyse(
         if last_vault is vault and last_key == key:
             return found
     with _no_cycle_collection():
-        found = _Analysis(rule, vault, ctx, model or MODEL).run()
+        found = _Analysis(rule, vault, ctx, model or _model()).run()
     _LAST_ANALYSIS[:] = [(vault, key, found)]
     return found
 
@@ -359,6 +374,14 @@ def _corrections(verdicts: Mapping[str, Verdict]) -> dict[str, str]:
 def _as_correction(word: str) -> str:
     """The ``users`` key of a correction: apart from the rejected words' own keys."""
     return "\0" + word.lower()
+
+
+def _model() -> TypoModel:
+    try:
+        return shipped_model()
+    except (OSError, ValueError) as exc:
+        raise RuleError(f"the spelling model {MODEL_FILE} installed with notelint is "
+                        f"damaged ({exc}); reinstall notelint", fatal=True) from None
 
 
 @contextmanager

@@ -249,6 +249,23 @@ def test_missing_dictionary_fails_spelling_alone(tmp_path: Path) -> None:
     assert "apt-get install aspell aspell-en" in message and "brew install aspell" in message
 
 
+def test_a_damaged_model_fails_spelling_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import notelint_rules.spelling as spelling
+
+    def damaged() -> None:
+        raise ValueError("the typo model's weight 'gain' is 'oops', not a finite number")
+
+    monkeypatch.setattr(spelling, "shipped_model", damaged)
+    files = {"a.md": "A techncial note with a [[missing]] link.\n"}
+    selected = lint(tmp_path, files, select=["NL501", "NL101"])
+    assert selected.exit_code == 2 and selected.codes() == ["NL101"]
+    (message,) = [m for m in selected.messages if "NL501" in m]
+    assert "typo-model.json installed with notelint is damaged" in message
+    assert "'gain' is 'oops'" in message and "reinstall notelint" in message
+
+
 def test_spelling_not_selected_explicitly_does_not_exit_2(tmp_path: Path) -> None:
     files = {"a.md": "---\ntags: [x]\n---\nA fine note.\n"}
     config = {"spelling": {"lang": "zz_ZZ"}}
@@ -375,3 +392,35 @@ def test_a_typo_in_a_links_text_is_found_but_never_fixed(tmp_path: Path) -> None
     aliased = lint(tmp_path, {"a.md": "The sport is [[voleyball|volleyball]] here.\n"},
                    select=BOTH)
     assert aliased.findings == []
+
+
+def test_cached_findings_follow_a_new_list_of_misspellings(tmp_path: Path) -> None:
+    """The vault findings' cache key holds codespell's list: after an upgrade that drops
+    a word from it, a cached run says what a fresh run says."""
+    import json
+    import subprocess
+    import sys
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "notelint.toml").write_text("", encoding="utf-8")
+    (vault / "a.md").write_text("---\ntags: [x]\n---\nIt was a succesful day.\n",
+                                encoding="utf-8")
+    fake = tmp_path / "fake" / "codespell_lib"
+    (fake / "data").mkdir(parents=True)
+    (fake / "__init__.py").write_text("", encoding="utf-8")
+    (fake / "data" / "dictionary.txt").write_text("abandonned->abandoned\n", encoding="utf-8")
+
+    def found(*extra: str, fake_list: bool = False) -> list[tuple[str, str]]:
+        env = {**os.environ, "PYTHONPATH": str(fake.parent)} if fake_list else None
+        done = subprocess.run(
+            [sys.executable, "-m", "notelint", "check", "--select", "NL501,NL502",
+             "--format", "json", "--offline", *extra, str(vault)],
+            capture_output=True, text=True, env=env, check=False,
+        )
+        return [(f["code"], f["message"]) for f in json.loads(done.stdout)["findings"]]
+
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    with_list = found(*cache)
+    assert "a common misspelling" in with_list[0][1]
+    assert found(*cache, fake_list=True) == found("--no-cache", fake_list=True)
