@@ -140,6 +140,21 @@ class LspClient:
         self.notify("initialized", {})
         return result
 
+    def open(self, path: Path, text: str) -> str:
+        """Open ``path`` in the editor with ``text``; its URI."""
+        uri = uri_of(path)
+        self.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        return uri
+
+    def actions(self, uri: str, diagnostic: dict[str, Any]) -> list[dict[str, Any]]:
+        """The code actions offered for ``diagnostic``."""
+        found: list[dict[str, Any]] = self.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic]},
+        })
+        return found
+
     def close(self) -> int:
         try:
             self.request("shutdown", None, timeout=10)
@@ -386,16 +401,11 @@ def test_add_word_to_the_word_list(tmp_path: Path) -> None:
     client = start_server(root, "--debounce", "0")
     try:
         client.initialize(root)
-        uri = uri_of(root / "a.md")
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        uri = client.open(root / "a.md", text)
         [typo] = client.diagnostics(uri)
         assert typo["code"] == "NL502"  # a made-up word: no confident correction
         assert typo["range"]["start"] == {"line": 5, "character": 4}
-        actions = client.request("textDocument/codeAction", {
-            "textDocument": {"uri": uri}, "range": typo["range"],
-            "context": {"diagnostics": [typo]},
-        })
+        actions = client.actions(uri, typo)
         add = next(a for a in actions if a["title"].startswith("Add 'zorblax'"))
         command = add["command"]
         assert client.request("workspace/executeCommand", {
@@ -423,20 +433,11 @@ def test_no_replacement_is_offered_for_a_links_text(tmp_path: Path) -> None:
     client = start_server(root, "--debounce", "0")
     try:
         client.initialize(root)
-        uri = uri_of(root / "a.md")
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        uri = client.open(root / "a.md", text)
         found = sorted(client.diagnostics(uri), key=lambda d: d["range"]["start"]["character"])
         assert [d["range"]["start"] for d in found] == [
             {"line": 5, "character": 6}, {"line": 5, "character": 22}]
-        titles = []
-        for diagnostic in found:
-            actions = client.request("textDocument/codeAction", {
-                "textDocument": {"uri": uri}, "range": diagnostic["range"],
-                "context": {"diagnostics": [diagnostic]},
-            })
-            titles.append([a["title"] for a in actions])
-        in_link, in_prose = titles
+        in_link, in_prose = ([a["title"] for a in client.actions(uri, d)] for d in found)
         assert not any(t.startswith("Replace with") for t in in_link), in_link
         assert "Replace with 'volleyball' (NL501)" in in_prose, in_prose
         assert client.close() == 0
