@@ -257,9 +257,7 @@ def test_broken_link_diagnostic_fix_and_completion(vault: Path) -> None:
         # (an underscore: Quartz's slug of my-projects is the file's, case aside)
         text = "---\ntags: [log]\n---\n# Journal\n\n😀 see [[my_projects]] today\n"
         note.write_text(text, encoding="utf-8")
-        uri = uri_of(note)
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        uri = client.open(note, text)
         diagnostics = client.diagnostics(uri)
         assert [d["code"] for d in diagnostics] == ["NL101"]
         broken = diagnostics[0]
@@ -354,16 +352,11 @@ def test_incremental_changes_and_save_recheck_other_notes(vault: Path) -> None:
         linker = vault / "linker.md"
         linker_text = "---\ntags: [x]\n---\n# Linker\n\n[[My Projects#Active work]]\n"
         linker.write_text(linker_text, encoding="utf-8")
-        linker_uri = uri_of(linker)
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": linker_uri, "languageId": "markdown", "version": 1, "text": linker_text}})
+        linker_uri = client.open(linker, linker_text)
         assert client.diagnostics(linker_uri) == []
 
-        projects_uri = uri_of(vault / "My Projects.md")
         projects_text = VAULT["My Projects.md"]
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": projects_uri, "languageId": "markdown", "version": 1,
-            "text": projects_text}})
+        projects_uri = client.open(vault / "My Projects.md", projects_text)
         assert client.diagnostics(projects_uri) == []
         # rename the heading "Active work" -> "Current work" with an incremental edit
         client.notify("textDocument/didChange", {
@@ -456,9 +449,7 @@ def test_a_broken_configuration_is_shown_to_the_user(vault: Path) -> None:
         assert "selekt" in shown["params"]["message"]
         note = vault / "index.md"
         text = note.read_text(encoding="utf-8") + "\n[[Nowhere]]\n"
-        uri = uri_of(note)
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        uri = client.open(note, text)
         assert client.diagnostics(uri) == []  # no configuration, no check
         # the user repairs the file: the server reads the settings and the vault again
         (vault / "notelint.toml").write_text("select = ['links']\n", encoding="utf-8")
@@ -511,9 +502,7 @@ def test_files_created_by_other_programs_mend_links(vault: Path) -> None:
         note = vault / "todo.md"
         text = "---\ntags: [x]\n---\n# Todo\n\nAsk [[Someday]] and see ![[plan.png]]\n"
         note.write_text(text, encoding="utf-8")
-        uri = uri_of(note)
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        uri = client.open(note, text)
         assert sorted(d["code"] for d in client.diagnostics(uri)) == ["NL101", "NL103"]
         (vault / "sub").mkdir()
         (vault / "sub" / "Someday.md").write_text("---\ntags: [x]\n---\n# Someday\n",
@@ -665,10 +654,7 @@ def test_a_request_with_bad_params_gets_an_error_reply(vault: Path) -> None:
         client.send({"id": 903, "method": "textDocument/completion",
                      "params": {"textDocument": 5}})
         assert _request_error(client, 903)["code"] == -32602
-        uri = uri_of(vault / "index.md")
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1,
-            "text": (vault / "index.md").read_text(encoding="utf-8")}})
+        uri = client.open(vault / "index.md", (vault / "index.md").read_text(encoding="utf-8"))
         assert client.diagnostics(uri) == []  # still serving
     finally:
         client.close()
@@ -688,9 +674,7 @@ def test_after_a_bad_header_the_server_keeps_serving(vault: Path, header: bytes)
         note = vault / "journal.md"
         text = "---\ntags: [log]\n---\n[[nowhere]]\n"
         note.write_text(text, encoding="utf-8")
-        uri = uri_of(note)
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        uri = client.open(note, text)
         assert [d["code"] for d in client.diagnostics(uri)] == ["NL101"]
         result = client.request("textDocument/completion", {
             "textDocument": {"uri": uri}, "position": {"line": 3, "character": 2}})
@@ -708,9 +692,7 @@ def test_diagnostics_are_capped_with_one_summary(vault: Path) -> None:
         note = vault / "many.md"
         text = "---\ntags: [x]\n---\n" + "".join(f"[[gone {i}]]\n" for i in range(1500))
         note.write_text(text, encoding="utf-8")
-        uri = uri_of(note)
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        uri = client.open(note, text)
         diagnostics = client.diagnostics(uri)
         assert len(diagnostics) == DIAGNOSTICS_LIMIT + 1
         assert all(d["code"] == "NL101" for d in diagnostics[:DIAGNOSTICS_LIMIT])
@@ -731,9 +713,7 @@ def test_the_capped_diagnostics_keep_their_suggestions(vault: Path) -> None:
         note = vault / "many.md"
         text = "---\ntags: [x]\n---\n" + "[[target pag]]\n" * (DIAGNOSTICS_LIMIT + 5)
         note.write_text(text, encoding="utf-8")
-        uri = uri_of(note)
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        uri = client.open(note, text)
         diagnostics = client.diagnostics(uri)
         assert len(diagnostics) == DIAGNOSTICS_LIMIT + 1
         assert all("did you mean 'target page'?" in d["message"]
@@ -756,9 +736,7 @@ def test_a_huge_note_is_checked_on_its_leading_part_with_one_summary(vault: Path
         text = ("---\ntags: [x]\n---\n[[gone early]] and [[#Late heading]]\n\n" + filler
                 + "[[gone late]]\n\n## Late heading\n")
         note.write_text(text, encoding="utf-8")
-        uri = uri_of(note)
-        client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        uri = client.open(note, text)
         diagnostics = client.diagnostics(uri)
         assert [d["code"] for d in diagnostics] == ["NL101", "notelint"]
         assert diagnostics[0]["message"].startswith("[[gone early]]")
