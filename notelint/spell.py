@@ -477,6 +477,11 @@ LONG_WORD = 10
 #: ``brittanica``); shorter ones are abbreviations (``npm`` is not ``PM``).
 LONG_NAME = 6
 
+def _reach(folded: str) -> int:
+    """How many edits away a suggestion may be and still be a candidate."""
+    return 3 if len(folded) >= LONG_WORD else 2
+
+
 #: Words of one or two letters that may stand on their own in a run-together word.
 _SHORT_WORDS = frozenset(
     {"a", "i", "an", "am", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it",
@@ -497,7 +502,7 @@ def gather_evidence(
     folded = word.casefold()
     lowercase = word == word.lower()
     plain = _unaccented(folded)
-    reach = 3 if len(folded) >= LONG_WORD else 2
+    reach = _reach(folded)
     candidates: list[Candidate] = []
     for rank, suggestion in enumerate(suggestions):
         if not suggestion.replace("'", "").isalpha():
@@ -941,7 +946,7 @@ def _any_close(word: str, suggestions: Sequence[str]) -> bool:
     """Whether one of the first suggestions is near enough to be a candidate (see
     ``gather_evidence``): aspell puts the nearest first, so two are enough to look at."""
     folded = word.casefold()
-    reach = 3 if len(folded) >= LONG_WORD else 2
+    reach = _reach(folded)
     return any(edit_distance(folded, s.casefold(), limit=reach + 1) <= reach
                for s in suggestions[:2])
 

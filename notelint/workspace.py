@@ -340,8 +340,9 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 #: label possibly running over lines (at most 999 characters and no blank line, as
 #: CommonMark has it), matched from a line's start to its ``]:`` (see ``_defines``).
 #: Over-matching only costs findings.
-_DEFINITION = re.compile(r"[ \t>*+\-0-9.)]*\[(?:[^\]\\\n]|\\.|\n(?![ \t]*\n))*\]:\Z")
-_FOOTNOTE_DEFINITION = re.compile(r"[ \t>*+\-0-9.)]*\[\^(?:[^\]\\\n]|\\.|\n(?![ \t]*\n))*\]:\Z")
+_OPENING, _LABEL = r"[ \t>*+\-0-9.)]*\[", r"(?:[^\]\\\n]|\\.|\n(?![ \t]*\n))*\]:\Z"
+_DEFINITION = re.compile(_OPENING + _LABEL)
+_FOOTNOTE_DEFINITION = re.compile(_OPENING + r"\^" + _LABEL)
 _LABEL_LIMIT = 1000
 _ESCAPES_LIMIT = 8
 

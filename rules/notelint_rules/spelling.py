@@ -358,22 +358,16 @@ def analyse(
 
 
 def _corrections(verdicts: Mapping[str, Verdict]) -> dict[str, str]:
-    """Token -> the key under which notes using it are counted, for each word's likeliest
-    correction, lower case and capitalised (``successful``, ``Successful``): a vault that
-    also writes the correction says the rejected word is a typo of it, not a name."""
+    """Token -> the correction it writes, for each word's likeliest correction, lower
+    case and capitalised (``successful``, ``Successful``): a vault that also writes the
+    correction says the rejected word is a typo of it, not a name."""
     found: dict[str, str] = {}
     for verdict in verdicts.values():
         meant = best_candidate(verdict.evidence)
         if meant is not None:
-            key = _as_correction(meant.word)
             lower = meant.word.lower()
-            found[lower] = found[lower[:1].upper() + lower[1:]] = found[meant.word] = key
+            found[lower] = found[lower[:1].upper() + lower[1:]] = found[meant.word] = lower
     return found
-
-
-def _as_correction(word: str) -> str:
-    """The ``users`` key of a correction: apart from the rejected words' own keys."""
-    return "\0" + word.lower()
 
 
 def _model() -> TypoModel:
@@ -456,11 +450,12 @@ class _Analysis:
         checkable = {token for token, found in pieces.items() if found}
         users: dict[str, set[str]] = defaultdict(set)  # word -> notes using it
         corrections = _corrections(verdicts)
+        writers: dict[str, set[str]] = defaultdict(set)  # correction -> notes writing it
         raw: list[_Place] = []
         for rel, masked in notes:
             toks = tokens(masked)  # again: keeping every note's tokens would cost more memory
             for token in toks & corrections.keys():  # than the vault's text itself
-                users[corrections[token]].add(rel)
+                writers[corrections[token]].add(rel)
             hits = toks & wrong_tokens
             if not hits:
                 continue
@@ -475,7 +470,7 @@ class _Analysis:
             if guess and self._foreign(toks, checkable, hits):
                 continue
             raw.extend(self._occurrences(note, masked, hits, pieces, wrong, guess=guess))
-        self._count_unreported(wrong_tokens, wrong, users, corrections)
+        self._count_unreported(wrong_tokens, wrong, users, corrections, writers)
         capitals = {place.word for place in raw if place.mid_sentence}
         titled = {place.word for place in raw if place.in_own_title}
         cut = {place.word for place in raw if place.cut_short}
@@ -493,7 +488,7 @@ class _Analysis:
                 meant = best_candidate(verdict.evidence)
                 usage = usages[word] = Usage(
                     notes=len(users[word]),
-                    meant_notes=len(users[_as_correction(meant.word)]) if meant else 0,
+                    meant_notes=len(writers[meant.word.lower()]) if meant else 0,
                     uses=uses[word],
                     capital_mid_sentence=word in capitals,
                     in_own_title=word in titled,
@@ -509,7 +504,7 @@ class _Analysis:
 
     def _count_unreported(
         self, wrong_tokens: set[str], wrong: dict[str, list[Piece]], users: dict[str, set[str]],
-        corrections: Mapping[str, str],
+        corrections: Mapping[str, str], writers: dict[str, set[str]],
     ) -> None:
         """Notes outside the run vouch for words too: a name used across the vault is one
         whether or not the note using it is being checked (their raw text is enough), and
@@ -526,7 +521,7 @@ class _Analysis:
                 for _, text, _ in wrong[token]:
                     users[text].add(rel)
             for token in toks & corrections.keys():
-                users[corrections[token]].add(rel)
+                writers[corrections[token]].add(rel)
 
     def _declared_language(self, note: Note) -> bool | None:
         """True when the frontmatter ``lang`` is one of the dictionaries', False for
