@@ -24,6 +24,10 @@ from notelint.rule import Rule
 
 ENTRY_POINT_GROUP = PROJECT_NAME
 
+#: The module of notelint's own rule pack (registered through the same entry point a
+#: third-party pack uses): without it notelint checks nothing, so it must not be skipped.
+BUILTIN_PACK = "notelint_rules"
+
 
 @dataclass
 class Plugins:
@@ -31,6 +35,7 @@ class Plugins:
 
     manager: pluggy.PluginManager
     problems: list[str] = field(default_factory=list)
+    builtin_missing: str | None = None  # why notelint's own rule pack failed to load
 
     def rules(self) -> list[type[Rule]]:
         """Every rule class, in registration order; broken or duplicate ones reported."""
@@ -110,9 +115,12 @@ def load_plugins(
                 module = entry_point.load()
                 manager.register(module, entry_point.name)
             except Exception as exc:  # an uninstallable pack is reported, not fatal
+                why = f"{type(exc).__name__}: {exc}"
+                if entry_point.value == BUILTIN_PACK:
+                    plugins.builtin_missing = why
                 plugins.problems.append(
                     f"plugin {entry_point.name!r} ({entry_point.value}) failed to load: "
-                    f"{type(exc).__name__}: {exc}; skipped"
+                    f"{why}; skipped"
                 )
     for plugin in extra:
         manager.register(plugin)

@@ -396,3 +396,25 @@ def test_importing_the_engine_never_imports_the_builtin_rules() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_notelint_without_its_own_rules_refuses_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A half-installed notelint (its rule pack cannot be imported, say a dependency is
+    missing) checked nothing and said "No problems found", exit 0: every CI run passed."""
+    import notelint.plugins as plugins_module
+
+    class Broken:
+        name, value, group = "builtin", plugins_module.BUILTIN_PACK, "notelint"
+
+        def load(self) -> object:
+            raise ModuleNotFoundError("No module named 'rapidfuzz'")
+
+    monkeypatch.setattr(plugins_module, "entry_points", lambda group: [Broken()])
+    (tmp_path / "n.md").write_text(FM + "[[gone]]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "."]) == 2
+    err = capsys.readouterr().err
+    assert "notelint's own rules (notelint_rules) failed to load" in err
+    assert "No module named 'rapidfuzz'" in err and "reinstall" in err

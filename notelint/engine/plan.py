@@ -27,7 +27,7 @@ from notelint.engine.policy import PerFileIgnores
 from notelint.engine.request import RunRequest, UsageError
 from notelint.model import Severity
 from notelint.parse import build_markdown
-from notelint.plugins import Plugins, load_plugins
+from notelint.plugins import BUILTIN_PACK, Plugins, load_plugins
 from notelint.registry import RuleSet
 from notelint.roots import find_root
 from notelint.rule import NoteContext, Rule
@@ -88,6 +88,13 @@ def _plan(request: RunRequest, said: list[str]) -> Plan:
     plugins = load_plugins(
         entry_point_plugins=request.entry_point_plugins, extra=request.extra_plugins
     )
+    if plugins.builtin_missing is not None:
+        # checking nothing and saying "No problems found" would pass every CI run
+        raise UsageError(
+            f"notelint's own rules ({BUILTIN_PACK}) failed to load: "
+            f"{plugins.builtin_missing}; this notelint is not installed whole: reinstall "
+            "it (`pip install .` in a checkout of notelint)"
+        )
     rules = RuleSet(plugins.rules())
     said.extend(f"notelint: {p}" for p in plugins.problems)
     enabled = tuple(rules.enabled(
